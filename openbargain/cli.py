@@ -1,0 +1,54 @@
+"""`flask openbargain …` commands. They call the same services as the pages."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from openbargain.extensions import db
+from openbargain.models import User
+from openbargain.services import accounts, audit, demo
+from openbargain.services.errors import ValidationFailed
+
+cli = AppGroup("openbargain", help="openbargain administration.")
+
+
+@cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+def demo_command(if_empty: bool) -> None:
+    """Create the demo chapter (idempotent) and print its logins."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Database already has users; demo data not added.")
+        return
+    created = demo.create_demo()
+    click.echo("Demo chapter created." if created else "Demo chapter already exists.")
+    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    for login in demo.demo_logins():
+        click.echo(f"  {login.email:38} {login.role}")
+
+
+@cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Site admin")
+@click.password_option(help="Asked for when not given.")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a site admin (or make an existing user one)."""
+    try:
+        user = accounts.create_admin(email, name, password)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message)
+    click.echo(f"{user.email} is a site admin.")
+
+
+@cli.command("verify-audit")
+def verify_audit_command() -> None:
+    """Recompute the audit log's hash chain; name the first broken event."""
+    checked, broken = audit.verify_audit_log(db.session)
+    if broken is None:
+        click.echo(f"Audit log intact: {checked} events verified.")
+        return
+    click.echo(f"Audit log BROKEN at event {broken.event_id}: {broken.reason} "
+               f"({checked} events before it verified).", err=True)
+    sys.exit(1)

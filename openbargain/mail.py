@@ -1,0 +1,54 @@
+"""Outgoing mail: printed to the console by default, SMTP when configured, kept in memory in tests."""
+from __future__ import annotations
+
+import logging
+import smtplib
+import sys
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    body: str
+
+
+def send(to: str, subject: str, template: str, **context) -> Message:
+    # Mail is read far from this request: its links are built on the configured public address.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        body = render_template(f"mail/{template}.txt", **context)
+    message = Message(to=to, subject=subject, body=body)
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("mail_outbox", []).append(message)
+    elif backend == "smtp":
+        _send_smtp(message)
+    else:
+        print(
+            f"--- mail to {message.to} ---\nSubject: {message.subject}\n\n{message.body}\n--- end ---",
+            file=sys.stderr,
+            flush=True,
+        )
+    return message
+
+
+def _send_smtp(message: Message) -> None:
+    cfg = current_app.config
+    email = EmailMessage()
+    email["From"] = cfg["MAIL_FROM"]
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30) as smtp:
+        if cfg["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if cfg["SMTP_USERNAME"]:
+            smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"])
+        smtp.send_message(email)
+    log.info("mail sent: %s", message.subject)

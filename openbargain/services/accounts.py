@@ -1,0 +1,185 @@
+"""Use-cases of a person's own account: log in, passwords, sessions, invitations."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from openbargain import mail
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import Invitation, User
+from openbargain.services import audit, tokens
+from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
+from openbargain.services.uow import unit_of_work
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+# Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("openbargain-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    if len(password) < PASSWORD_MIN:
+        raise ValidationFailed.on(field, f"Use at least {PASSWORD_MIN} characters.")
+    if len(password) > PASSWORD_MAX:
+        raise ValidationFailed.on(field, f"Use at most {PASSWORD_MAX} characters.")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise InvalidCredentials("That email and password do not match an account.")
+    if not check_password_hash(user.password_hash, password):
+        raise InvalidCredentials("That email and password do not match an account.")
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version += 1
+
+
+def log_out_everywhere(user: User) -> User:
+    with unit_of_work() as uow:
+        user = uow.session.get(User, user.id)
+        _end_sessions(user)
+        audit.record(uow.session, "user.sessions_ended", f"user:{user.id}", actor=user)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    with unit_of_work() as uow:
+        user = uow.session.get(User, user.id)
+        if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
+            raise ValidationFailed.on("current_password", "That is not your current password.")
+        check_new_password(new_password, "new_password")
+        user.password_hash = hash_password(new_password)
+        _end_sessions(user)
+        audit.record(uow.session, "user.password_changed", f"user:{user.id}", actor=user)
+    return user
+
+
+# --- password reset -------------------------------------------------------------------------
+
+def _password_fingerprint(user: User) -> str:
+    """Part of the reset link: once the password changes, every older link stops working."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """Mails a reset link if the account exists; says nothing either way to the caller."""
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        return
+    max_age: timedelta = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    token = tokens.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
+    mail.send(
+        user.email,
+        "Reset your openbargain password",
+        "password_reset",
+        user=user,
+        token=token,
+        hours=int(max_age.total_seconds() // 3600),
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = tokens.unsign("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("u"))
+    if user is None or payload.get("f") != _password_fingerprint(user):
+        raise InvalidToken("This link has already been used. Ask for a new one.")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    check_new_password(new_password)
+    with unit_of_work() as uow:
+        user = user_for_reset_token(token)
+        user.password_hash = hash_password(new_password)
+        _end_sessions(user)
+        audit.record(uow.session, "user.password_reset", f"user:{user.id}", actor=user)
+    return user
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+def invitation_token(invitation: Invitation) -> str:
+    return tokens.sign("invitation", {"i": invitation.id})
+
+
+def invitation_for_token(token: str) -> Invitation:
+    payload = tokens.unsign("invitation", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(Invitation, payload.get("i"))
+    if invitation is None:
+        raise InvalidToken("This invitation is not valid.")
+    if invitation.accepted_at is not None:
+        raise InvalidToken("This invitation has already been used. Log in, or ask for a new one.")
+    return invitation
+
+
+def accept_invitation(token: str, password: str | None) -> User:
+    """Uses the invitation up; sets the password unless the person already has an account."""
+    with unit_of_work() as uow:
+        invitation = invitation_for_token(token)
+        user = invitation.user
+        if user.password_hash is None:
+            if password is None:
+                raise ValidationFailed.on("password", "Choose a password.")
+            check_new_password(password)
+            user.password_hash = hash_password(password)
+        invitation.accepted_at = now()
+        audit.record(
+            uow.session,
+            "invitation.accepted",
+            f"invitation:{invitation.id}",
+            actor=user,
+            chapter=invitation.chapter,
+        )
+    return user
+
+
+def send_invitation(invitation: Invitation, inviter: User | None) -> None:
+    max_age: timedelta = current_app.config["INVITATION_MAX_AGE"]
+    mail.send(
+        invitation.user.email,
+        f"You are invited to {invitation.chapter.name} on openbargain",
+        "invitation",
+        user=invitation.user,
+        chapter=invitation.chapter,
+        inviter_name=inviter.name if inviter else "The steering committee",
+        token=invitation_token(invitation),
+        days=max_age.days,
+    )
+
+
+def create_admin(email: str, name: str, password: str) -> User:
+    """Makes (or promotes) a site admin; the CLI's create-admin."""
+    check_new_password(password)
+    email = normalise_email(email)
+    with unit_of_work() as uow:
+        user = find_user_by_email(email)
+        if user is None:
+            user = User(email=email, name=name)
+            uow.session.add(user)
+        user.is_admin = True
+        user.password_hash = hash_password(password)
+        uow.session.flush()
+        _end_sessions(user)
+        audit.record(uow.session, "user.admin_granted", f"user:{user.id}", actor=None)
+    return user

@@ -1,0 +1,38 @@
+"""Reading the chapter's audit log (steering)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from openbargain import policy
+from openbargain.extensions import db
+from openbargain.models import AuditEvent, Chapter, User
+from openbargain.services.chapters import membership_of, require
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    next_before: int | None
+
+
+def list_chapter_events(actor: User, chapter: Chapter, before: int | None = None) -> AuditPage:
+    mine = membership_of(actor, chapter)
+    require(policy.can_view_audit_log(actor, mine), mine, "Only the steering committee can read the audit log.")
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.chapter_id == chapter.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(PAGE_SIZE + 1)
+    )
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    events = list(db.session.scalars(query))
+    more = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    return AuditPage(events, events[-1].id if more else None)

@@ -1,0 +1,69 @@
+"""The one place that begins and commits a use-case's transaction.
+
+On SQLite a write transaction is begun with BEGIN IMMEDIATE so that two writers queue for the
+lock up front instead of one failing at commit; reads stay deferred so pages do not queue.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from openbargain.extensions import db
+
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below emit BEGIN itself (the pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+class UnitOfWork:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Mail and other side effects run only once the change is durable."""
+        self._after_commit.append(fn)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[UnitOfWork]:
+    session = db.session()
+    # A read transaction the view already opened must not be upgraded mid-way: start afresh,
+    # so the use-case reads and writes in one serialisable write transaction.
+    if session.in_transaction():
+        session.rollback()
+    token = _write_intent.set(True)
+    uow = UnitOfWork(session)
+    try:
+        yield uow
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _write_intent.reset(token)
+    for fn in uow._after_commit:
+        fn()

@@ -1,0 +1,32 @@
+"""Site administration: chapters."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from openbargain import policy
+from openbargain.services import chapters
+from openbargain.services.errors import ValidationFailed
+from openbargain.web.forms import ChapterForm, apply_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/chapters", methods=["GET", "POST"])
+@login_required
+def chapters_page():
+    if not policy.can_administer_site(current_user):
+        abort(404)
+    form = ChapterForm()
+    if form.validate_on_submit():
+        new = chapters.NewChapter(form.slug.data, form.name.data, form.timezone.data.strip(),
+                                  form.steering_email.data, form.steering_name.data)
+        try:
+            chapter = chapters.create_chapter(current_user, new)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"Chapter {chapter.name} created; its first steering member is invited.", "success")
+            return redirect(url_for("admin.chapters_page"))
+    return render_template("admin/chapters.html", form=form, chapters=chapters.all_chapters()), \
+        200 if not form.errors else 422

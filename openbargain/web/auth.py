@@ -1,0 +1,146 @@
+"""Log in and out, passwords, invitations."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from openbargain.extensions import limiter
+from openbargain.services import accounts
+from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
+from openbargain.web.forms import (
+    ActionForm,
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    apply_errors,
+)
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except InvalidCredentials as exc:
+            form.form_errors.append(exc.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+def logout():
+    ActionForm().validate_on_submit()
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template("auth/account.html", password_form=ChangePasswordForm(), action_form=ActionForm())
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            login_user(user)
+            flash("Password changed. Your other sessions are logged out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=form, action_form=ActionForm()), 422
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    if ActionForm().validate_on_submit():
+        accounts.log_out_everywhere(current_user)
+        logout_user()
+        flash("You are logged out on every device.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash("If an account uses that email, a reset link is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        accounts.user_for_reset_token(token)
+    except InvalidToken as exc:
+        return render_template("auth/link_invalid.html", message=exc.message), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except InvalidToken as exc:
+            return render_template("auth/link_invalid.html", message=exc.message), 400
+        else:
+            logout_user()
+            flash("Your password is changed. Log in with it.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = accounts.invitation_for_token(token)
+    except InvalidToken as exc:
+        return render_template("auth/link_invalid.html", message=exc.message), 400
+    needs_password = not invitation.user.has_account
+    form = NewPasswordForm() if needs_password else ActionForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(token, form.password.data if needs_password else None)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except InvalidToken as exc:
+            return render_template("auth/link_invalid.html", message=exc.message), 400
+        else:
+            logout_user()
+            login_user(user)
+            flash(f"Welcome to {invitation.chapter.name}.", "success")
+            return redirect(url_for("chapters.home", slug=invitation.chapter.slug))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
+                           needs_password=needs_password), 200 if not form.errors else 422

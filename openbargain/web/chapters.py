@@ -1,0 +1,134 @@
+"""A chapter's pages: home, roster, audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from openbargain import policy
+from openbargain.models import Chapter, Membership, Standing
+from openbargain.services import audit_log, chapters, roster
+from openbargain.services.errors import ValidationFailed
+from openbargain.services.roster import RosterInvalid
+from openbargain.web.forms import ActionForm, MembershipForm, RosterConfirmForm, RosterUploadForm, apply_errors
+
+bp = Blueprint("chapters", __name__, url_prefix="/c/<slug>")
+
+
+def _chapter_and_membership(slug: str) -> tuple[Chapter, Membership | None]:
+    chapter = chapters.get_chapter(slug)
+    return chapter, chapters.membership_of(current_user, chapter)
+
+
+@bp.get("/")
+@login_required
+def home(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    if not policy.can_view_chapter(current_user, membership):
+        abort(404)
+    return render_template("chapters/home.html", chapter=chapter, membership=membership)
+
+
+@bp.get("/roster")
+@login_required
+def roster_page(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    standing = request.args.get("standing") or None
+    if standing is not None and standing not in Standing._value2member_map_:
+        standing = None
+    page = roster.list_roster(
+        current_user, chapter,
+        page=request.args.get("page", 1, type=int),
+        standing=Standing(standing) if standing else None,
+        query=request.args.get("q", "")[:100],
+    )
+    return render_template("chapters/roster.html", chapter=chapter, membership=membership, roster=page,
+                           standing=standing, q=request.args.get("q", "")[:100], action_form=ActionForm())
+
+
+@bp.route("/roster/import", methods=["GET", "POST"])
+@login_required
+def roster_import(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    chapters.require(policy.can_manage_roster(current_user, membership), membership,
+                     "Only the steering committee can import the roster.")
+    form = RosterUploadForm()
+    problems: list[tuple[int, str]] = []
+    if form.validate_on_submit():
+        data = form.roster.data.read()
+        try:
+            plan = roster.preview_roster_import(current_user, chapter, data)
+        except RosterInvalid as exc:
+            problems = exc.problems
+        else:
+            confirm = RosterConfirmForm(csv_text=data.decode("utf-8-sig"))
+            return render_template("chapters/roster_preview.html", chapter=chapter, membership=membership,
+                                   plan=plan, form=confirm)
+    status = 422 if (problems or form.errors) else 200
+    return render_template("chapters/roster_import.html", chapter=chapter, membership=membership, form=form,
+                           problems=problems), status
+
+
+@bp.post("/roster/import/confirm")
+@login_required
+def roster_import_confirm(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    chapters.require(policy.can_manage_roster(current_user, membership), membership,
+                     "Only the steering committee can import the roster.")
+    form = RosterConfirmForm()
+    if not form.validate_on_submit():
+        flash("The preview expired. Upload the file again.", "error")
+        return redirect(url_for("chapters.roster_import", slug=slug))
+    try:
+        plan = roster.import_roster(current_user, chapter, form.csv_text.data.encode())
+    except (RosterInvalid, ValidationFailed) as exc:
+        flash(f"Nothing was imported: {exc.message}", "error")
+        return redirect(url_for("chapters.roster_import", slug=slug))
+    c = plan.counts
+    flash(f"Roster imported: {c['created']} created, {c['updated']} updated, {c['lapsed']} lapsed, "
+          f"{c['unchanged']} unchanged.", "success")
+    return redirect(url_for("chapters.roster_page", slug=slug))
+
+
+@bp.route("/roster/<int:membership_id>", methods=["GET", "POST"])
+@login_required
+def membership_edit(slug: str, membership_id: int):
+    chapter, membership = _chapter_and_membership(slug)
+    target = chapters.get_membership(current_user, chapter, membership_id)
+    form = MembershipForm(obj=target if request.method == "GET" else None)
+    if request.method == "GET":
+        form.standing.data = target.standing.value
+    if form.validate_on_submit():
+        change = chapters.MembershipChange(Standing(form.standing.data), form.is_elected.data,
+                                           form.is_steering.data, form.office.data)
+        try:
+            chapters.update_membership(current_user, chapter, membership_id, change)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"Saved {target.user.name}'s membership.", "success")
+            return redirect(url_for("chapters.roster_page", slug=slug))
+    return render_template("chapters/membership_edit.html", chapter=chapter, membership=membership,
+                           target=target, form=form, action_form=ActionForm()), 200 if not form.errors else 422
+
+
+@bp.post("/roster/<int:membership_id>/invite")
+@login_required
+def membership_invite(slug: str, membership_id: int):
+    chapter, _ = _chapter_and_membership(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        invitation = chapters.invite_member(current_user, chapter, membership_id)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Invitation sent to {invitation.user.email}.", "success")
+    return redirect(url_for("chapters.membership_edit", slug=slug, membership_id=membership_id))
+
+
+@bp.get("/audit")
+@login_required
+def audit_page(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    page = audit_log.list_chapter_events(current_user, chapter, before=request.args.get("before", type=int))
+    return render_template("chapters/audit.html", chapter=chapter, membership=membership, page=page)

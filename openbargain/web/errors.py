@@ -1,0 +1,47 @@
+"""Friendly error pages; a DomainError that escapes a view becomes its status page."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from openbargain.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    401: ("Log in first", "You need to log in to see this page."),
+    403: ("Not allowed", "Your role in this chapter does not allow this."),
+    404: ("Not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "The file you sent is too large."),
+    429: ("Slow down", "Too many attempts. Wait a minute and try again."),
+    500: ("Something went wrong", "An error on our side stopped this page. It has been logged."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, default = MESSAGES.get(status, MESSAGES[400])
+    return render_template("errors/error.html", status=status, title=title, detail=detail or default), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_error(400, "This form expired or did not come from this site. Go back, reload the page and try again.")
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return render_error(exc.status if exc.status in MESSAGES else 400, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_error(exc.code or 500, None if exc.code in MESSAGES else exc.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return render_error(500)

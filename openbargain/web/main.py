@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from openbargain.services import chapters
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    mine = chapters.chapters_of(current_user) if current_user.is_authenticated else []
+    return render_template("index.html", mine=mine)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

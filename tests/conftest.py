@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from config import TestConfig
+from openbargain import create_app
+from openbargain.clock import set_clock
+from openbargain.extensions import db
+from openbargain.models import Chapter, Standing, User
+from tests import factories
+
+
+def make_test_app(**overrides) -> Flask:
+    config = TestConfig()
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _app() -> Iterator[Flask]:
+    app = make_test_app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+    _app.extensions["mail_outbox"] = []
+    set_clock(None)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    app.extensions["mail_outbox"] = []
+    return app.extensions["mail_outbox"]
+
+
+def login(client: FlaskClient, user: User, password: str = factories.PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@dataclass
+class World:
+    """One chapter with a person in every role, and a second chapter with its own steering."""
+
+    chapter: Chapter
+    other_chapter: Chapter
+    member: User
+    lapsed: User
+    suspended: User
+    elected: User
+    steering: User
+    other_steering: User
+    admin: User
+
+    def user(self, role: str) -> User | None:
+        return None if role == "visitor" else getattr(self, role)
+
+
+ROLES = ["visitor", "lapsed", "suspended", "member", "elected", "steering", "other_steering", "admin"]
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    chapter = factories.make_chapter("riverside", "Riverside Socialists")
+    other = factories.make_chapter("hilltop", "Hilltop Socialists")
+    m = factories.make_membership
+    w = World(
+        chapter=chapter,
+        other_chapter=other,
+        member=m(chapter).user,
+        lapsed=m(chapter, standing=Standing.LAPSED).user,
+        suspended=m(chapter, standing=Standing.SUSPENDED).user,
+        elected=m(chapter, elected=True).user,
+        steering=m(chapter, steering=True).user,
+        other_steering=m(other, steering=True).user,
+        admin=factories.make_user(admin=True),
+    )
+    return w
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Counts the SQL statements run inside a `with count_queries() as n:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        box = {"n": 0}
+
+        def before(*_args, **_kwargs):
+            box["n"] += 1
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield box
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter

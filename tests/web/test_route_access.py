@@ -1,0 +1,105 @@
+"""Every route of the app, walked for every role: a new page is never open by accident."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from openbargain.extensions import db
+from openbargain.models import Membership
+from tests.conftest import ROLES, login
+
+# endpoint -> who may use it. A route missing here fails the walk below.
+ACCESS = {
+    "static": "public",
+    "main.index": "public",
+    "main.healthz": "public",
+    "auth.login": "public",
+    "auth.reset_request": "public",
+    "auth.reset_password": "token",
+    "auth.accept_invitation": "token",
+    "auth.logout": "post_any",
+    "auth.account": "login",
+    "auth.change_password": "login_form",
+    "auth.logout_everywhere": "login_post",
+    "chapters.home": "insider",
+    "chapters.roster_page": "steering",
+    "chapters.roster_import": "steering",
+    "chapters.roster_import_confirm": "steering_post",
+    "chapters.membership_edit": "steering",
+    "chapters.membership_invite": "steering_post",
+    "chapters.audit_page": "steering",
+    "admin.chapters_page": "admin",
+}
+
+INSIDERS = {"lapsed", "member", "elected", "steering"}
+
+
+def expected_status(access: str, role: str) -> int:
+    visitor = role == "visitor"
+    if access == "public":
+        return 200
+    if access == "token":
+        return 400
+    if access == "post_any":
+        return 302
+    if access in ("login", "login_form", "login_post"):
+        return 302 if visitor or access == "login_post" else (200 if access == "login" else 422)
+    if visitor:
+        return 302  # to the login page
+    if access == "insider":
+        return 200 if role in INSIDERS else 404
+    if access.startswith("steering"):
+        if role == "steering":
+            return 302 if access == "steering_post" else 200
+        return 403 if role in INSIDERS else 404
+    if access == "admin":
+        return 200 if role == "admin" else 404
+    raise AssertionError(f"unknown access level {access}")
+
+
+def test_every_route_is_in_the_access_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "add the new route to ACCESS with who may use it"
+    assert ACCESS.keys() - endpoints == set(), "ACCESS names a route that no longer exists"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_access_for_each_role(app, world, role):
+    membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == world.member.id))
+    args = {"slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
+            "filename": "style.css"}
+    client = app.test_client()
+    if role != "visitor":
+        login(client, world.user(role))
+    failures = []
+    for rule in app.url_map.iter_rules():
+        url = rule.build({k: v for k, v in args.items() if k in rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        response.close()
+        want = expected_status(ACCESS[rule.endpoint], role)
+        if response.status_code != want:
+            failures.append(f"{method} {url}: {response.status_code}, expected {want}")
+        if rule.endpoint == "auth.logout" and role != "visitor":
+            login(client, world.user(role))
+        if rule.endpoint == "auth.logout_everywhere" and role != "visitor":
+            db.session.expire_all()
+            login(client, world.user(role))
+    assert failures == []
+
+
+@pytest.mark.parametrize("path", ["/c/riverside/roster", "/c/riverside/audit", "/c/riverside/"])
+def test_another_chapters_steering_gets_nothing(app, world, path):
+    client = app.test_client()
+    login(client, world.other_steering)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert world.member.email not in response.get_data(as_text=True)
+
+
+def test_a_membership_id_from_another_chapter_is_not_found(app, world):
+    foreign = db.session.scalar(select(Membership.id).where(Membership.user_id == world.other_steering.id))
+    client = app.test_client()
+    login(client, world.steering)
+    assert client.get(f"/c/riverside/roster/{foreign}").status_code == 404
+    assert client.post(f"/c/riverside/roster/{foreign}", data={"standing": "lapsed"}).status_code == 404

@@ -1,0 +1,3 @@
+from openbargain import create_app
+
+app = create_app()
