@@ -56,7 +56,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; sessions are versioned
-    RATELIMIT_ENABLED = True
+    # Our own switch, read per request: Flask-Limiter's RATELIMIT_ENABLED is process-wide.
+    RATE_LIMITS_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     INVITATION_MAX_AGE = timedelta(days=14)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
@@ -85,16 +86,16 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    RATE_LIMITS_ENABLED = False
 
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "test-only-" + secrets.token_hex(8)
-        self.SQLALCHEMY_DATABASE_URI = test_database_url()
+        self.SQLALCHEMY_DATABASE_URI = suite_database_url()
         self.MAIL_BACKEND = "memory"
 
 
-def test_database_url() -> str:
+def suite_database_url() -> str:
     """The suite's database: PostgreSQL in CI's second pass, else a SQLite file in instance/."""
     return os.environ.get(
         "OPENBARGAIN_TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite'}"

@@ -4,7 +4,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
+import contextvars
+from contextlib import contextmanager
+
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -16,11 +20,46 @@ from openbargain.models import Chapter, Standing, User
 from tests import factories
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, with its own database session and `g`,
+    as it would in production; the test's own session ends its transaction around it so
+    both see each other's committed rows."""
+
+    def open(self, *args, **kwargs):
+        db.session.rollback()
+
+        def run():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        try:
+            return contextvars.copy_context().run(run)
+        finally:
+            db.session.rollback()
+
+
 def make_test_app(**overrides) -> Flask:
     config = TestConfig()
     for key, value in overrides.items():
         setattr(config, key, value)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@contextmanager
+def other_app(**overrides) -> Iterator[Flask]:
+    """A second app over the same database with some settings changed, cleaned up after.
+
+    Inside it, the test's own session would run on this app's engine: commit before, read after."""
+    db.session.commit()
+    app = make_test_app(**overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -118,8 +157,6 @@ def world(app: Flask) -> World:
 @pytest.fixture
 def count_queries(app: Flask):
     """Counts the SQL statements run inside a `with count_queries() as n:` block."""
-    from contextlib import contextmanager
-
     @contextmanager
     def counter():
         box = {"n": 0}

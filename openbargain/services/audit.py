@@ -88,4 +88,7 @@ def verify_audit_log(session: Session) -> tuple[int, ChainBreak | None]:
     events = session.scalars(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     )
-    return verify_chain(events)
+    try:
+        return verify_chain(events)
+    finally:
+        events.close()  # stopping at a break leaves a server-side cursor open otherwise

@@ -35,8 +35,12 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def _limits_off() -> bool:
+    return not current_app.config["RATE_LIMITS_ENABLED"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_off)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -91,7 +95,7 @@ def logout_everywhere():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], exempt_when=_limits_off)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
