@@ -1,49 +1,17 @@
-"""openbargain: members direct the people they elected, in the open."""
+"""openbargain: members direct the people they elected, in the open.
+
+The factory is imported on first use so that `openbargain.tally` (and its standalone verifier)
+can be imported without Flask or SQLAlchemy installed.
+"""
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from config import Config, config_from_env
 
+def create_app(config: Any = None) -> "Flask":
+    from openbargain.app import create_app as factory
 
-def create_app(config: Config | str | None = None) -> Flask:
-    cfg = config if isinstance(config, Config) else config_from_env(config)
-    app = Flask(__name__, instance_path=cfg.INSTANCE_PATH, instance_relative_config=False)
-    app.config.from_object(cfg)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
-    from openbargain import extensions as ext
-    from openbargain import models  # noqa: F401  (registers every table on the metadata)
-
-    ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-    ext.csrf.init_app(app)
-    ext.limiter.init_app(app)
-    ext.login_manager.init_app(app)
-
-    from openbargain.web import security, session_auth
-
-    session_auth.init_app(app)
-    security.init_app(app)
-
-    from openbargain.web.admin import bp as admin_bp
-    from openbargain.web.auth import bp as auth_bp
-    from openbargain.web.chapters import bp as chapters_bp
-    from openbargain.web.main import bp as main_bp
-
-    for bp in (main_bp, auth_bp, chapters_bp, admin_bp):
-        app.register_blueprint(bp)
-
-    from openbargain import policy
-    from openbargain.web import errors
-
-    errors.init_app(app)
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals["policy"] = policy
-
-    from openbargain.cli import cli
-
-    app.cli.add_command(cli)
-    return app
+    return factory(config)
