@@ -2,12 +2,10 @@
 continuing votes. Ties for elimination: earlier rounds (most recent first), then the lot."""
 from __future__ import annotations
 
-import numpy as np
-
 from openbargain.tally.ballots import RankedBallots
 from openbargain.tally.preferences import Preferences, weighted_totals
 from openbargain.tally.result import TallyResult
-from openbargain.tally.ties import break_tie
+from openbargain.tally.ties import choose
 
 
 def tally_irv(ballots: RankedBallots, *, seed: str | None = None) -> TallyResult:
@@ -39,11 +37,8 @@ def tally_irv(ballots: RankedBallots, *, seed: str | None = None) -> TallyResult
             break  # every ballot is blank or exhausted: nobody can win
         fewest = min(totals[i] for i in continuing)
         tied = [options[i] for i in continuing if totals[i] == fewest]
-        loser_name, tie = break_tie(tied, history, lowest=True, seed=seed or ballots.digest(),
-                                    round_number=record["round"]) if len(tied) > 1 else (tied[0], None)
+        loser_name = choose(tied, history, record, lowest=True, seed=lambda: seed or ballots.digest())
         loser = options.index(loser_name)
-        if tie:
-            record["tie_break"] = tie
         history.append(tallies)
         record["eliminated"] = [loser_name]
         prefs.remove(loser)

@@ -12,7 +12,7 @@ import numpy as np
 from openbargain.tally.ballots import RankedBallots
 from openbargain.tally.preferences import weighted_totals
 from openbargain.tally.result import TallyResult, fixed_str
-from openbargain.tally.ties import break_tie
+from openbargain.tally.ties import choose
 
 PLACES = 9
 SCALE = 10**PLACES
@@ -90,10 +90,7 @@ def tally_meek_stv(ballots: RankedBallots, *, seats: int, seed: str | None = Non
         else:
             fewest = min(votes[i] for i in hopeful)
             tied = [options[i] for i in hopeful if votes[i] == fewest]
-            name, tie = break_tie(tied, history, lowest=True, seed=seed or ballots.digest(),
-                                  round_number=record["round"]) if len(tied) > 1 else (tied[0], None)
-            if tie:
-                record["tie_break"] = tie
+            name = choose(tied, history, record, lowest=True, seed=lambda: seed or ballots.digest())
             loser = options.index(name)
             hopeful.discard(loser)
             excluded.append(loser)

@@ -35,8 +35,7 @@ def _ranked_rounds(result: TallyResult) -> list[str]:
             events.append("elected: " + ", ".join(r["elected"]))
         if r.get("eliminated") or r.get("excluded"):
             events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
-        tie = r.get("tie_break") or (r.get("tie_breaks") or [None])[0]
-        if tie:
+        for tie in r.get("tie_breaks", []):
             events.append(f"tie among {', '.join(tie['among'])} broken by {tie['rule'].replace('_', ' ')}")
         if events:
             lines.append(f"Round {r['round']}: " + "; ".join(events))

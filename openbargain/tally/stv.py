@@ -15,7 +15,7 @@ import numpy as np
 from openbargain.tally.ballots import RankedBallots
 from openbargain.tally.preferences import Preferences, weighted_totals
 from openbargain.tally.result import TallyResult, fixed_str
-from openbargain.tally.ties import break_tie
+from openbargain.tally.ties import choose
 
 PLACES = 5
 UNIT = 10**PLACES
@@ -58,17 +58,13 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
         while reaching and len(elected) < seats:
             top = max(votes[i] for i in reaching)
             tied = [options[i] for i in reaching if votes[i] == top]
-            name, tie = break_tie(tied, history, lowest=False, seed=tie_seed(), round_number=record["round"]) \
-                if len(tied) > 1 else (tied[0], None)
-            if tie:
-                record.setdefault("tie_breaks", []).append(tie)
-            i = options.index(name)
+            i = options.index(choose(tied, history, record, lowest=False, seed=tie_seed))
             reaching.remove(i)
             continuing.discard(i)
             prefs.remove(i)
             elected.append(i)
             pending_surplus.append(i)
-            record.setdefault("elected", []).append(name)
+            record.setdefault("elected", []).append(options[i])
 
     def finish(record: dict) -> None:
         record["votes"] = {k: fixed_str(v, PLACES) for k, v in snapshot().items()}
@@ -109,10 +105,7 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
         if pending_surplus:
             top = max(votes[i] - quota for i in pending_surplus)
             tied = [options[i] for i in pending_surplus if votes[i] - quota == top]
-            name, tie = break_tie(tied, history, lowest=False, seed=tie_seed(), round_number=record["round"]) \
-                if len(tied) > 1 else (tied[0], None)
-            if tie:
-                record["tie_break"] = tie
+            name = choose(tied, history, record, lowest=False, seed=tie_seed)
             source = options.index(name)
             pending_surplus.remove(source)
             surplus, total = int(votes[source] - quota), int(votes[source])
@@ -129,10 +122,7 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
             continue
         fewest = min(votes[i] for i in continuing)
         tied = [options[i] for i in continuing if votes[i] == fewest]
-        name, tie = break_tie(tied, history, lowest=True, seed=tie_seed(), round_number=record["round"]) \
-            if len(tied) > 1 else (tied[0], None)
-        if tie:
-            record["tie_break"] = tie
+        name = choose(tied, history, record, lowest=True, seed=tie_seed)
         loser = options.index(name)
         continuing.discard(loser)
         prefs.remove(loser)

@@ -6,7 +6,7 @@ anyone holding the ballots draws the same lot; the record says what was used.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 
 def lot_key(seed: str, round_number: int, name: str) -> str:
@@ -44,3 +44,20 @@ def break_tie(
     ordered = sorted(candidates, key=lambda c: lot_key(seed, round_number, c))
     record.update({"rule": "lot", "seed": seed, "round": round_number, "lot_order": ordered})
     return ordered[0], record
+
+
+def choose(
+    tied: Sequence[str],
+    history: Sequence[dict[str, Any]],
+    record: dict[str, Any],
+    *,
+    lowest: bool,
+    seed: Callable[[], str],
+) -> str:
+    """break_tie for a round record: appends the tie-break to record["tie_breaks"] when there
+    was one. The seed is asked for only then (hashing a large ballot set costs time)."""
+    if len(tied) == 1:
+        return tied[0]
+    name, tie = break_tie(tied, history, lowest=lowest, seed=seed(), round_number=record["round"])
+    record.setdefault("tie_breaks", []).append(tie)
+    return name

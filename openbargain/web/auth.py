@@ -105,12 +105,16 @@ def reset_request():
     return render_template("auth/reset_request.html", form=form), 200 if not form.errors else 422
 
 
+def _link_invalid(exc: InvalidToken):
+    return render_template("auth/link_invalid.html", message=exc.message), 400
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
         accounts.user_for_reset_token(token)
     except InvalidToken as exc:
-        return render_template("auth/link_invalid.html", message=exc.message), 400
+        return _link_invalid(exc)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -118,7 +122,7 @@ def reset_password(token: str):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except InvalidToken as exc:
-            return render_template("auth/link_invalid.html", message=exc.message), 400
+            return _link_invalid(exc)
         else:
             logout_user()
             flash("Your password is changed. Log in with it.", "success")
@@ -131,7 +135,7 @@ def accept_invitation(token: str):
     try:
         invitation = accounts.invitation_for_token(token)
     except InvalidToken as exc:
-        return render_template("auth/link_invalid.html", message=exc.message), 400
+        return _link_invalid(exc)
     needs_password = not invitation.user.has_account
     form = NewPasswordForm() if needs_password else ActionForm()
     if form.validate_on_submit():
@@ -140,7 +144,7 @@ def accept_invitation(token: str):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except InvalidToken as exc:
-            return render_template("auth/link_invalid.html", message=exc.message), 400
+            return _link_invalid(exc)
         else:
             logout_user()
             login_user(user)

@@ -19,6 +19,12 @@ def _chapter_and_membership(slug: str) -> tuple[Chapter, Membership | None]:
     return chapter, chapters.membership_of(current_user, chapter)
 
 
+def _steering_only(membership: Membership | None) -> None:
+    """Pages that only lead to a steering use-case; the service checks again when it acts."""
+    chapters.require(policy.can_manage_roster(current_user, membership), membership,
+                     "Only the steering committee can import the roster.")
+
+
 @bp.get("/")
 @login_required
 def home(slug: str):
@@ -49,8 +55,7 @@ def roster_page(slug: str):
 @login_required
 def roster_import(slug: str):
     chapter, membership = _chapter_and_membership(slug)
-    chapters.require(policy.can_manage_roster(current_user, membership), membership,
-                     "Only the steering committee can import the roster.")
+    _steering_only(membership)
     form = RosterUploadForm()
     problems: list[tuple[int, str]] = []
     if form.validate_on_submit():
@@ -72,8 +77,7 @@ def roster_import(slug: str):
 @login_required
 def roster_import_confirm(slug: str):
     chapter, membership = _chapter_and_membership(slug)
-    chapters.require(policy.can_manage_roster(current_user, membership), membership,
-                     "Only the steering committee can import the roster.")
+    _steering_only(membership)
     form = RosterConfirmForm()
     if not form.validate_on_submit():
         flash("The preview expired. Upload the file again.", "error")

@@ -133,3 +133,19 @@ def test_create_admin_makes_a_site_admin(app):
     with pytest.raises(ValidationFailed):
         accounts.create_admin("root2@example.org", "Root", "short")
     assert db.session.scalar(select(User).where(User.email == "root2@example.org")) is None
+
+
+def test_an_expired_invitation_is_refused(app, world, monkeypatch):
+    import itsdangerous.timed
+
+    invited = factories.make_user("late@example.org", account=False)
+    invitation = Invitation(chapter=world.chapter, user=invited)
+    db.session.add(invitation)
+    db.session.commit()
+    token = accounts.invitation_token(invitation)
+    real = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() + 15 * 86400)
+    with pytest.raises(InvalidToken, match="expired"):
+        accounts.accept_invitation(token, "my own password here")
+    assert db.session.get(User, invited.id).password_hash is None
+    assert events() == []

@@ -81,14 +81,14 @@ def test_irv_elimination_tie_broken_by_the_earlier_round():
     second = result.rounds[1]
     assert second["tallies"] == {"A": 6, "B": 4, "C": 4}
     assert second["eliminated"] == ["C"]
-    assert second["tie_break"]["rule"] == "earlier_round" and second["tie_break"]["by_earlier_round"] == [1]
+    assert second["tie_breaks"][0]["rule"] == "earlier_round" and second["tie_breaks"][0]["by_earlier_round"] == [1]
     assert result.winners == ("A",)
 
 
 def test_irv_tie_with_no_history_is_a_reproducible_lot():
     ballots = ranked([("A", 3), ("BA", 2), ("CA", 2)])
     one = count_ranked("irv", ballots)
-    tie = one.rounds[0]["tie_break"]
+    tie = one.rounds[0]["tie_breaks"][0]
     assert tie["rule"] == "lot" and tie["seed"] == ballots.digest()
     assert one.rounds[0]["eliminated"] == [min("BC", key=lambda c: lot_key(tie["seed"], 1, c))]
     assert count_ranked("irv", ballots).to_json() == one.to_json()
