@@ -19,6 +19,10 @@ class Standing(StrEnum):
     LAPSED = "lapsed"
     SUSPENDED = "suspended"
 
+    @property
+    def label(self) -> str:
+        return "in good standing" if self is Standing.GOOD_STANDING else self.value
+
 
 class Role(StrEnum):
     MEMBER = "member"
