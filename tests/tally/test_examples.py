@@ -171,3 +171,22 @@ def test_unknown_method_and_bad_seats():
         count_ranked("stv", ballots, seats=5)
     with pytest.raises(ValueError, match="seats must be 1"):
         count_ranked("irv", ballots, seats=2)
+
+
+def test_stv_exclusion_tie_broken_by_the_earlier_round():
+    # One seat, quota 8. R1: A 6, B 4, C 3, D 2 → D out, one paper to C → B 4, C 4 tied; C had fewer in R1.
+    result = count_ranked("stv", ranked([("A", 6), ("B", 4), ("CA", 3), ("DC", 1), ("D", 1)]), seats=1)
+    assert result.rounds[1]["votes"]["B"] == result.rounds[1]["votes"]["C"] == "4.00000"
+    third = result.rounds[2]
+    assert third["excluded"] == ["C"] and third["tie_breaks"][0]["rule"] == "earlier_round"
+
+
+def test_stv_equal_surpluses_are_ordered_by_lot_and_recorded():
+    ballots = ranked([("AC", 6), ("BD", 6), ("C", 1), ("D", 1)])
+    result = count_ranked("stv", ballots, seats=3)
+    first = result.rounds[0]
+    assert sorted(first["elected"]) == ["A", "B"] and first["tie_breaks"][0]["rule"] == "lot"
+    surplus = result.rounds[1]
+    assert surplus["action"] == "surplus" and surplus["tie_breaks"][0]["among"] == ["A", "B"]
+    assert surplus["candidate"] == surplus["tie_breaks"][0]["lot_order"][0]
+    assert count_ranked("stv", ballots, seats=3).to_json() == result.to_json()
