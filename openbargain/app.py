@@ -32,8 +32,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.auth import bp as auth_bp
     from openbargain.web.chapters import bp as chapters_bp
     from openbargain.web.main import bp as main_bp
+    from openbargain.web.proposals import bp as proposals_bp
 
-    for bp in (main_bp, auth_bp, chapters_bp, admin_bp):
+    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, admin_bp):
         app.register_blueprint(bp)
 
     from openbargain import policy
@@ -42,6 +43,10 @@ def create_app(config: Config | str | None = None) -> Flask:
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["policy"] = policy
+
+    from openbargain.web.markdown import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
 
     from openbargain.cli import cli
 

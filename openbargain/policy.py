@@ -5,7 +5,9 @@ the acting user's Membership in the chapter concerned, or None when they have no
 """
 from __future__ import annotations
 
-from openbargain.models import Membership, Standing, User
+from openbargain.models import Bylaws, Membership, Proposal, ProposalStatus, Standing, User, Visibility
+
+OPEN_FOR_DEBATE = (ProposalStatus.DELIBERATION, ProposalStatus.SCHEDULED, ProposalStatus.VOTING)
 
 
 def is_chapter_insider(membership: Membership | None) -> bool:
@@ -35,3 +37,78 @@ def can_view_audit_log(user: User | None, membership: Membership | None) -> bool
 
 def can_administer_site(user: User | None) -> bool:
     return user is not None and user.is_admin
+
+
+def can_edit_bylaws(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)
+
+
+def in_good_standing(membership: Membership | None) -> bool:
+    return membership is not None and membership.in_good_standing
+
+
+def is_author(user: User | None, proposal: Proposal) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and proposal.author_id == user.id
+
+
+def is_directed(membership: Membership | None, proposal: Proposal) -> bool:
+    return membership is not None and any(d.membership_id == membership.id for d in proposal.directed)
+
+
+def can_view_proposal(user: User | None, membership: Membership | None, proposal: Proposal, bylaws: Bylaws) -> bool:
+    """A draft is its author's alone; a public proposal is the world's when the chapter shows
+    public pages; everything else is for the chapter's members."""
+    if proposal.status == ProposalStatus.DRAFT:
+        return is_author(user, proposal)
+    if proposal.visibility == Visibility.PUBLIC and bylaws.public_pages:
+        return True
+    return is_chapter_insider(membership)
+
+
+def can_list_proposals(user: User | None, membership: Membership | None, bylaws: Bylaws) -> bool:
+    return is_chapter_insider(membership) or bylaws.public_pages
+
+
+def can_draft_proposal(user: User | None, membership: Membership | None) -> bool:
+    return in_good_standing(membership)
+
+
+def can_edit_proposal(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return (is_author(user, proposal) and in_good_standing(membership)
+            and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.DELIBERATION))
+
+
+def can_publish_proposal(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return is_author(user, proposal) and in_good_standing(membership) and proposal.status == ProposalStatus.DRAFT
+
+
+def can_withdraw_proposal(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    allowed = proposal.status in (ProposalStatus.DRAFT, ProposalStatus.DELIBERATION, ProposalStatus.SCHEDULED)
+    return allowed and (is_author(user, proposal) or is_active_steering(membership))
+
+
+def can_comment(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    """Members in good standing and the electeds the proposal directs take part in the debate."""
+    speaker = in_good_standing(membership) or is_directed(membership, proposal)
+    return speaker and proposal.status in OPEN_FOR_DEBATE
+
+
+def can_moderate(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)
+
+
+def can_sign_petition(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return in_good_standing(membership) and proposal.status == ProposalStatus.DELIBERATION
+
+
+def can_propose_amendment(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return (in_good_standing(membership) and proposal.status == ProposalStatus.DELIBERATION
+            and not is_author(user, proposal))
+
+
+def can_decide_amendment(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return is_author(user, proposal) and proposal.status == ProposalStatus.DELIBERATION
+
+
+def can_cosign_amendment(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
+    return in_good_standing(membership) and proposal.status == ProposalStatus.DELIBERATION

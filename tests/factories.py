@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from openbargain.extensions import db
-from openbargain.models import Chapter, Membership, Standing, User
+from openbargain.models import Bylaws, Chapter, Membership, Standing, User
 from openbargain.services.accounts import hash_password
 
 PASSWORD = "correct-horse-battery"
@@ -33,6 +33,7 @@ def make_chapter(slug: str | None = None, name: str | None = None) -> Chapter:
     n = next(_seq)
     chapter = Chapter(slug=slug or f"chapter-{n}", name=name or f"Chapter {n}", timezone="America/New_York")
     db.session.add(chapter)
+    db.session.add(Bylaws.for_new_chapter(chapter))
     db.session.commit()
     return chapter
 
@@ -45,3 +46,34 @@ def make_membership(chapter: Chapter, user: User | None = None, *, standing: Sta
     db.session.add(membership)
     db.session.commit()
     return membership
+
+
+def proposal_draft(electeds: list[Membership], *, kind: str = "yes_no", visibility: str = "members",
+                   urgent: bool = False, title: str = "Vote no on the budget deal", **changes):
+    from datetime import date, timedelta
+
+    from openbargain.models import BallotKind, Visibility
+    from openbargain.services.proposals import OptionDraft, ProposalDraft
+
+    ranked = kind == "ranked"
+    fields = dict(
+        title=title, body="The deal **cuts** transit.", decision="How to vote on the budget deal.",
+        deadline=date.today() + timedelta(days=30), ballot_kind=BallotKind(kind), visibility=Visibility(visibility),
+        urgent=urgent, elected_ids=[m.id for m in electeds],
+        adopted_directive="" if ranked else "Vote no on the budget deal.",
+        rejected_directive="" if ranked else "Vote yes on the budget deal.",
+        fallback_directive="Abstain.",
+        options=[OptionDraft("Bloc", "Endorse the insurgents as a bloc."),
+                 OptionDraft("Individually", "Endorse candidates one by one.")] if ranked else [],
+    )
+    fields.update(changes)
+    return ProposalDraft(**fields)
+
+
+def make_proposal(chapter: Chapter, author: User, electeds: list[Membership], *, publish: bool = True, **draft):
+    from openbargain.services import proposals
+
+    proposal = proposals.draft_proposal(author, chapter, proposal_draft(electeds, **draft))
+    if publish:
+        proposals.publish_proposal(author, chapter, proposal.id)
+    return db.session.get(type(proposal), proposal.id)

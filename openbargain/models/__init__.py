@@ -1,10 +1,32 @@
 """The models, one module per aggregate; importing this package registers every table."""
 from openbargain.models.audit import AuditEvent
 from openbargain.models.base import Base
+from openbargain.models.bylaws import Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
+from openbargain.models.proposal import (
+    PROPOSAL_TRANSITIONS,
+    Amendment,
+    AmendmentKind,
+    AmendmentSignature,
+    AmendmentState,
+    BallotKind,
+    Comment,
+    DirectedElected,
+    Option,
+    PetitionSignature,
+    Proposal,
+    ProposalStatus,
+    Revision,
+    Stance,
+    Visibility,
+)
+from openbargain.models.referendum import Referendum, ReferendumStatus
 from openbargain.models.user import User
 
 __all__ = [
-    "AuditEvent", "Base", "Chapter", "Invitation", "Membership", "Role", "Standing", "User",
+    "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
+    "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
+    "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Revision", "Role",
+    "Stance", "Standing", "User", "Visibility",
 ]

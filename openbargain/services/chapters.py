@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from openbargain import policy
 from openbargain.extensions import db
-from openbargain.models import Chapter, Invitation, Membership, Standing, User
+from openbargain.models import Bylaws, Chapter, Invitation, Membership, Standing, User
 from openbargain.models.chapter import OFFICE_MAX
 from openbargain.services import accounts, audit
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -92,6 +92,7 @@ def create_chapter(actor: User, new: NewChapter) -> Chapter:
             raise ValidationFailed.on("slug", "A chapter with this address already exists.")
         chapter = Chapter(slug=slug, name=new.name.strip(), timezone=new.timezone)
         s.add(chapter)
+        s.add(Bylaws.for_new_chapter(chapter))
         steering = accounts.find_user_by_email(new.steering_email)
         if steering is None:
             steering = User(email=accounts.normalise_email(new.steering_email), name=new.steering_name.strip())

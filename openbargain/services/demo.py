@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from openbargain.extensions import db
-from openbargain.models import Chapter, Membership, Standing, User
+from openbargain.models import Bylaws, Chapter, Membership, Standing, User
 from openbargain.services import audit
 from openbargain.services.accounts import hash_password
 from openbargain.services.uow import unit_of_work
@@ -47,6 +47,7 @@ def create_demo() -> bool:
         s = uow.session
         chapter = Chapter(slug=DEMO_SLUG, name="Riverside Socialists (demo)", timezone="America/New_York")
         s.add(chapter)
+        s.add(Bylaws.for_new_chapter(chapter))
 
         def add(email: str, name: str, standing: Standing, **roles) -> None:
             user = User(email=email, name=name, password_hash=password_hash)

@@ -1,15 +1,24 @@
-"""A chapter's pages: home, roster, audit log."""
+"""A chapter's pages: home, roster, bylaws, audit log."""
 from __future__ import annotations
+
+from dataclasses import fields
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import audit_log, chapters, roster
+from openbargain.services import audit_log, bylaws, chapters, roster
 from openbargain.services.errors import ValidationFailed
 from openbargain.services.roster import RosterInvalid
-from openbargain.web.forms import ActionForm, MembershipForm, RosterConfirmForm, RosterUploadForm, apply_errors
+from openbargain.web.forms import (
+    ActionForm,
+    BylawsForm,
+    MembershipForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+    apply_errors,
+)
 
 bp = Blueprint("chapters", __name__, url_prefix="/c/<slug>")
 
@@ -128,6 +137,27 @@ def membership_invite(slug: str, membership_id: int):
     else:
         flash(f"Invitation sent to {invitation.user.email}.", "success")
     return redirect(url_for("chapters.membership_edit", slug=slug, membership_id=membership_id))
+
+
+@bp.route("/bylaws", methods=["GET", "POST"])
+@login_required
+def bylaws_page(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    chapters.require(policy.can_edit_bylaws(current_user, membership), membership,
+                     "Only the steering committee can change the bylaws.")
+    current = bylaws.bylaws_of(chapter)
+    form = BylawsForm(obj=current) if request.method == "GET" else BylawsForm()
+    if form.validate_on_submit():
+        change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})
+        try:
+            bylaws.update_bylaws(current_user, chapter, change)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Bylaws saved.", "success")
+            return redirect(url_for("chapters.bylaws_page", slug=slug))
+    return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form), \
+        422 if form.errors else 200
 
 
 @bp.get("/audit")

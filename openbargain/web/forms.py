@@ -3,11 +3,29 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from openbargain.models import Standing
 from openbargain.models.chapter import OFFICE_MAX, SLUG_MAX
+from openbargain.models.proposal import COMMENT_MAX, DIRECTIVE_MAX, LABEL_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services.accounts import PASSWORD_MAX
 from openbargain.services.errors import DomainError
@@ -78,3 +96,80 @@ class ChapterForm(FlaskForm):
     steering_name = StringField("First steering member's name", validators=[DataRequired(), Length(max=NAME_MAX)])
     steering_email = EmailField("First steering member's email",
                                 validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+class OptionEntry(Form):
+    """One ranked option (a sub-form: the proposal form carries the CSRF token)."""
+
+    label = StringField("Label", validators=[Optional(), Length(max=LABEL_MAX)])
+    directive = TextAreaField("Directive", validators=[Optional(), Length(max=DIRECTIVE_MAX)])
+
+
+class ProposalForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    decision = TextAreaField("The decision the elected faces", validators=[DataRequired(), Length(max=TEXT_MAX)],
+                             description='e.g. "How to vote on the budget deal on the Assembly floor."')
+    deadline = DateField("Deadline", validators=[DataRequired()],
+                         description="The real-world date by which the elected must act (e.g. the floor vote).")
+    body = TextAreaField("Argument and background (Markdown)", validators=[Optional(), Length(max=TEXT_MAX)])
+    electeds = SelectMultipleField("Electeds it directs", coerce=int, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    ballot_kind = RadioField("Ballot", choices=[SelectChoice("yes_no", "Yes / no"),
+                                                SelectChoice("ranked", "Ranked options")], default="yes_no")
+    adopted_directive = TextAreaField("Directive if adopted (yes/no)", validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                                      description="The exact instruction the elected must follow if members vote yes.")
+    rejected_directive = TextAreaField("Directive if rejected (yes/no, optional)",
+                                       validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                                       description="Leave empty to leave the elected their discretion.")
+    options = FieldList(FormField(OptionEntry), label="Ranked options", min_entries=6, max_entries=12)
+    fallback_directive = TextAreaField("Fallback directive (optional)", validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                                       description="What the elected must do if the vote reaches no decision (quorum not met).")
+    visibility = RadioField("Who can read it", choices=[SelectChoice("members", "Members only"),
+                                                        SelectChoice("public", "Public")], default="members")
+    urgent = BooleanField("Urgent (uses the chapter's shorter urgent timings)")
+
+
+class CommentForm(FlaskForm):
+    stance = RadioField("Your stance", choices=[SelectChoice("for", "For"), SelectChoice("against", "Against"),
+                                                 SelectChoice("question", "Question"),
+                                                 SelectChoice("neutral", "Neutral")], default="neutral")
+    body = TextAreaField("Comment (Markdown)", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class CommentEditForm(FlaskForm):
+    body = TextAreaField("Comment (Markdown)", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+
+
+class HideForm(FlaskForm):
+    reason = StringField("Reason shown to members", validators=[DataRequired(), Length(max=REASON_MAX)])
+
+
+class AmendmentForm(FlaskForm):
+    kind = RadioField("Amendment", choices=[SelectChoice("change_directive", "Change a directive"),
+                                            SelectChoice("new_option", "Add a competing option (ranked ballots)")],
+                      default="change_directive")
+    option_id = SelectField("Directive to change", coerce=int, validators=[Optional()], validate_choice=False)
+    label = StringField("Label (for a new option)", validators=[Optional(), Length(max=LABEL_MAX)])
+    directive = TextAreaField("Proposed directive", validators=[DataRequired(), Length(max=DIRECTIVE_MAX)])
+    reason = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+
+
+class BylawsForm(FlaskForm):
+    min_deliberation_hours = IntegerField("Minimum deliberation before a vote opens (hours)",
+                                          validators=[InputRequired()])
+    urgent_min_deliberation_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
+    voting_hours = IntegerField("Default voting length (hours)", validators=[InputRequired()])
+    urgent_voting_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
+    petition_delay_hours = IntegerField("A successful petition's vote opens after (hours)",
+                                        validators=[InputRequired()])
+    quorum_percent = IntegerField("Default quorum (% of the roll)", validators=[InputRequired()])
+    threshold = SelectField("Default yes/no threshold", choices=[
+        SelectChoice("majority", "Majority of yes+no"), SelectChoice("three_fifths", "Three fifths of yes+no"),
+        SelectChoice("two_thirds", "Two thirds of yes+no")])
+    petition_percent = IntegerField("Petition threshold (% of members in good standing)", validators=[InputRequired()])
+    amendment_percent = IntegerField("Amendment co-signers needed (% of members in good standing)",
+                                     validators=[InputRequired()])
+    public_pages = BooleanField("Show public proposals and results to visitors")

@@ -5,7 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from openbargain.extensions import db
-from openbargain.models import Membership
+from openbargain.models import AmendmentKind, Membership, Stance
+from openbargain.services import amendments, deliberation
+from tests import factories
 from tests.conftest import ROLES, login
 
 # endpoint -> who may use it. A route missing here fails the walk below.
@@ -29,12 +31,32 @@ ACCESS = {
     "chapters.membership_invite": "steering_post",
     "chapters.audit_page": "steering",
     "admin.chapters_page": "admin",
+    "chapters.bylaws_page": "steering",
+    # A members-only proposal in deliberation, by the member, directing the elected, with a
+    # comment by the elected: who gets what, role by role.
+    "proposals.index": "public",
+    "proposals.new": {"visitor": 302, "lapsed": 403, "member": 200, "elected": 200, "steering": 200},
+    "proposals.show": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "proposals.history": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "proposals.edit": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 302, "steering": 302},
+    "proposals.publish": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "proposals.withdraw": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "proposals.sign": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "proposals.comment": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
+    "proposals.comment_edit": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
+    # One-button actions tell a refusal in a message on the proposal page.
+    "proposals.comment_hide": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "proposals.amend": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
+    "proposals.amendment_action": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
 }
 
 INSIDERS = {"lapsed", "member", "elected", "steering"}
 
 
-def expected_status(access: str, role: str) -> int:
+def expected_status(access: str | dict, role: str) -> int:
+    if isinstance(access, dict):
+        # Outsiders (suspended, another chapter's steering, the site admin) get nothing.
+        return access.get(role, 404)
     visitor = role == "visitor"
     if access == "public":
         return 200
@@ -66,8 +88,14 @@ def test_every_route_is_in_the_access_table(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_route_access_for_each_role(app, world, role):
     membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == world.member.id))
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    proposal = factories.make_proposal(world.chapter, world.member, [elected])
+    comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
+    amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
+        AmendmentKind.CHANGE_DIRECTIVE, proposal.options[0].id, "", "Vote no and say why on the floor."))
     args = {"slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
-            "filename": "style.css"}
+            "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
+            "action": "sign"}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))

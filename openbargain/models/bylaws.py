@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openbargain.models.base import Base
+from openbargain.models.chapter import Chapter
+
+
+DEFAULTS = {
+    "min_deliberation_hours": 168,
+    "urgent_min_deliberation_hours": 24,
+    "voting_hours": 168,
+    "urgent_voting_hours": 48,
+    "petition_delay_hours": 48,
+    "quorum_percent": 20,
+    "threshold": "majority",
+    "petition_percent": 10,
+    "amendment_percent": 5,
+    "public_pages": True,
+}
+
+
+class Bylaws(Base):
+    """A chapter's rules for deliberation and votes, as settings the app enforces."""
+
+    __tablename__ = "bylaws"
+
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), primary_key=True)
+    min_deliberation_hours: Mapped[int] = mapped_column(Integer)
+    urgent_min_deliberation_hours: Mapped[int] = mapped_column(Integer)
+    voting_hours: Mapped[int] = mapped_column(Integer)
+    urgent_voting_hours: Mapped[int] = mapped_column(Integer)
+    petition_delay_hours: Mapped[int] = mapped_column(Integer)
+    quorum_percent: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[str] = mapped_column(String(20))
+    petition_percent: Mapped[int] = mapped_column(Integer)
+    amendment_percent: Mapped[int] = mapped_column(Integer)
+    public_pages: Mapped[bool] = mapped_column(Boolean)
+
+    chapter: Mapped[Chapter] = relationship()
+
+    @classmethod
+    def for_new_chapter(cls, chapter: Chapter) -> "Bylaws":
+        return cls(chapter=chapter, **DEFAULTS)
+
+    def min_deliberation(self, urgent: bool) -> timedelta:
+        return timedelta(hours=self.urgent_min_deliberation_hours if urgent else self.min_deliberation_hours)
+
+    def voting_length(self, urgent: bool) -> timedelta:
+        return timedelta(hours=self.urgent_voting_hours if urgent else self.voting_hours)
+
+    @staticmethod
+    def share_of(percent: int, members: int) -> int:
+        """A threshold as a head count: the percentage of members, rounded up, at least 1."""
+        return max(1, -(-percent * members // 100))

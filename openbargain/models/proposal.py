@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openbargain.clock import now
+from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.chapter import Chapter, Membership
+from openbargain.models.user import User
+
+TITLE_MAX = 200
+LABEL_MAX = 120
+TEXT_MAX = 20_000
+DIRECTIVE_MAX = 2_000
+COMMENT_MAX = 10_000
+REASON_MAX = 300
+
+
+def _enum(cls, length: int = 20):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class ProposalStatus(StrEnum):
+    DRAFT = "draft"
+    DELIBERATION = "deliberation"
+    SCHEDULED = "scheduled"
+    VOTING = "voting"
+    DECIDED = "decided"
+    NO_DECISION = "no_decision"
+    WITHDRAWN = "withdrawn"
+
+
+# The proposal lifecycle: each state and where it may go next.
+PROPOSAL_TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
+    ProposalStatus.DRAFT: frozenset({ProposalStatus.DELIBERATION, ProposalStatus.WITHDRAWN}),
+    ProposalStatus.DELIBERATION: frozenset({ProposalStatus.SCHEDULED, ProposalStatus.WITHDRAWN}),
+    ProposalStatus.SCHEDULED: frozenset({ProposalStatus.VOTING, ProposalStatus.DELIBERATION, ProposalStatus.WITHDRAWN}),
+    ProposalStatus.VOTING: frozenset({ProposalStatus.DECIDED, ProposalStatus.NO_DECISION}),
+    ProposalStatus.DECIDED: frozenset(),
+    ProposalStatus.NO_DECISION: frozenset(),
+    ProposalStatus.WITHDRAWN: frozenset(),
+}
+
+
+class BallotKind(StrEnum):
+    YES_NO = "yes_no"
+    RANKED = "ranked"
+
+
+class Visibility(StrEnum):
+    MEMBERS = "members"
+    PUBLIC = "public"
+
+
+class Stance(StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    QUESTION = "question"
+    NEUTRAL = "neutral"
+
+
+class AmendmentKind(StrEnum):
+    CHANGE_DIRECTIVE = "change_directive"
+    NEW_OPTION = "new_option"
+
+
+class AmendmentState(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ON_BALLOT = "on_ballot"
+
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    ballot_kind: Mapped[BallotKind] = mapped_column(_enum(BallotKind))
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    fallback_directive: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    chapter: Mapped[Chapter] = relationship()
+    author: Mapped[User] = relationship()
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="proposal", order_by="Option.position", cascade="all, delete-orphan"
+    )
+    directed: Mapped[list["DirectedElected"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_frozen(self) -> bool:
+        """From scheduling on, what members vote on never moves under them."""
+        return self.status not in (ProposalStatus.DRAFT, ProposalStatus.DELIBERATION)
+
+
+class DirectedElected(Base):
+    """One elected a proposal directs."""
+
+    __tablename__ = "directed_electeds"
+    __table_args__ = (UniqueConstraint("proposal_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="directed")
+    membership: Mapped[Membership] = relationship()
+
+
+class Option(Base):
+    """One choice on the ballot. Labels are distinct per proposal (checked by the services:
+    reordering options in place would trip a unique constraint half-way)."""
+
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(LABEL_MAX))
+    # None only for a yes/no proposal's "No" without a directive: the elected keeps discretion.
+    directive: Mapped[str | None] = mapped_column(Text)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="options")
+
+
+class Revision(Base):
+    """The proposal as it stood after one edit: what members can compare."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    editor: Mapped[User] = relationship()
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    # The top-level comment of the thread (itself for a top-level one): a page of threads is
+    # two queries however deep the replies go.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    stance: Mapped[Stance] = mapped_column(_enum(Stance))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+
+class Amendment(Base):
+    __tablename__ = "amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[AmendmentKind] = mapped_column(_enum(AmendmentKind))
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("options.id"))
+    label: Mapped[str] = mapped_column(String(LABEL_MAX))
+    directive: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[AmendmentState] = mapped_column(_enum(AmendmentState))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship()
+    option: Mapped[Option | None] = relationship()
+    signatures: Mapped[list["AmendmentSignature"]] = relationship(cascade="all, delete-orphan")
+
+
+class AmendmentSignature(Base):
+    __tablename__ = "amendment_signatures"
+    __table_args__ = (UniqueConstraint("amendment_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    membership: Mapped[Membership] = relationship()
+
+
+class PetitionSignature(Base):
+    """A member's signature on the petition to put a proposal to a vote; a public act."""
+
+    __tablename__ = "petition_signatures"
+    __table_args__ = (UniqueConstraint("proposal_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    membership: Mapped[Membership] = relationship()

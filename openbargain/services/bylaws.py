@@ -1,0 +1,76 @@
+"""The chapter's bylaws: read by every rule that depends on them, edited by steering."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy.orm import Session
+
+from openbargain import policy
+from openbargain.extensions import db
+from openbargain.models import Bylaws, Chapter, User
+from openbargain.services import audit
+from openbargain.services.chapters import membership_of, require
+from openbargain.services.errors import NotFound, ValidationFailed
+from openbargain.services.uow import unit_of_work
+from openbargain.tally import THRESHOLDS
+
+
+def bylaws_of(chapter: Chapter, session: Session | None = None) -> Bylaws:
+    bylaws = (session or db.session).get(Bylaws, chapter.id)
+    if bylaws is None:
+        raise NotFound("This chapter has no bylaws yet.")
+    return bylaws
+
+
+@dataclass(frozen=True)
+class BylawsChange:
+    min_deliberation_hours: int
+    urgent_min_deliberation_hours: int
+    voting_hours: int
+    urgent_voting_hours: int
+    petition_delay_hours: int
+    quorum_percent: int
+    threshold: str
+    petition_percent: int
+    amendment_percent: int
+    public_pages: bool
+
+
+HOURS_MAX = 24 * 90
+
+
+def check_bylaws(change: BylawsChange) -> None:
+    errors: dict[str, list[str]] = {}
+    for name in ("min_deliberation_hours", "urgent_min_deliberation_hours", "petition_delay_hours"):
+        if not 0 <= getattr(change, name) <= HOURS_MAX:
+            errors[name] = [f"Use 0 to {HOURS_MAX} hours."]
+    for name in ("voting_hours", "urgent_voting_hours"):
+        if not 1 <= getattr(change, name) <= HOURS_MAX:
+            errors[name] = [f"A vote lasts 1 to {HOURS_MAX} hours."]
+    for name in ("quorum_percent", "petition_percent", "amendment_percent"):
+        if not 0 <= getattr(change, name) <= 100:
+            errors[name] = ["Use a percentage from 0 to 100."]
+    if change.urgent_min_deliberation_hours > change.min_deliberation_hours:
+        errors["urgent_min_deliberation_hours"] = ["Urgent deliberation cannot be longer than the normal one."]
+    if change.threshold not in THRESHOLDS:
+        errors["threshold"] = [f"Use one of {', '.join(THRESHOLDS)}."]
+    if errors:
+        raise ValidationFailed("Some settings are not valid.", errors=errors)
+
+
+def update_bylaws(actor: User, chapter: Chapter, change: BylawsChange) -> Bylaws:
+    check_bylaws(change)
+    with unit_of_work() as uow:
+        s = uow.session
+        mine = membership_of(actor, chapter, s)
+        require(policy.can_edit_bylaws(actor, mine), mine, "Only the steering committee can change the bylaws.")
+        bylaws = bylaws_of(chapter, s)
+        before = {f.name: getattr(bylaws, f.name) for f in fields(BylawsChange)}
+        after = {f.name: getattr(change, f.name) for f in fields(BylawsChange)}
+        if before == after:
+            return bylaws
+        for name, value in after.items():
+            setattr(bylaws, name, value)
+        audit.record(s, "bylaws.updated", f"chapter:{chapter.id}", actor=actor, chapter=chapter,
+                     data={"before": before, "after": after})
+    return bylaws

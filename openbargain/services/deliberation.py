@@ -1,0 +1,177 @@
+"""The deliberation thread: comments with a stance, replies, a 15-minute edit window, moderation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from openbargain import policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import Chapter, Comment, Proposal, Stance, User
+from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
+from openbargain.services import audit
+from openbargain.services.chapters import membership_of
+from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.proposals import load_proposal, require_visible
+from openbargain.services.uow import unit_of_work
+
+EDIT_WINDOW = timedelta(minutes=15)
+THREADS_PER_PAGE = 30
+MAX_DEPTH = 8
+
+
+def check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationFailed.on("body", "Write something first.")
+    if len(body) > COMMENT_MAX:
+        raise ValidationFailed.on("body", f"Use at most {COMMENT_MAX} characters.")
+    return body
+
+
+def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance, body: str,
+                 parent_id: int | None = None) -> Comment:
+    body = check_body(body)
+    with unit_of_work() as uow:
+        s = uow.session
+        proposal = load_proposal(s, chapter, proposal_id)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if not policy.can_comment(actor, mine, proposal):
+            if proposal.status not in policy.OPEN_FOR_DEBATE:
+                raise InvalidTransition("This proposal is not open for debate.")
+            raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
+        parent = None
+        if parent_id is not None:
+            parent = s.get(Comment, parent_id)
+            if parent is None or parent.proposal_id != proposal.id:
+                raise ValidationFailed.on("parent_id", "You can only reply to a comment on this proposal.")
+        comment = Comment(proposal_id=proposal.id, author_id=actor.id, stance=stance, body=body,
+                          parent_id=parent.id if parent else None,
+                          depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0)
+        s.add(comment)
+        s.flush()
+        comment.root_id = parent.root_id if parent else comment.id
+        audit.record(s, "comment.posted", f"comment:{comment.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id, "stance": stance.value, "reply_to": comment.parent_id})
+    return comment
+
+
+def _comment_in(session: Session, chapter: Chapter, comment_id: int) -> tuple[Comment, Proposal]:
+    comment = session.get(Comment, comment_id)
+    proposal = session.get(Proposal, comment.proposal_id) if comment else None
+    if comment is None or proposal is None or proposal.chapter_id != chapter.id:
+        raise NotFound("No such comment.")
+    return comment, proposal
+
+
+def edit_comment(actor: User, chapter: Chapter, comment_id: int, body: str) -> Comment:
+    body = check_body(body)
+    with unit_of_work() as uow:
+        s = uow.session
+        comment, proposal = _comment_in(s, chapter, comment_id)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if comment.author_id != actor.id:
+            raise PermissionDenied("Only its author can edit a comment.")
+        if now() - comment.created_at > EDIT_WINDOW:
+            raise InvalidTransition("A comment can be edited for 15 minutes after posting.")
+        if comment.hidden_at is not None:
+            raise InvalidTransition("A hidden comment cannot be edited.")
+        if body == comment.body:
+            return comment
+        comment.body = body
+        comment.edited_at = now()
+        audit.record(s, "comment.edited", f"comment:{comment.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id})
+    return comment
+
+
+def hide_comment(actor: User, chapter: Chapter, comment_id: int, reason: str) -> Comment:
+    reason = reason.strip()
+    with unit_of_work() as uow:
+        s = uow.session
+        comment, proposal = _comment_in(s, chapter, comment_id)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if not policy.can_moderate(actor, mine):
+            raise PermissionDenied("Only the steering committee moderates the debate.")
+        if not reason:
+            raise ValidationFailed.on("reason", "Give members the reason.")
+        if len(reason) > REASON_MAX:
+            raise ValidationFailed.on("reason", f"Use at most {REASON_MAX} characters.")
+        if comment.hidden_at is not None:
+            raise InvalidTransition("This comment is already hidden.")
+        comment.hidden_at = now()
+        comment.hidden_by_id = actor.id
+        comment.hidden_reason = reason
+        audit.record(s, "comment.hidden", f"comment:{comment.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id, "reason": reason})
+    return comment
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    comment: Comment
+    show_text: bool
+    editable: bool
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    entries: list[ThreadEntry]  # in display order: each thread, replies under their parent
+    stances: dict[str, int]
+    total: int
+    page: int
+    pages: int
+
+
+def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: int = 1) -> ThreadPage:
+    """One page of threads in four queries, however many comments there are."""
+    s = db.session
+    mine = membership_of(actor, chapter)
+    moderator = policy.can_moderate(actor, mine)
+    stance_rows = s.execute(select(Comment.stance, func.count()).where(Comment.proposal_id == proposal.id)
+                            .group_by(Comment.stance)).all()
+    stances = {st.value: 0 for st in Stance} | {row[0].value: row[1] for row in stance_rows}
+    threads = s.scalar(select(func.count()).select_from(Comment)
+                       .where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))) or 0
+    pages = max(1, -(-threads // THREADS_PER_PAGE))
+    page = min(max(1, page), pages)
+    roots = select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None)) \
+        .order_by(Comment.created_at, Comment.id).limit(THREADS_PER_PAGE).offset((page - 1) * THREADS_PER_PAGE)
+    comments = list(s.scalars(select(Comment).options(selectinload(Comment.author))
+                              .where(Comment.root_id.in_(roots)).order_by(Comment.created_at, Comment.id)))
+    children: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        children.setdefault(c.parent_id if c.id != c.root_id else None, []).append(c)
+    ordered: list[Comment] = []
+
+    def walk(parent: int | None) -> None:
+        for c in children.get(parent, []):
+            ordered.append(c)
+            walk(c.id)
+
+    walk(None)
+    moment = now()
+    user_id = actor.id if actor is not None and actor.is_authenticated else None
+    entries = [
+        ThreadEntry(
+            c,
+            show_text=c.hidden_at is None or moderator or c.author_id == user_id,
+            editable=c.author_id == user_id and c.hidden_at is None and moment - c.created_at <= EDIT_WINDOW,
+        )
+        for c in ordered
+    ]
+    return ThreadPage(entries, stances, sum(stances.values()), page, pages)
+
+
+def comment_for_editing(actor: User, chapter: Chapter, comment_id: int) -> Comment:
+    comment, proposal = _comment_in(db.session, chapter, comment_id)
+    require_visible(actor, membership_of(actor, chapter), proposal, chapter, db.session)
+    if comment.author_id != actor.id:
+        raise PermissionDenied("Only its author can edit a comment.")
+    return comment

@@ -1,0 +1,95 @@
+"""Petitions: members force a vote that steering has not scheduled."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from openbargain import policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, Standing, User
+from openbargain.services import audit
+from openbargain.services.bylaws import bylaws_of
+from openbargain.services.chapters import membership_of
+from openbargain.services.errors import InvalidTransition, PermissionDenied
+from openbargain.services.proposals import load_proposal, require_visible, transition
+from openbargain.services.referenda import schedule_by_petition
+from openbargain.services.uow import unit_of_work
+
+
+class AlreadySigned(InvalidTransition):
+    title = "Already signed"
+
+
+@dataclass(frozen=True)
+class PetitionStatus:
+    signatures: int
+    needed: int
+    signers: list[str]
+    signed_by_me: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.signatures >= self.needed
+
+
+def petition_threshold(session: Session, chapter: Chapter, bylaws: Bylaws) -> int:
+    members = session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING)) or 0
+    return Bylaws.share_of(bylaws.petition_percent, members)
+
+
+def petition_status(actor: User | None, chapter: Chapter, proposal: Proposal) -> PetitionStatus:
+    s = db.session
+    signatures = list(s.scalars(select(PetitionSignature)
+                                .options(selectinload(PetitionSignature.membership).selectinload(Membership.user))
+                                .where(PetitionSignature.proposal_id == proposal.id)
+                                .order_by(PetitionSignature.signed_at, PetitionSignature.id)))
+    user_id = actor.id if actor is not None and actor.is_authenticated else None
+    return PetitionStatus(
+        signatures=len(signatures),
+        needed=petition_threshold(s, chapter, bylaws_of(chapter, s)),
+        signers=[sig.membership.user.name for sig in signatures],
+        signed_by_me=any(sig.membership.user_id == user_id for sig in signatures),
+    )
+
+
+def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
+    """Signs; returns whether this signature carried the petition (and scheduled the vote)."""
+    with unit_of_work() as uow:
+        s = uow.session
+        # The row lock makes concurrent signers queue, so exactly one of them carries the petition.
+        proposal = load_proposal(s, chapter, proposal_id, lock=True)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if proposal.status != ProposalStatus.DELIBERATION:
+            raise InvalidTransition("Only a proposal in deliberation can be petitioned to a vote.")
+        if not policy.can_sign_petition(actor, mine, proposal):
+            raise PermissionDenied("Only members in good standing can sign petitions.")
+        if s.scalar(select(PetitionSignature.id).where(PetitionSignature.proposal_id == proposal.id,
+                                                        PetitionSignature.membership_id == mine.id)):
+            raise AlreadySigned("You have already signed this petition.")
+        s.add(PetitionSignature(proposal_id=proposal.id, membership_id=mine.id))
+        try:
+            s.flush()
+        except IntegrityError:
+            raise AlreadySigned("You have already signed this petition.")
+        audit.record(s, "petition.signed", f"proposal:{proposal.id}", actor=actor, chapter=chapter)
+        bylaws = bylaws_of(chapter, s)
+        count = s.scalar(select(func.count()).select_from(PetitionSignature)
+                         .where(PetitionSignature.proposal_id == proposal.id))
+        needed = petition_threshold(s, chapter, bylaws)
+        if count < needed:
+            return False
+        referendum = schedule_by_petition(s, proposal, bylaws, now())
+        transition(proposal, ProposalStatus.SCHEDULED)
+        s.flush()
+        audit.record(s, "petition.succeeded", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                     data={"signatures": count, "needed": needed})
+        audit.record(s, "referendum.scheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id, "method": referendum.method, "by_petition": True,
+                           "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat()})
+    return True

@@ -1,0 +1,383 @@
+"""Proposals: drafting, editing (with revisions), publishing, withdrawing, reading, listing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from openbargain import mail, policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import (
+    PROPOSAL_TRANSITIONS,
+    Amendment,
+    AmendmentState,
+    BallotKind,
+    Chapter,
+    DirectedElected,
+    Membership,
+    Option,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    Revision,
+    User,
+    Visibility,
+)
+from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
+from openbargain.services import audit
+from openbargain.services.bylaws import bylaws_of
+from openbargain.services.chapters import membership_of, require
+from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.uow import unit_of_work
+
+YES, NO = "Yes", "No"
+MAX_OPTIONS = 12
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class OptionDraft:
+    label: str
+    directive: str
+
+
+@dataclass(frozen=True)
+class ProposalDraft:
+    title: str
+    body: str
+    decision: str
+    deadline: date | None
+    ballot_kind: BallotKind
+    visibility: Visibility
+    urgent: bool
+    elected_ids: list[int]
+    adopted_directive: str = ""
+    rejected_directive: str = ""
+    fallback_directive: str = ""
+    options: list[OptionDraft] = field(default_factory=list)
+
+
+def chapter_today(chapter: Chapter) -> date:
+    return now().astimezone(ZoneInfo(chapter.timezone)).date()
+
+
+def transition(proposal: Proposal, to: ProposalStatus) -> None:
+    if to not in PROPOSAL_TRANSITIONS[proposal.status]:
+        raise InvalidTransition(f"A proposal in {proposal.status.value.replace('_', ' ')} cannot become {to.value}.")
+    proposal.status = to
+
+
+def _electeds(session: Session, chapter: Chapter, ids: list[int]) -> list[Membership]:
+    found = list(session.scalars(select(Membership).where(Membership.id.in_(ids or [0]),
+                                                          Membership.chapter_id == chapter.id,
+                                                          Membership.is_elected.is_(True))))
+    return sorted(found, key=lambda m: ids.index(m.id))
+
+
+def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> list[Membership]:
+    """Every rule of a proposal's content, each written once; all problems reported together."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not draft.title.strip():
+        err("title", "Give the proposal a title.")
+    elif len(draft.title) > TITLE_MAX:
+        err("title", f"Use at most {TITLE_MAX} characters.")
+    for name in ("body", "decision"):
+        if len(getattr(draft, name)) > TEXT_MAX:
+            err(name, f"Use at most {TEXT_MAX} characters.")
+    if not draft.decision.strip():
+        err("decision", "Say what decision the elected faces.")
+    if draft.deadline is None:
+        err("deadline", "Give the date by which the elected must act.")
+    elif draft.deadline < chapter_today(chapter):
+        err("deadline", "The deadline is in the past.")
+    electeds = _electeds(session, chapter, list(dict.fromkeys(draft.elected_ids)))
+    if not draft.elected_ids:
+        err("electeds", "Choose at least one elected this proposal directs.")
+    elif len(electeds) != len(set(draft.elected_ids)):
+        err("electeds", "Only electeds of this chapter can be directed.")
+    for name in ("adopted_directive", "rejected_directive", "fallback_directive"):
+        if len(getattr(draft, name)) > DIRECTIVE_MAX:
+            err(name, f"Use at most {DIRECTIVE_MAX} characters.")
+    if draft.ballot_kind == BallotKind.YES_NO:
+        if not draft.adopted_directive.strip():
+            err("adopted_directive", "Say what the elected must do if the proposal is adopted.")
+        if draft.options:
+            err("options", "A yes/no proposal has no ranked options; choose a ranked ballot instead.")
+    else:
+        if draft.adopted_directive.strip() or draft.rejected_directive.strip():
+            err("adopted_directive", "A ranked proposal gives each option its own directive.")
+        _check_options(draft.options, err)
+    if errors:
+        raise ValidationFailed("The proposal has problems; nothing was saved.", errors=errors)
+    return electeds
+
+
+def _check_options(options: list[OptionDraft], err) -> None:
+    if len(options) < 2:
+        err("options", "A ranked proposal needs at least two options.")
+    if len(options) > MAX_OPTIONS:
+        err("options", f"Use at most {MAX_OPTIONS} options.")
+    seen: set[str] = set()
+    for number, option in enumerate(options, start=1):
+        label = option.label.strip()
+        if not label:
+            err("options", f"Option {number} needs a label.")
+        elif len(label) > LABEL_MAX:
+            err("options", f"Option {number}: a label has at most {LABEL_MAX} characters.")
+        elif label.casefold() in seen:
+            err("options", f"Two options are labelled {label!r}.")
+        seen.add(label.casefold())
+        if not option.directive.strip():
+            err("options", f"Option {number} ({label or 'unlabelled'}) needs a directive.")
+        elif len(option.directive) > DIRECTIVE_MAX:
+            err("options", f"Option {number}: a directive has at most {DIRECTIVE_MAX} characters.")
+
+
+def _option_rows(draft: ProposalDraft) -> list[tuple[str, str | None]]:
+    if draft.ballot_kind == BallotKind.YES_NO:
+        return [(YES, draft.adopted_directive.strip()), (NO, draft.rejected_directive.strip() or None)]
+    return [(o.label.strip(), o.directive.strip()) for o in draft.options]
+
+
+def _apply(session: Session, proposal: Proposal, draft: ProposalDraft, electeds: list[Membership]) -> None:
+    proposal.title = draft.title.strip()
+    proposal.body = draft.body
+    proposal.decision = draft.decision.strip()
+    proposal.deadline = draft.deadline
+    proposal.ballot_kind = draft.ballot_kind
+    proposal.visibility = draft.visibility
+    proposal.urgent = draft.urgent
+    proposal.fallback_directive = draft.fallback_directive.strip() or None
+    rows = _option_rows(draft)
+    targeted = set(session.scalars(select(Amendment.option_id).where(
+        Amendment.proposal_id == proposal.id, Amendment.state == AmendmentState.OPEN,
+        Amendment.option_id.is_not(None)))) if proposal.id else set()
+    for option in proposal.options[len(rows):]:
+        if option.id in targeted:
+            raise ValidationFailed.on("options", f"An open amendment concerns option {option.label!r}; "
+                                                 "decide it before removing the option.")
+    # Options are updated in place so amendments keep pointing at the option they concern.
+    del proposal.options[len(rows):]
+    for position, (label, directive) in enumerate(rows):
+        if position < len(proposal.options):
+            option = proposal.options[position]
+            option.label, option.directive = label, directive
+        else:
+            proposal.options.append(Option(position=position, label=label, directive=directive))
+    wanted = [m.id for m in electeds]
+    proposal.directed[:] = [d for d in proposal.directed if d.membership_id in wanted]
+    have = {d.membership_id for d in proposal.directed}
+    for membership_id in wanted:
+        if membership_id not in have:
+            proposal.directed.append(DirectedElected(membership_id=membership_id))
+
+
+def snapshot(proposal: Proposal) -> dict:
+    return {
+        "title": proposal.title,
+        "decision": proposal.decision,
+        "deadline": proposal.deadline.isoformat(),
+        "ballot_kind": proposal.ballot_kind.value,
+        "visibility": proposal.visibility.value,
+        "urgent": proposal.urgent,
+        "body": proposal.body,
+        "options": [{"label": o.label, "directive": o.directive} for o in proposal.options],
+        "fallback_directive": proposal.fallback_directive,
+        "electeds": [d.membership_id for d in proposal.directed],
+    }
+
+
+def add_revision(session: Session, proposal: Proposal, editor: User, note: str) -> Revision:
+    proposal.revision += 1
+    revision = Revision(proposal_id=proposal.id, number=proposal.revision, editor_id=editor.id,
+                        note=note, snapshot=snapshot(proposal))
+    session.add(revision)
+    return revision
+
+
+def load_proposal(session: Session, chapter: Chapter, proposal_id: int, *, lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id, Proposal.chapter_id == chapter.id)
+    if lock:
+        query = query.with_for_update()
+    proposal = session.scalar(query)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Proposal:
+    with unit_of_work() as uow:
+        s = uow.session
+        mine = membership_of(actor, chapter, s)
+        require(policy.can_draft_proposal(actor, mine), mine, "Only members in good standing can open proposals.")
+        electeds = check_draft(s, chapter, draft)
+        proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
+                            title="", body="", decision="")
+        s.add(proposal)
+        _apply(s, proposal, draft, electeds)
+        s.flush()
+        audit.record(s, "proposal.drafted", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                     data={"title": proposal.title})
+    return proposal
+
+
+def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: ProposalDraft) -> Proposal:
+    with unit_of_work() as uow:
+        s = uow.session
+        proposal = load_proposal(s, chapter, proposal_id, lock=True)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if proposal.is_frozen:
+            raise InvalidTransition("A vote is scheduled: the text, options and directives can no longer change.")
+        if not policy.can_edit_proposal(actor, mine, proposal):
+            raise PermissionDenied("Only the author can edit a proposal.")
+        electeds = check_draft(s, chapter, draft)
+        _apply(s, proposal, draft, electeds)
+        if proposal.status == ProposalStatus.DELIBERATION:
+            add_revision(s, proposal, actor, "edited by the author")
+        audit.record(s, "proposal.edited", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                     data={"revision": proposal.revision})
+    return proposal
+
+
+def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
+    with unit_of_work() as uow:
+        s = uow.session
+        proposal = load_proposal(s, chapter, proposal_id, lock=True)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if proposal.status != ProposalStatus.DRAFT:
+            raise InvalidTransition("This proposal is already published.")
+        if not policy.can_publish_proposal(actor, mine, proposal):
+            raise PermissionDenied("Only the author, in good standing, can publish this draft.")
+        if proposal.deadline < chapter_today(chapter):
+            raise ValidationFailed.on("deadline", "The deadline has passed; edit it before publishing.")
+        transition(proposal, ProposalStatus.DELIBERATION)
+        proposal.published_at = now()
+        add_revision(s, proposal, actor, "published")
+        audit.record(s, "proposal.published", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                     data={"title": proposal.title})
+        recipients = [(d.membership.user.email, d.membership.user.name) for d in proposal.directed]
+        title, pid = proposal.title, proposal.id
+
+        def notify() -> None:
+            for email, name in recipients:
+                mail.send(email, f"A proposal directs you: {title}", "proposal_published",
+                          name=name, chapter=chapter, title=title, proposal_id=pid, author=actor.name)
+
+        uow.after_commit(notify)
+    return proposal
+
+
+def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
+    with unit_of_work() as uow:
+        s = uow.session
+        proposal = load_proposal(s, chapter, proposal_id, lock=True)
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, proposal, chapter, s)
+        if not (policy.is_author(actor, proposal) or policy.is_active_steering(mine)):
+            raise PermissionDenied("Only the author or the steering committee can withdraw a proposal.")
+        referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
+        if referendum is not None:
+            if referendum.by_petition:
+                raise InvalidTransition("Members forced this vote by petition: it cannot be withdrawn.")
+            if now() >= referendum.opens_at:
+                raise InvalidTransition("Voting has begun: the proposal can no longer be withdrawn.")
+        transition(proposal, ProposalStatus.WITHDRAWN)
+        proposal.withdrawn_at = now()
+        if referendum is not None:
+            s.delete(referendum)
+        audit.record(s, "proposal.withdrawn", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                     data={"by": "author" if policy.is_author(actor, proposal) else "steering"})
+    return proposal
+
+
+def require_visible(actor: User | None, mine: Membership | None, proposal: Proposal, chapter: Chapter,
+                     session: Session) -> None:
+    if not policy.can_view_proposal(actor, mine, proposal, bylaws_of(chapter, session)):
+        raise NotFound("No such proposal.")
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    proposal: Proposal
+    membership: Membership | None
+    referendum: Referendum | None
+    revisions: list[Revision]
+
+
+def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> ProposalView:
+    s = db.session
+    proposal = s.scalar(
+        select(Proposal)
+        .options(selectinload(Proposal.options),
+                 selectinload(Proposal.directed).selectinload(DirectedElected.membership).selectinload(Membership.user),
+                 selectinload(Proposal.author))
+        .where(Proposal.id == proposal_id, Proposal.chapter_id == chapter.id)
+    )
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    mine = membership_of(actor, chapter)
+    require_visible(actor, mine, proposal, chapter, s)
+    referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
+    revisions = list(s.scalars(select(Revision).options(selectinload(Revision.editor))
+                               .where(Revision.proposal_id == proposal.id).order_by(Revision.number)))
+    return ProposalView(proposal, mine, referendum, revisions)
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    proposals: list[Proposal]
+    page: int
+    pages: int
+    total: int
+
+
+def list_proposals(actor: User | None, chapter: Chapter, *, status: ProposalStatus | None = None,
+                   elected_id: int | None = None, query: str = "", page: int = 1) -> ProposalPage:
+    s = db.session
+    mine = membership_of(actor, chapter)
+    bylaws = bylaws_of(chapter)
+    if not policy.can_list_proposals(actor, mine, bylaws):
+        raise NotFound("No such page.")
+    conditions = [Proposal.chapter_id == chapter.id]
+    # Drafts are their authors' alone; outsiders see what is public.
+    visible_draft = Proposal.author_id == actor.id if actor is not None and actor.is_authenticated else False
+    conditions.append((Proposal.status != ProposalStatus.DRAFT) | visible_draft)
+    if not policy.is_chapter_insider(mine):
+        conditions.append(Proposal.visibility == Visibility.PUBLIC)
+    if status is not None:
+        conditions.append(Proposal.status == status)
+    if elected_id is not None:
+        conditions.append(Proposal.id.in_(select(DirectedElected.proposal_id)
+                                          .where(DirectedElected.membership_id == elected_id)))
+    if query:
+        conditions.append(func.lower(Proposal.title).contains(query.lower(), autoescape=True))
+    total = s.scalar(select(func.count()).select_from(Proposal).where(*conditions)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    proposals = list(s.scalars(
+        select(Proposal)
+        .options(selectinload(Proposal.directed).selectinload(DirectedElected.membership).selectinload(Membership.user),
+                 selectinload(Proposal.author))
+        .where(*conditions)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ))
+    return ProposalPage(proposals, page, pages, total)
+
+
+def electeds_of(chapter: Chapter) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).options(selectinload(Membership.user))
+        .where(Membership.chapter_id == chapter.id, Membership.is_elected.is_(True))
+        .order_by(Membership.office)
+    ))

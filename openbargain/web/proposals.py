@@ -1,0 +1,275 @@
+"""Proposals, their deliberation thread, amendments and petitions."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from openbargain import policy
+from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalStatus, Stance, Visibility
+from openbargain.services import amendments, chapters, deliberation, petitions, proposals, revisions
+from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.web.forms import (
+    ActionForm,
+    AmendmentForm,
+    CommentEditForm,
+    CommentForm,
+    HideForm,
+    ProposalForm,
+    apply_errors,
+)
+
+bp = Blueprint("proposals", __name__, url_prefix="/c/<slug>/proposals")
+
+
+def _chapter(slug: str) -> Chapter:
+    return chapters.get_chapter(slug)
+
+
+def _electeds_choices(form: ProposalForm, chapter: Chapter) -> None:
+    form.electeds.choices = [(m.id, f"{m.user.name} — {m.office}") for m in proposals.electeds_of(chapter)]
+
+
+def _draft(form: ProposalForm) -> proposals.ProposalDraft:
+    options = [proposals.OptionDraft(e.label.data or "", e.directive.data or "") for e in form.options.entries
+               if (e.label.data or "").strip() or (e.directive.data or "").strip()]
+    return proposals.ProposalDraft(
+        title=form.title.data or "", body=form.body.data or "", decision=form.decision.data or "",
+        deadline=form.deadline.data, ballot_kind=BallotKind(form.ballot_kind.data),
+        visibility=Visibility(form.visibility.data), urgent=form.urgent.data, elected_ids=form.electeds.data or [],
+        adopted_directive=form.adopted_directive.data or "", rejected_directive=form.rejected_directive.data or "",
+        fallback_directive=form.fallback_directive.data or "", options=options)
+
+
+@bp.get("/")
+def index(slug: str):
+    chapter = _chapter(slug)
+    status = request.args.get("status") or None
+    status = ProposalStatus(status) if status in ProposalStatus._value2member_map_ else None
+    elected = request.args.get("elected", type=int)
+    q = request.args.get("q", "")[:100]
+    page = proposals.list_proposals(current_user, chapter, status=status, elected_id=elected, query=q,
+                                    page=request.args.get("page", 1, type=int))
+    membership = chapters.membership_of(current_user, chapter)
+    return render_template("proposals/index.html", chapter=chapter, membership=membership, page=page,
+                           status=status, elected=elected, q=q, electeds=proposals.electeds_of(chapter),
+                           statuses=list(ProposalStatus))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    chapter = _chapter(slug)
+    membership = chapters.membership_of(current_user, chapter)
+    chapters.require(policy.can_draft_proposal(current_user, membership), membership,
+                     "Only members in good standing can open proposals.")
+    form = ProposalForm()
+    _electeds_choices(form, chapter)
+    if form.validate_on_submit():
+        try:
+            proposal = proposals.draft_proposal(current_user, chapter, _draft(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Draft saved. Only you can see it until you publish it.", "success")
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal.id))
+    return render_template("proposals/form.html", chapter=chapter, membership=membership, form=form,
+                           proposal=None), 422 if form.errors else 200
+
+
+@bp.get("/<int:proposal_id>")
+def show(slug: str, proposal_id: int):
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    thread = deliberation.thread_page(current_user, chapter, view.proposal, request.args.get("page", 1, type=int))
+    amendment_form = AmendmentForm()
+    amendment_form.option_id.choices = [(o.id, o.label) for o in view.proposal.options if o.directive]
+    return render_template(
+        "proposals/show.html", chapter=chapter, membership=view.membership, view=view, proposal=view.proposal,
+        thread=thread, petition=petitions.petition_status(current_user, chapter, view.proposal),
+        amendments=amendments.amendments_of(view.proposal), comment_form=CommentForm(),
+        amendment_form=amendment_form, action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, proposal_id: int):
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    proposal = view.proposal
+    if not policy.can_edit_proposal(current_user, view.membership, proposal):
+        flash("This proposal can no longer be edited." if proposal.is_frozen
+              else "Only the author can edit this proposal.", "error")
+        return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+    form = ProposalForm(obj=proposal) if request.method == "GET" else ProposalForm()
+    _electeds_choices(form, chapter)
+    if request.method == "GET":
+        form.electeds.data = [d.membership_id for d in proposal.directed]
+        form.ballot_kind.data = proposal.ballot_kind.value
+        form.visibility.data = proposal.visibility.value
+        form.fallback_directive.data = proposal.fallback_directive or ""
+        if proposal.ballot_kind == BallotKind.YES_NO:
+            form.adopted_directive.data = proposal.options[0].directive
+            form.rejected_directive.data = proposal.options[1].directive or ""
+        else:
+            for entry, option in zip(form.options.entries, proposal.options):
+                entry.label.data, entry.directive.data = option.label, option.directive
+    if form.validate_on_submit():
+        try:
+            proposals.update_proposal(current_user, chapter, proposal_id, _draft(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Proposal saved" + (" as a new revision." if proposal.status == ProposalStatus.DELIBERATION
+                                      else "."), "success")
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+    return render_template("proposals/form.html", chapter=chapter, membership=view.membership, form=form,
+                           proposal=proposal), 422 if form.errors else 200
+
+
+def _flash_refusal(exc: DomainError) -> None:
+    """A refusal is told on the proposal page; a 404 stays a 404."""
+    if exc.status == 404:
+        raise exc
+    details = " ".join(m for messages in exc.errors.values() for m in messages)
+    flash(f"{exc.message} {details}".strip() if details != exc.message else exc.message, "error")
+
+
+def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):
+    """Runs a one-button use-case and reports its outcome as a flash message."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action(_chapter(slug))
+    except DomainError as exc:
+        _flash_refusal(exc)
+    else:
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + anchor)
+
+
+@bp.post("/<int:proposal_id>/publish")
+@login_required
+def publish(slug: str, proposal_id: int):
+    return _act(slug, proposal_id, lambda c: proposals.publish_proposal(current_user, c, proposal_id),
+                "Published: deliberation is open and the directed electeds have been notified.")
+
+
+@bp.post("/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(slug: str, proposal_id: int):
+    return _act(slug, proposal_id, lambda c: proposals.withdraw_proposal(current_user, c, proposal_id),
+                "The proposal is withdrawn.")
+
+
+@bp.post("/<int:proposal_id>/petition")
+@login_required
+def sign(slug: str, proposal_id: int):
+    return _act(slug, proposal_id, lambda c: petitions.sign_petition(current_user, c, proposal_id),
+                lambda carried: "You signed. The petition reached its threshold: the vote is scheduled."
+                if carried else "You signed the petition.", "#petition")
+
+
+@bp.get("/<int:proposal_id>/revisions")
+def history(slug: str, proposal_id: int):
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    diffs = [(r, revisions.compare(view.revisions[i - 1].snapshot if i else None, r.snapshot))
+             for i, r in enumerate(view.revisions)]
+    return render_template("proposals/revisions.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, diffs=list(reversed(diffs)))
+
+
+@bp.post("/<int:proposal_id>/comments")
+@login_required
+def comment(slug: str, proposal_id: int):
+    chapter = _chapter(slug)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            posted = deliberation.post_comment(current_user, chapter, proposal_id, Stance(form.stance.data),
+                                               form.body.data, form.parent_id.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            _flash_refusal(exc)
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        else:
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{posted.id}")
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    return render_template("proposals/comment_form.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, form=form), 422
+
+
+@bp.route("/<int:proposal_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def comment_edit(slug: str, proposal_id: int, comment_id: int):
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    form = CommentEditForm()
+    if form.validate_on_submit():
+        try:
+            deliberation.edit_comment(current_user, chapter, comment_id, form.body.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            _flash_refusal(exc)
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        else:
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
+    elif request.method == "GET":
+        form.body.data = deliberation.comment_for_editing(current_user, chapter, comment_id).body
+    return render_template("proposals/comment_edit.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, form=form, comment_id=comment_id), 422 if form.errors else 200
+
+
+@bp.post("/<int:proposal_id>/comments/<int:comment_id>/hide")
+@login_required
+def comment_hide(slug: str, proposal_id: int, comment_id: int):
+    form = HideForm()
+    reason = form.reason.data or "" if form.validate_on_submit() else ""
+    try:
+        deliberation.hide_comment(current_user, _chapter(slug), comment_id, reason)
+    except DomainError as exc:
+        _flash_refusal(exc)
+    else:
+        flash("The comment is hidden; members see your reason.", "success")
+    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
+
+
+@bp.post("/<int:proposal_id>/amendments")
+@login_required
+def amend(slug: str, proposal_id: int):
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    form = AmendmentForm()
+    form.option_id.choices = [(o.id, o.label) for o in view.proposal.options if o.directive]
+    if form.validate_on_submit():
+        draft = amendments.AmendmentDraft(AmendmentKind(form.kind.data), form.option_id.data, form.label.data or "",
+                                          form.directive.data, form.reason.data or "")
+        try:
+            amendments.propose_amendment(current_user, chapter, proposal_id, draft)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            _flash_refusal(exc)
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        else:
+            flash("Amendment proposed; the author will accept or decline it.", "success")
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#amendments")
+    return render_template("proposals/amendment_form.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, amendment_form=form), 422
+
+
+@bp.post("/<int:proposal_id>/amendments/<int:amendment_id>/<any(accept, decline, sign):action>")
+@login_required
+def amendment_action(slug: str, proposal_id: int, amendment_id: int, action: str):
+    def run(chapter: Chapter):
+        if action == "sign":
+            return amendments.cosign_amendment(current_user, chapter, amendment_id)
+        return amendments.decide_amendment(current_user, chapter, amendment_id, accept=action == "accept")
+
+    messages = {"accept": "Amendment accepted: the proposal is revised.", "decline": "Amendment declined.",
+                "sign": "You co-signed the amendment."}
+    return _act(slug, proposal_id, run, messages[action], "#amendments")
+
