@@ -108,10 +108,13 @@ class OptionEntry(Form):
 
 
 class ProposalForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
-    decision = TextAreaField("The decision the elected faces", validators=[DataRequired(), Length(max=TEXT_MAX)],
+    """Shape only: whether each part is present and consistent is the service's rule, so that
+    every problem is reported at once."""
+
+    title = StringField("Title", validators=[Optional(), Length(max=TITLE_MAX)])
+    decision = TextAreaField("The decision the elected faces", validators=[Optional(), Length(max=TEXT_MAX)],
                              description='e.g. "How to vote on the budget deal on the Assembly floor."')
-    deadline = DateField("Deadline", validators=[DataRequired()],
+    deadline = DateField("Deadline", validators=[Optional()],
                          description="The real-world date by which the elected must act (e.g. the floor vote).")
     body = TextAreaField("Argument and background (Markdown)", validators=[Optional(), Length(max=TEXT_MAX)])
     electeds = SelectMultipleField("Electeds it directs", coerce=int, widget=ListWidget(prefix_label=False),

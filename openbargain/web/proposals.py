@@ -30,8 +30,9 @@ def _electeds_choices(form: ProposalForm, chapter: Chapter) -> None:
 
 
 def _draft(form: ProposalForm) -> proposals.ProposalDraft:
-    options = [proposals.OptionDraft(e.label.data or "", e.directive.data or "") for e in form.options.entries
-               if (e.label.data or "").strip() or (e.directive.data or "").strip()]
+    # entry.form: an entry's own `label` attribute is the FormField's label, not the sub-field.
+    rows = [(e.form.label.data or "", e.form.directive.data or "") for e in form.options.entries]
+    options = [proposals.OptionDraft(label, directive) for label, directive in rows if label.strip() or directive.strip()]
     return proposals.ProposalDraft(
         title=form.title.data or "", body=form.body.data or "", decision=form.decision.data or "",
         deadline=form.deadline.data, ballot_kind=BallotKind(form.ballot_kind.data),
@@ -113,7 +114,7 @@ def edit(slug: str, proposal_id: int):
             form.rejected_directive.data = proposal.options[1].directive or ""
         else:
             for entry, option in zip(form.options.entries, proposal.options):
-                entry.label.data, entry.directive.data = option.label, option.directive
+                entry.form.label.data, entry.form.directive.data = option.label, option.directive
     if form.validate_on_submit():
         try:
             proposals.update_proposal(current_user, chapter, proposal_id, _draft(form))

@@ -60,3 +60,30 @@ def test_demo_member_logs_in_and_sees_the_dashboard(live_server, browser, tmp_pa
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
     assert errors == [], f"the page logged errors (CSP violations show here): {errors}"
+
+
+def test_member_drafts_publishes_comments_and_signs(live_server, browser, tmp_path):
+    from datetime import date, timedelta
+
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill("member1@demo.openbargain.test")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/c/demo/proposals/new")
+    page.get_by_label("Title").fill("Vote no on the budget deal")
+    page.get_by_label("The decision the elected faces").fill("How to vote on the budget on the floor.")
+    page.get_by_label("Deadline").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_label("Alex Rivera — State Assembly, District 36").check()
+    page.get_by_label("Directive if adopted (yes/no)").fill("Vote no on the budget deal.")
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("button", name="Publish and open deliberation").click()
+    assert page.get_by_text("Published: deliberation is open").is_visible()
+    page.get_by_label("Against").check()
+    page.get_by_label("Comment (Markdown)").fill("We should **not** accept cuts.")
+    page.get_by_role("button", name="Post").click()
+    assert page.locator(".comment strong", has_text="not").first.is_visible()
+    page.get_by_role("button", name="Sign the petition").click()
+    assert page.get_by_text("You signed the petition.").is_visible()
+    assert page.get_by_text("You have signed.").is_visible()
+    page.screenshot(path=str(tmp_path / "proposal.png"), full_page=True)

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from openbargain.extensions import db
+from openbargain.models import Comment, Membership, Proposal, ProposalStatus, Stance
+from openbargain.services import deliberation
+from tests import factories
+from tests.conftest import login
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def form_data(world, **changes):
+    data = {
+        "title": "Vote no on the budget deal",
+        "decision": "How to vote on the budget deal.",
+        "deadline": (date.today() + timedelta(days=20)).isoformat(),
+        "body": "It **cuts** transit. <script>alert('x')</script>",
+        "electeds": [str(membership(world.elected).id)],
+        "ballot_kind": "yes_no",
+        "adopted_directive": "Vote no.",
+        "rejected_directive": "",
+        "fallback_directive": "",
+        "visibility": "members",
+    }
+    data.update(changes)
+    return data
+
+
+def test_draft_publish_and_read_a_proposal(client, world, outbox):
+    login(client, world.member)
+    response = client.post("/c/riverside/proposals/new", data=form_data(world))
+    assert response.status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    assert proposal.status == ProposalStatus.DRAFT
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Publish and open deliberation" in page
+    assert "<strong>cuts</strong>" in page and "<script>alert" not in page
+    assert client.post(f"/c/riverside/proposals/{proposal.id}/publish").status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.DELIBERATION
+    assert [m.to for m in outbox] == [world.elected.email]
+
+
+def test_form_errors_sit_on_their_fields_and_nothing_is_saved(client, world):
+    login(client, world.member)
+    response = client.post("/c/riverside/proposals/new", data=form_data(
+        world, title="", deadline=(date.today() - timedelta(days=1)).isoformat(), electeds=[]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="title-error"' in html
+    assert "The deadline is in the past." in html and "Choose at least one elected" in html
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
+
+
+def test_a_ranked_proposal_from_the_form(client, world):
+    login(client, world.member)
+    data = form_data(world, ballot_kind="ranked", adopted_directive="", **{
+        "options-0-label": "Bloc", "options-0-directive": "Endorse as a bloc.",
+        "options-1-label": "bloc", "options-1-directive": "Duplicate label."})
+    response = client.post("/c/riverside/proposals/new", data=data)
+    assert response.status_code == 422 and "Two options are labelled" in response.get_data(as_text=True)
+    data["options-1-label"] = "One by one"
+    assert client.post("/c/riverside/proposals/new", data=data).status_code == 302
+    assert [o.label for o in db.session.scalar(select(Proposal)).options] == ["Bloc", "One by one"]
+
+
+def test_comment_reply_and_hide_through_the_pages(client, world):
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    login(client, world.member)
+    url = f"/c/riverside/proposals/{proposal.id}"
+    assert client.post(f"{url}/comments", data={"stance": "for", "body": "Agreed."}).status_code == 302
+    first = db.session.scalar(select(Comment))
+    empty = client.post(f"{url}/comments", data={"stance": "for", "body": ""})
+    assert empty.status_code == 422
+    client.post(f"{url}/comments", data={"stance": "neutral", "body": "A reply", "parent_id": str(first.id)})
+    client.post("/logout")
+    login(client, world.steering)
+    assert client.post(f"{url}/comments/{first.id}/hide", data={"reason": "off topic"}).status_code == 302
+    client.post("/logout")
+    login(client, world.elected)
+    html = client.get(url).get_data(as_text=True)
+    assert "Hidden by moderators: off topic" in html and "Agreed." not in html and "A reply" in html
+
+
+def test_visitors_see_public_proposals_only(client, world):
+    members_only = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    public = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], visibility="public",
+                                     title="Open letter")
+    assert client.get(f"/c/riverside/proposals/{members_only.id}").status_code == 404
+    assert client.get(f"/c/riverside/proposals/{public.id}").status_code == 200
+    listing = client.get("/c/riverside/proposals/").get_data(as_text=True)
+    assert "Open letter" in listing and "Vote no on the budget deal" not in listing
+
+
+def test_list_page_query_count_does_not_grow(client, world, count_queries):
+    elected = membership(world.elected)
+    factories.make_proposal(world.chapter, world.member, [elected])
+    login(client, world.member)
+    client.get("/c/riverside/proposals/")
+    with count_queries() as few:
+        client.get("/c/riverside/proposals/")
+    for i in range(12):
+        factories.make_proposal(world.chapter, world.member, [elected], title=f"Proposal {i}")
+    with count_queries() as many:
+        html = client.get("/c/riverside/proposals/").get_data(as_text=True)
+    assert "Proposal 11" in html
+    assert many["n"] == few["n"]
+
+
+def test_proposal_page_query_count_does_not_grow_with_comments(client, world, count_queries):
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    deliberation.post_comment(world.member, world.chapter, proposal.id, Stance.FOR, "first")
+    login(client, world.member)
+    url = f"/c/riverside/proposals/{proposal.id}"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    authors = [factories.make_membership(world.chapter).user for _ in range(5)]
+    parent = None
+    for i in range(25):
+        c = deliberation.post_comment(authors[i % 5], world.chapter, proposal.id, Stance.AGAINST, f"comment {i}",
+                                      parent.id if parent and i % 3 else None)
+        parent = c
+    with count_queries() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert "comment 24" in html
+    assert many["n"] == few["n"]
+
+
+def test_bylaws_page(client, world):
+    login(client, world.steering)
+    assert client.get("/c/riverside/bylaws").status_code == 200
+    bad = client.post("/c/riverside/bylaws", data={"min_deliberation_hours": "x"})
+    assert bad.status_code == 422
+    fields = {"min_deliberation_hours": "72", "urgent_min_deliberation_hours": "12", "voting_hours": "96",
+              "urgent_voting_hours": "24", "petition_delay_hours": "24", "quorum_percent": "25",
+              "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y"}
+    assert client.post("/c/riverside/bylaws", data=fields).status_code == 302
+    from openbargain.models import Bylaws
+
+    assert db.session.get(Bylaws, world.chapter.id).threshold == "two_thirds"
