@@ -28,9 +28,8 @@ from openbargain.models import (
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import NO, YES, add_revision, load_proposal, require_visible
+from openbargain.services.proposals import NO, YES, acting_on, add_revision
 from openbargain.services.uow import unit_of_work
 
 REJECT_BOTH = "Reject both"
@@ -78,9 +77,7 @@ def _check(proposal: Proposal, draft: AmendmentDraft) -> Option | None:
 def propose_amendment(actor: User, chapter: Chapter, proposal_id: int, draft: AmendmentDraft) -> Amendment:
     with unit_of_work() as uow:
         s = uow.session
-        proposal = load_proposal(s, chapter, proposal_id, lock=True)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not policy.can_propose_amendment(actor, mine, proposal):
             if proposal.is_frozen or proposal.status != ProposalStatus.DELIBERATION:
                 raise InvalidTransition("Amendments are proposed during deliberation only.")
@@ -99,19 +96,18 @@ def propose_amendment(actor: User, chapter: Chapter, proposal_id: int, draft: Am
     return amendment
 
 
-def _amendment_in(session: Session, chapter: Chapter, amendment_id: int) -> tuple[Amendment, Proposal]:
+def _amendment_in(session: Session, actor: User, chapter: Chapter,
+                  amendment_id: int) -> tuple[Amendment, Proposal, Membership | None]:
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
         raise NotFound("No such amendment.")
-    return amendment, load_proposal(session, chapter, amendment.proposal_id, lock=True)
+    return amendment, *acting_on(session, actor, chapter, amendment.proposal_id)
 
 
 def decide_amendment(actor: User, chapter: Chapter, amendment_id: int, accept: bool) -> Amendment:
     with unit_of_work() as uow:
         s = uow.session
-        amendment, proposal = _amendment_in(s, chapter, amendment_id)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        amendment, proposal, mine = _amendment_in(s, actor, chapter, amendment_id)
         if not policy.can_decide_amendment(actor, mine, proposal):
             if not policy.is_author(actor, proposal):
                 raise PermissionDenied("Only the proposal's author accepts or declines amendments.")
@@ -181,9 +177,7 @@ def _carry_if_backed(session: Session, chapter: Chapter, proposal: Proposal, ame
 def cosign_amendment(actor: User, chapter: Chapter, amendment_id: int) -> Amendment:
     with unit_of_work() as uow:
         s = uow.session
-        amendment, proposal = _amendment_in(s, chapter, amendment_id)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        amendment, proposal, mine = _amendment_in(s, actor, chapter, amendment_id)
         if not policy.can_cosign_amendment(actor, mine, proposal):
             if proposal.status != ProposalStatus.DELIBERATION:
                 raise InvalidTransition("Amendments are signed during deliberation only.")

@@ -15,7 +15,7 @@ from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
 from openbargain.services import audit
 from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import load_proposal, require_visible
+from openbargain.services.proposals import acting_on, require_visible
 from openbargain.services.uow import unit_of_work
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -37,9 +37,7 @@ def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance
     body = check_body(body)
     with unit_of_work() as uow:
         s = uow.session
-        proposal = load_proposal(s, chapter, proposal_id)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not policy.can_comment(actor, mine, proposal):
             if proposal.status not in policy.OPEN_FOR_DEBATE:
                 raise InvalidTransition("This proposal is not open for debate.")

@@ -13,9 +13,8 @@ from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, Standing, User
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, PermissionDenied
-from openbargain.services.proposals import load_proposal, require_visible, transition
+from openbargain.services.proposals import acting_on, transition
 from openbargain.services.referenda import schedule_by_petition
 from openbargain.services.uow import unit_of_work
 
@@ -62,9 +61,7 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
     with unit_of_work() as uow:
         s = uow.session
         # The row lock makes concurrent signers queue, so exactly one of them carries the petition.
-        proposal = load_proposal(s, chapter, proposal_id, lock=True)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.status != ProposalStatus.DELIBERATION:
             raise InvalidTransition("Only a proposal in deliberation can be petitioned to a vote.")
         if not policy.can_sign_petition(actor, mine, proposal):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -213,6 +213,15 @@ def load_proposal(session: Session, chapter: Chapter, proposal_id: int, *, lock:
     return proposal
 
 
+def acting_on(session: Session, actor: User, chapter: Chapter, proposal_id: int) -> tuple[Proposal, Membership | None]:
+    """The proposal a use-case changes, locked for the transaction, and the actor's membership;
+    a proposal the actor may not see does not exist for them."""
+    proposal = load_proposal(session, chapter, proposal_id, lock=True)
+    mine = membership_of(actor, chapter, session)
+    require_visible(actor, mine, proposal, chapter, session)
+    return proposal, mine
+
+
 def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Proposal:
     with unit_of_work() as uow:
         s = uow.session
@@ -232,9 +241,7 @@ def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Propo
 def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: ProposalDraft) -> Proposal:
     with unit_of_work() as uow:
         s = uow.session
-        proposal = load_proposal(s, chapter, proposal_id, lock=True)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.is_frozen:
             raise InvalidTransition("A vote is scheduled: the text, options and directives can no longer change.")
         if not policy.can_edit_proposal(actor, mine, proposal):
@@ -251,9 +258,7 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
 def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
     with unit_of_work() as uow:
         s = uow.session
-        proposal = load_proposal(s, chapter, proposal_id, lock=True)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.status != ProposalStatus.DRAFT:
             raise InvalidTransition("This proposal is already published.")
         if not policy.can_publish_proposal(actor, mine, proposal):
@@ -280,9 +285,7 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
 def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
     with unit_of_work() as uow:
         s = uow.session
-        proposal = load_proposal(s, chapter, proposal_id, lock=True)
-        mine = membership_of(actor, chapter, s)
-        require_visible(actor, mine, proposal, chapter, s)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not (policy.is_author(actor, proposal) or policy.is_active_steering(mine)):
             raise PermissionDenied("Only the author or the steering committee can withdraw a proposal.")
         referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
