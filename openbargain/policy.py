@@ -112,3 +112,7 @@ def can_decide_amendment(user: User | None, membership: Membership | None, propo
 
 def can_cosign_amendment(user: User | None, membership: Membership | None, proposal: Proposal) -> bool:
     return in_good_standing(membership) and proposal.status == ProposalStatus.DELIBERATION
+
+
+def can_schedule(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)

@@ -21,12 +21,12 @@ from openbargain.models.proposal import (
     Stance,
     Visibility,
 )
-from openbargain.models.referendum import Referendum, ReferendumStatus
+from openbargain.models.referendum import Ballot, Referendum, ReferendumStatus, VoterRollEntry
 from openbargain.models.user import User
 
 __all__ = [
     "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
-    "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
+    "Ballot", "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
     "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Revision", "Role",
-    "Stance", "Standing", "User", "Visibility",
+    "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
 ]

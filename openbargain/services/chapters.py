@@ -14,6 +14,7 @@ from openbargain.models import Bylaws, Chapter, Invitation, Membership, Standing
 from openbargain.models.chapter import OFFICE_MAX
 from openbargain.services import accounts, audit
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.uow import unit_of_work
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
@@ -171,6 +172,7 @@ def update_membership(actor: User, chapter: Chapter, membership_id: int, change:
         s = uow.session
         mine = membership_of(actor, chapter, s)
         require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can change memberships.")
+        freeze_due_rolls(s, chapter.id)  # a vote that has opened keeps the standing it opened with
         target = _membership_in(s, chapter, membership_id)
         before = _membership_state(target)
         target.standing = change.standing

@@ -14,7 +14,8 @@ from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, P
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.errors import InvalidTransition, PermissionDenied
-from openbargain.services.proposals import acting_on, transition
+from openbargain.services.lifecycle import transition
+from openbargain.services.proposals import acting_on
 from openbargain.services.referenda import schedule_by_petition
 from openbargain.services.uow import unit_of_work
 

@@ -12,7 +12,6 @@ from openbargain import mail, policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import (
-    PROPOSAL_TRANSITIONS,
     Amendment,
     AmendmentState,
     BallotKind,
@@ -32,6 +31,7 @@ from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.chapters import membership_of, require
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.lifecycle import transition
 from openbargain.services.uow import unit_of_work
 
 YES, NO = "Yes", "No"
@@ -63,12 +63,6 @@ class ProposalDraft:
 
 def chapter_today(chapter: Chapter) -> date:
     return now().astimezone(ZoneInfo(chapter.timezone)).date()
-
-
-def transition(proposal: Proposal, to: ProposalStatus) -> None:
-    if to not in PROPOSAL_TRANSITIONS[proposal.status]:
-        raise InvalidTransition(f"A proposal in {proposal.status.value.replace('_', ' ')} cannot become {to.value}.")
-    proposal.status = to
 
 
 def _electeds(session: Session, chapter: Chapter, ids: list[int]) -> list[Membership]:

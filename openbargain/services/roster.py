@@ -26,6 +26,7 @@ from openbargain.services.chapters import (
     require,
 )
 from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.uow import unit_of_work
 
 REQUIRED_COLUMNS = ("name", "email", "standing")
@@ -221,6 +222,7 @@ def import_roster(actor: User, chapter: Chapter, data: bytes) -> RosterPlan:
         s = uow.session
         mine = membership_of(actor, chapter, s)
         require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can import the roster.")
+        freeze_due_rolls(s, chapter.id)  # a vote that has opened keeps the standing it opened with
         plan = _plan(s, chapter, rows)
         users, memberships = _existing(s, chapter, [r.email for r in rows])
         invitations: list[Invitation] = []

@@ -1,0 +1,142 @@
+"""Casting a ballot: one per member on the roll, secret unless the vote is roll-call.
+
+The transaction (see ../shared/DESIGN.md, "Ballot secrecy and verifiability"): lock the
+referendum row and check it is open; mark the member's roll entry voted only if it was not (a
+conditional UPDATE whose row count must be 1); insert the ballot with a random id, no voter and no
+time. The tracker code is returned to be shown once; only its hash is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from openbargain.clock import now
+from openbargain.models import Ballot, Chapter, Referendum, ReferendumStatus, User, VoterRollEntry
+from openbargain.models.referendum import YES_NO_METHOD
+from openbargain.services import audit
+from openbargain.services.chapters import membership_of
+from openbargain.services.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
+from openbargain.services.proposals import require_visible
+from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.uow import unit_of_work
+
+YES_NO_CHOICES = ("yes", "no", "abstain")
+
+
+class AlreadyVoted(DomainError):
+    status = 409
+    title = "Already voted"
+
+
+class NotEligible(DomainError):
+    status = 403
+    title = "Not on the roll"
+
+
+def tracker_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def ballot_content(referendum: Referendum, options: list[str], *, choice: str | None = None,
+                   ranks: dict[str, str] | None = None, ranking: list[str] | None = None) -> dict:
+    """The canonical content of a ballot; refuses anything malformed. A yes/no ballot gives a
+    `choice`; a ranked one gives `ranks` (the form: option label → rank, "" for unranked) or a
+    `ranking` (the options in order). A blank ranked ballot is an explicit abstention."""
+    if referendum.method == YES_NO_METHOD:
+        if choice not in YES_NO_CHOICES:
+            raise ValidationFailed.on("choice", "Choose yes, no or abstain.")
+        return {"choice": choice}
+    if ranking is None:
+        ranking = _ranking_from_ranks(options, ranks or {})
+    if set(ranking) - set(options):
+        raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+    if len(set(ranking)) != len(ranking):
+        raise ValidationFailed.on("ranking", "An option is ranked more than once.")
+    return {"ranking": list(ranking)}
+
+
+def _ranking_from_ranks(options: list[str], ranks: dict[str, str]) -> list[str]:
+    if set(ranks) - set(options):
+        raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+    placed: dict[int, str] = {}
+    for label in options:
+        raw = (ranks.get(label) or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= len(options):
+            raise ValidationFailed.on("ranking", f"A rank is a number from 1 to {len(options)}.")
+        rank = int(raw)
+        if rank in placed:
+            raise ValidationFailed.on("ranking", f"{placed[rank]} and {label} both have rank {rank}; "
+                                                 "give each option its own rank.")
+        placed[rank] = label
+    return [placed[r] for r in sorted(placed)]
+
+
+def describe(content: dict) -> str:
+    if "choice" in content:
+        return {"yes": "Yes", "no": "No", "abstain": "Abstain"}[content["choice"]]
+    if not content["ranking"]:
+        return "Blank ballot (abstention)"
+    return " > ".join(content["ranking"])
+
+
+def _between_check_and_write() -> None:
+    """A seam for the concurrency test, which pauses a cast here; nothing happens in production."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tracker: str  # shown once to the voter, never stored
+    roll_call: bool
+
+
+def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
+    """`content` holds the keyword arguments of ballot_content: choice, ranks or ranking."""
+    with unit_of_work() as uow:
+        s = uow.session
+        # The referendum row lock orders every cast and the certification behind one another,
+        # so a cast racing the close is either counted or refused, never accepted and dropped.
+        referendum = s.scalar(select(Referendum).where(Referendum.id == referendum_id).with_for_update())
+        if referendum is None or referendum.proposal.chapter_id != chapter.id:
+            raise NotFound("No such vote.")
+        mine = membership_of(actor, chapter, s)
+        require_visible(actor, mine, referendum.proposal, chapter, s)
+        status = referendum.status_at(now())
+        if status != ReferendumStatus.OPEN:
+            raise InvalidTransition("This vote is not open." if status == ReferendumStatus.SCHEDULED
+                                    else "This vote has closed.")
+        freeze_due_rolls(s, chapter.id)
+        labels = [o.label for o in referendum.proposal.options]
+        canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
+                                                             if k in content})
+        entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,
+                                                      VoterRollEntry.membership_id == (mine.id if mine else None)))
+        if entry is None:
+            raise NotEligible("You are not on this vote's roll: it holds the members in good standing when it opened.")
+        if entry.voted_on is not None:
+            raise AlreadyVoted("You have already voted in this referendum.")
+        _between_check_and_write()
+        today = now().astimezone(ZoneInfo(chapter.timezone)).date()
+        marked = s.execute(update(VoterRollEntry)
+                           .where(VoterRollEntry.id == entry.id, VoterRollEntry.voted_on.is_(None))
+                           .values(voted_on=today).execution_options(synchronize_session=False))
+        if marked.rowcount != 1:
+            raise AlreadyVoted("You have already voted in this referendum.")
+        code = secrets.token_urlsafe(18)  # 144 bits
+        ballot = Ballot(id=str(uuid.uuid4()), referendum_id=referendum.id, content=canonical,
+                        tracker_hash=tracker_hash(code))
+        s.add(ballot)
+        s.flush()
+        if not referendum.secret:
+            s.execute(update(VoterRollEntry).where(VoterRollEntry.id == entry.id).values(ballot_id=ballot.id)
+                      .execution_options(synchronize_session=False))
+        # Says only that this member voted: nothing of the ballot, its id or its tracker.
+        audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
+        roll_call = not referendum.secret
+    return Receipt(tracker=code, roll_call=roll_call)

@@ -1,0 +1,45 @@
+"""Voter rolls: frozen when a referendum opens, from the members in good standing then."""
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openbargain.clock import now
+from openbargain.models import Membership, Proposal, ProposalStatus, Referendum, Standing, VoterRollEntry
+from openbargain.services import audit
+from openbargain.services.lifecycle import transition
+
+
+def roll_digest(membership_ids: list[int]) -> str:
+    """Published with the roll size when the vote opens: anyone holding the roll can check it."""
+    return hashlib.sha256(("referendum-roll:" + ",".join(map(str, sorted(membership_ids)))).encode()).hexdigest()
+
+
+def freeze_due_rolls(session: Session, chapter_id: int | None = None) -> list[Referendum]:
+    """Freezes the roll of every referendum that has opened and has none yet. Called before
+    anything that changes standing (roster import, membership edits) and before casting, so a
+    roll is exactly the standing at the moment the vote opened, with no background process."""
+    moment = now()
+    query = select(Referendum).join(Proposal, Proposal.id == Referendum.proposal_id).where(
+        Referendum.roll_frozen_at.is_(None), Referendum.opens_at <= moment)
+    if chapter_id is not None:
+        query = query.where(Proposal.chapter_id == chapter_id)
+    frozen = []
+    for referendum in list(session.scalars(query.with_for_update(of=Referendum))):
+        proposal = session.get(Proposal, referendum.proposal_id)
+        members = list(session.scalars(select(Membership.id).where(
+            Membership.chapter_id == proposal.chapter_id, Membership.standing == Standing.GOOD_STANDING)))
+        session.add_all(VoterRollEntry(referendum_id=referendum.id, membership_id=m) for m in members)
+        referendum.roll_frozen_at = moment
+        referendum.roll_size = len(members)
+        referendum.roll_hash = roll_digest(members)
+        if proposal.status == ProposalStatus.SCHEDULED:
+            transition(proposal, ProposalStatus.VOTING)
+        session.flush()
+        audit.record(session, "referendum.opened", f"referendum:{referendum.id}", actor=None,
+                     chapter=proposal.chapter,
+                     data={"roll_size": referendum.roll_size, "roll_hash": referendum.roll_hash})
+        frozen.append(referendum)
+    return frozen
