@@ -33,8 +33,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.chapters import bp as chapters_bp
     from openbargain.web.main import bp as main_bp
     from openbargain.web.proposals import bp as proposals_bp
+    from openbargain.web.referenda import bp as referenda_bp
 
-    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, admin_bp):
+    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, admin_bp):
         app.register_blueprint(bp)
 
     from openbargain import policy
@@ -47,6 +48,10 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.markdown import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
+
+    from openbargain.web.timezones import local
+
+    app.jinja_env.filters["local"] = local
 
     from openbargain.cli import cli
 

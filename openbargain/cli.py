@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from openbargain.extensions import db
 from openbargain.models import User
-from openbargain.services import accounts, audit, demo
+from openbargain.services import accounts, audit, demo, reminders
 from openbargain.services.errors import ValidationFailed
 
 cli = AppGroup("openbargain", help="openbargain administration.")
@@ -52,3 +52,11 @@ def verify_audit_command() -> None:
     click.echo(f"Audit log BROKEN at event {broken.event_id}: {broken.reason} "
                f"({checked} events before it verified).", err=True)
     sys.exit(1)
+
+
+@cli.command("tick")
+def tick_command() -> None:
+    """Run from cron (every few minutes): freeze rolls of votes that opened, send reminders once."""
+    report = reminders.tick()
+    click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
+               f"'closes soon' mails: {report.closing_notices}.")

@@ -77,3 +77,26 @@ def make_proposal(chapter: Chapter, author: User, electeds: list[Membership], *,
     if publish:
         proposals.publish_proposal(author, chapter, proposal.id)
     return db.session.get(type(proposal), proposal.id)
+
+
+def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", secret: bool = True,
+                         method: str | None = None, title: str = "Endorse the strike"):
+    """A proposal published ten days ago whose vote opened an hour ago and runs a week."""
+    from datetime import timedelta
+
+    from openbargain.clock import now, set_clock
+    from openbargain.models import Referendum
+    from openbargain.services import referenda
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=10))
+    try:
+        proposal = make_proposal(world.chapter, world.member, [elected], kind=kind, title=title)
+        schedule = referenda.Schedule(
+            method=method or ("yes_no" if kind == "yes_no" else "irv"), opens_at=start - timedelta(hours=1),
+            closes_at=start + timedelta(days=7), quorum_percent=20, secret=secret,
+            threshold="majority" if kind == "yes_no" else None)
+        referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, schedule)
+    finally:
+        set_clock(None)
+    return db.session.get(Referendum, referendum.id)

@@ -18,9 +18,9 @@ def sign(purpose: str, payload: dict[str, Any]) -> str:
     return _serializer(purpose).dumps(payload)
 
 
-def unsign(purpose: str, token: str, max_age: timedelta) -> dict[str, Any]:
+def unsign(purpose: str, token: str, max_age: timedelta | None) -> dict[str, Any]:
     try:
-        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()) if max_age else None)
     except SignatureExpired:
         raise InvalidToken("This link has expired. Ask for a new one.")
     except BadSignature:

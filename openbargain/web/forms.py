@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     EmailField,
     FieldList,
     Form,
@@ -176,3 +177,27 @@ class BylawsForm(FlaskForm):
     amendment_percent = IntegerField("Amendment co-signers needed (% of members in good standing)",
                                      validators=[InputRequired()])
     public_pages = BooleanField("Show public proposals and results to visitors")
+
+
+# --- referenda ------------------------------------------------------------------------------
+
+class ScheduleForm(FlaskForm):
+    method = SelectField("Method", choices=[
+        SelectChoice("yes_no", "Yes / no"), SelectChoice("irv", "Instant-runoff (one winner)"),
+        SelectChoice("stv", "Single transferable vote (several seats)"), SelectChoice("schulze", "Schulze (Condorcet)")])
+    threshold = SelectField("Threshold (yes/no)", choices=[
+        SelectChoice("majority", "Majority of yes+no"), SelectChoice("three_fifths", "Three fifths of yes+no"),
+        SelectChoice("two_thirds", "Two thirds of yes+no")])
+    seats = IntegerField("Seats (STV)", default=1, validators=[Optional()])
+    quorum_percent = IntegerField("Quorum (% of the roll who must cast a ballot)", validators=[InputRequired()])
+    opens_at = DateTimeLocalField("Opens", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField("Closes", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    secret = RadioField("Ballot", choices=[SelectChoice("secret", "Secret ballot"),
+                                           SelectChoice("roll_call", "Roll-call: who voted what is published")],
+                        default="secret")
+
+
+class YesNoBallotForm(FlaskForm):
+    choice = RadioField("Your vote", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"),
+                                              SelectChoice("abstain", "Abstain")],
+                        validators=[InputRequired("Choose yes, no or abstain.")])

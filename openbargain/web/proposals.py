@@ -8,6 +8,7 @@ from openbargain import policy
 from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalStatus, Stance, Visibility
 from openbargain.services import amendments, chapters, deliberation, petitions, proposals, revisions
 from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.web.feedback import flash_refusal
 from openbargain.web.forms import (
     ActionForm,
     AmendmentForm,
@@ -128,14 +129,6 @@ def edit(slug: str, proposal_id: int):
                            proposal=proposal), 422 if form.errors else 200
 
 
-def _flash_refusal(exc: DomainError) -> None:
-    """A refusal is told on the proposal page; a 404 stays a 404."""
-    if exc.status == 404:
-        raise exc
-    details = " ".join(m for messages in exc.errors.values() for m in messages)
-    flash(f"{exc.message} {details}".strip() if details != exc.message else exc.message, "error")
-
-
 def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):
     """Runs a one-button use-case and reports its outcome as a flash message."""
     if not ActionForm().validate_on_submit():
@@ -143,7 +136,7 @@ def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):
     try:
         result = action(_chapter(slug))
     except DomainError as exc:
-        _flash_refusal(exc)
+        flash_refusal(exc)
     else:
         flash(success(result) if callable(success) else success, "success")
     return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + anchor)
@@ -193,7 +186,7 @@ def comment(slug: str, proposal_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            _flash_refusal(exc)
+            flash_refusal(exc)
             return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         else:
             return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{posted.id}")
@@ -214,7 +207,7 @@ def comment_edit(slug: str, proposal_id: int, comment_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            _flash_refusal(exc)
+            flash_refusal(exc)
             return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         else:
             return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
@@ -232,7 +225,7 @@ def comment_hide(slug: str, proposal_id: int, comment_id: int):
     try:
         deliberation.hide_comment(current_user, _chapter(slug), comment_id, reason)
     except DomainError as exc:
-        _flash_refusal(exc)
+        flash_refusal(exc)
     else:
         flash("The comment is hidden; members see your reason.", "success")
     return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
@@ -253,7 +246,7 @@ def amend(slug: str, proposal_id: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except DomainError as exc:
-            _flash_refusal(exc)
+            flash_refusal(exc)
             return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         else:
             flash("Amendment proposed; the author will accept or decline it.", "success")

@@ -48,6 +48,16 @@ ACCESS = {
     "proposals.comment_hide": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "proposals.amend": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
     "proposals.amendment_action": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    # An open yes/no vote on a second members-only proposal; the lapsed member is not on its roll.
+    "referenda.schedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
+    "referenda.show": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "referenda.ballot": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 200, "steering": 200},
+    "referenda.review": {"visitor": 302, "lapsed": 302, "member": 422, "elected": 422, "steering": 422},
+    "referenda.cast": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.reschedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},
+    "referenda.cancel": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.calendar_page": "public",
+    "referenda.calendar_feed": "public",
 }
 
 INSIDERS = {"lapsed", "member", "elected", "steering"}
@@ -93,7 +103,8 @@ def test_route_access_for_each_role(app, world, role):
     comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
     amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
         AmendmentKind.CHANGE_DIRECTIVE, proposal.options[0].id, "", "Vote no and say why on the floor."))
-    args = {"slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
+    referendum = factories.make_open_referendum(world, elected)
+    args = {"referendum_id": referendum.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign"}
     client = app.test_client()

@@ -1,0 +1,53 @@
+"""What the chapter home shows: votes coming, open and awaiting their count, with turnout so far
+(a count only, never a tally), and the votes members forced by petition."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from openbargain import policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import Chapter, Proposal, ProposalStatus, Referendum, ReferendumStatus, User, VoterRollEntry
+from openbargain.services.chapters import membership_of, require
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    referendum: Referendum
+    status: ReferendumStatus
+    turnout: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    votes: list[VoteLine]
+    in_deliberation: int
+
+    def with_status(self, status: str) -> list[VoteLine]:
+        return [v for v in self.votes if v.status.value == status]
+
+    @property
+    def forced_by_petition(self) -> list[VoteLine]:
+        return [v for v in self.votes if v.referendum.by_petition]
+
+
+def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
+    mine = membership_of(actor, chapter)
+    require(policy.can_view_chapter(actor, mine), mine, "")
+    s = db.session
+    moment = now()
+    referenda = list(s.scalars(
+        select(Referendum).join(Proposal, Proposal.id == Referendum.proposal_id)
+        .options(selectinload(Referendum.proposal))
+        .where(Proposal.chapter_id == chapter.id, Referendum.certified_at.is_(None))
+        .order_by(Referendum.opens_at, Referendum.id)))
+    turnout = dict(s.execute(
+        select(VoterRollEntry.referendum_id, func.count())
+        .where(VoterRollEntry.referendum_id.in_([r.id for r in referenda] or [0]), VoterRollEntry.voted_on.is_not(None))
+        .group_by(VoterRollEntry.referendum_id)).all())
+    in_deliberation = s.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.chapter_id == chapter.id, Proposal.status == ProposalStatus.DELIBERATION)) or 0
+    return Dashboard([VoteLine(r, r.status_at(moment), turnout.get(r.id, 0)) for r in referenda], in_deliberation)

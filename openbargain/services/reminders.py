@@ -1,0 +1,64 @@
+"""`flask openbargain tick` (cron): opens rolls that are due and mails each reminder once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from openbargain import mail
+from openbargain.clock import now
+from openbargain.models import Chapter, Membership, Proposal, Referendum, User, VoterRollEntry
+from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.uow import unit_of_work
+
+CLOSING_SOON = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    rolls_frozen: int
+    open_notices: int
+    closing_notices: int
+
+
+def _recipients(session, referendum: Referendum, only_non_voters: bool) -> list[tuple[str, str]]:
+    query = (select(User.email, User.name).join(Membership, Membership.user_id == User.id)
+             .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
+             .where(VoterRollEntry.referendum_id == referendum.id))
+    if only_non_voters:
+        query = query.where(VoterRollEntry.voted_on.is_(None))
+    return [(row.email, row.name) for row in session.execute(query)]
+
+
+def tick() -> TickReport:
+    outbox: list[tuple[str, str, str, dict]] = []
+    with unit_of_work() as uow:
+        s = uow.session
+        moment = now()
+        frozen = freeze_due_rolls(s)
+        due = s.scalars(select(Referendum).where(Referendum.opens_at <= moment, Referendum.closes_at > moment,
+                                                  Referendum.certified_at.is_(None)).with_for_update())
+        opened = closing = 0
+        for referendum in due:
+            proposal = s.get(Proposal, referendum.proposal_id)
+            chapter = s.get(Chapter, proposal.chapter_id)
+            context = {"chapter": chapter, "proposal": proposal, "referendum": referendum}
+            if referendum.open_notice_sent_at is None:
+                referendum.open_notice_sent_at = moment
+                for email, name in _recipients(s, referendum, only_non_voters=False):
+                    outbox.append((email, f"Vote now: {proposal.title}", "vote_open", {**context, "name": name}))
+                    opened += 1
+            if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON:
+                referendum.closing_notice_sent_at = moment
+                for email, name in _recipients(s, referendum, only_non_voters=True):
+                    outbox.append((email, f"Closes within 24 hours: {proposal.title}", "vote_closing",
+                                   {**context, "name": name}))
+                    closing += 1
+
+        def send() -> None:
+            for to, subject, template, ctx in outbox:
+                mail.send(to, subject, template, **ctx)
+
+        uow.after_commit(send)
+    return TickReport(len(frozen), opened, closing)

@@ -1,0 +1,216 @@
+"""Votes: scheduling, the ballot (review, then cast), the calendar and its feed."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from openbargain import policy
+from openbargain.models import Chapter, Referendum, ReferendumStatus
+from openbargain.services import calendar, casting, chapters, proposals, referenda
+from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.web.feedback import flash_refusal
+from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm, apply_errors
+from openbargain.web.timezones import to_local_naive, to_utc
+
+bp = Blueprint("referenda", __name__, url_prefix="/c/<slug>")
+
+
+def _schedule(form: ScheduleForm, chapter: Chapter) -> referenda.Schedule:
+    return referenda.Schedule(
+        method=form.method.data, opens_at=to_utc(form.opens_at.data, chapter),
+        closes_at=to_utc(form.closes_at.data, chapter), quorum_percent=form.quorum_percent.data,
+        secret=form.secret.data != "roll_call", threshold=form.threshold.data, seats=form.seats.data or 1)
+
+
+def _fill(form: ScheduleForm, schedule: Referendum | referenda.Schedule, chapter: Chapter) -> None:
+    form.method.data = schedule.method
+    form.threshold.data = schedule.threshold or "majority"
+    form.seats.data = schedule.seats
+    form.quorum_percent.data = schedule.quorum_percent
+    form.opens_at.data = to_local_naive(schedule.opens_at, chapter)
+    form.closes_at.data = to_local_naive(schedule.closes_at, chapter)
+    form.secret.data = "secret" if schedule.secret else "roll_call"
+
+
+@bp.route("/proposals/<int:proposal_id>/schedule", methods=["GET", "POST"])
+@login_required
+def schedule(slug: str, proposal_id: int):
+    chapter = chapters.get_chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    chapters.require(policy.can_schedule(current_user, view.membership), view.membership,
+                     "Only the steering committee schedules votes.")
+    form = ScheduleForm()
+    if request.method == "GET":
+        _fill(form, referenda.default_schedule(chapter, view.proposal), chapter)
+    elif form.validate_on_submit():
+        try:
+            referendum = referenda.schedule_referendum(current_user, chapter, proposal_id, _schedule(form, chapter))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        else:
+            flash("The vote is scheduled.", "success")
+            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum.id))
+    return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, form=form, referendum=None), 422 if form.errors else 200
+
+
+@bp.get("/referenda/<int:referendum_id>")
+def show(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    view = referenda.get_referendum(current_user, chapter, referendum_id)
+    return render_template("referenda/show.html", chapter=chapter, membership=view.membership, view=view,
+                           referendum=view.referendum, proposal=view.proposal, action_form=ActionForm())
+
+
+@bp.route("/referenda/<int:referendum_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    view = referenda.get_referendum(current_user, chapter, referendum_id)
+    chapters.require(policy.can_schedule(current_user, view.membership), view.membership,
+                     "Only the steering committee schedules votes.")
+    if view.status != ReferendumStatus.SCHEDULED:
+        flash("The vote has opened: its method, parameters and times can no longer change.", "error")
+        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    form = ScheduleForm()
+    if request.method == "GET":
+        _fill(form, view.referendum, chapter)
+    elif form.validate_on_submit():
+        try:
+            referenda.reschedule_referendum(current_user, chapter, referendum_id, _schedule(form, chapter))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+        else:
+            flash("The vote is rescheduled.", "success")
+            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
+                           proposal=view.proposal, form=form, referendum=view.referendum), 422 if form.errors else 200
+
+
+@bp.post("/referenda/<int:referendum_id>/cancel")
+@login_required
+def cancel(slug: str, referendum_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = chapters.get_chapter(slug)
+    try:
+        proposal = referenda.cancel_referendum(current_user, chapter, referendum_id)
+    except DomainError as exc:
+        flash_refusal(exc)
+        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    flash("The vote is cancelled; the proposal is back in deliberation.", "success")
+    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal.id))
+
+
+# --- the ballot -----------------------------------------------------------------------------
+
+def _ballot_view(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    view = referenda.get_referendum(current_user, chapter, referendum_id)
+    if view.status != ReferendumStatus.OPEN:
+        flash("This vote is not open." if view.status == ReferendumStatus.SCHEDULED else "This vote has closed.",
+              "error")
+        return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    if view.my_entry is None:
+        flash("You are not on this vote's roll: it holds the members in good standing when it opened.", "error")
+        return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    if view.my_entry.voted_on is not None:
+        flash("You have already voted in this referendum.", "info")
+        return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    return chapter, view, None
+
+
+def _submitted(view) -> dict:
+    """The ballot as the form sent it: a choice, or a rank per option (fields rank-0, rank-1, …)."""
+    if not view.referendum.ranked:
+        return {"choice": request.form.get("choice")}
+    labels = [o.label for o in view.proposal.options]
+    ranks: dict[str, str] = {}
+    for key, value in request.form.items():
+        if not key.startswith("rank-"):
+            continue
+        index = key.removeprefix("rank-")
+        if not index.isdigit() or int(index) >= len(labels):
+            raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+        ranks[labels[int(index)]] = value
+    return {"ranks": ranks}
+
+
+def _ballot_page(chapter, view, errors: list[str] | None = None, status: int = 200, submitted: dict | None = None):
+    form = YesNoBallotForm() if not view.referendum.ranked else ActionForm()
+    return render_template("referenda/ballot.html", chapter=chapter, membership=view.membership, view=view,
+                           referendum=view.referendum, proposal=view.proposal, form=form, errors=errors or [],
+                           submitted=submitted or {}), status
+
+
+@bp.get("/referenda/<int:referendum_id>/ballot")
+@login_required
+def ballot(slug: str, referendum_id: int):
+    chapter, view, refusal = _ballot_view(slug, referendum_id)
+    return refusal or _ballot_page(chapter, view)
+
+
+@bp.post("/referenda/<int:referendum_id>/ballot/review")
+@login_required
+def review(slug: str, referendum_id: int):
+    chapter, view, refusal = _ballot_view(slug, referendum_id)
+    if refusal:
+        return refusal
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    submitted: dict = {}
+    try:
+        submitted = _submitted(view)
+        content = casting.ballot_content(view.referendum, [o.label for o in view.proposal.options], **submitted)
+    except ValidationFailed as exc:
+        return _ballot_page(chapter, view, [m for ms in exc.errors.values() for m in ms], 422, submitted)
+    return render_template("referenda/review.html", chapter=chapter, membership=view.membership, view=view,
+                           referendum=view.referendum, proposal=view.proposal, content=content,
+                           summary=casting.describe(content), action_form=ActionForm())
+
+
+@bp.post("/referenda/<int:referendum_id>/ballot/cast")
+@login_required
+def cast(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    content = {"choice": request.form.get("choice")} if "choice" in request.form \
+        else {"ranking": request.form.getlist("ranking")}
+    try:
+        receipt = casting.cast_ballot(current_user, chapter, referendum_id, content)
+    except DomainError as exc:
+        flash_refusal(exc)
+        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    # Said only now that the ballot is committed. The tracker is shown once and kept nowhere.
+    response = make_response(render_template("referenda/receipt.html", chapter=chapter,
+                                             membership=chapters.membership_of(current_user, chapter),
+                                             referendum_id=referendum_id, receipt=receipt))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+@bp.get("/calendar")
+def calendar_page(slug: str):
+    chapter = chapters.get_chapter(slug)
+    entries = calendar.upcoming_votes(current_user, chapter)
+    membership = chapters.membership_of(current_user, chapter)
+    key = calendar.feed_key(current_user, chapter) if policy.is_chapter_insider(membership) else None
+    return render_template("referenda/calendar.html", chapter=chapter, membership=membership, entries=entries,
+                           feed_url=url_for("referenda.calendar_feed", slug=slug, key=key, _external=True))
+
+
+@bp.get("/calendar.ics")
+def calendar_feed(slug: str):
+    chapter = chapters.get_chapter(slug)
+    body = calendar.feed(chapter, request.args.get("key"),
+                         lambda r: url_for("referenda.show", slug=slug, referendum_id=r.id, _external=True))
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="{slug}.ics"'})
