@@ -8,12 +8,14 @@ time. The tracker code is returned to be shown once; only its hash is kept.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from openbargain.clock import now
 from openbargain.models import Ballot, Chapter, Referendum, ReferendumStatus, User, VoterRollEntry
@@ -22,7 +24,7 @@ from openbargain.services import audit
 from openbargain.services.chapters import membership_of
 from openbargain.services.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.proposals import require_visible
-from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 
 YES_NO_CHOICES = ("yes", "no", "abstain")
@@ -98,6 +100,7 @@ class Receipt:
 
 def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
     """`content` holds the keyword arguments of ballot_content: choice, ranks or ranking."""
+    ensure_rolls_frozen(chapter.id)
     with unit_of_work() as uow:
         s = uow.session
         # The referendum row lock orders every cast and the certification behind one another,
@@ -111,7 +114,6 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
         if status != ReferendumStatus.OPEN:
             raise InvalidTransition("This vote is not open." if status == ReferendumStatus.SCHEDULED
                                     else "This vote has closed.")
-        freeze_due_rolls(s, chapter.id)
         labels = [o.label for o in referendum.proposal.options]
         canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
                                                              if k in content})
@@ -140,3 +142,10 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
         audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
         roll_call = not referendum.secret
     return Receipt(tracker=code, roll_call=roll_call)
+
+
+def ballot_set(session: Session, referendum_id: int) -> list[Ballot]:
+    """A referendum's ballots in canonical order — by content, then by random id — so that no
+    listing, export or count ever follows the order in which they were cast."""
+    ballots = session.scalars(select(Ballot).where(Ballot.referendum_id == referendum_id))
+    return sorted(ballots, key=lambda b: (json.dumps(b.content, sort_keys=True), b.id))

@@ -29,7 +29,7 @@ from openbargain.services.chapters import membership_of, require
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
 from openbargain.services.proposals import acting_on, require_visible
-from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 from openbargain.tally import THRESHOLDS
 
@@ -182,18 +182,6 @@ def cancel_referendum(actor: User, chapter: Chapter, referendum_id: int) -> Prop
     return proposal
 
 
-def ensure_rolls_frozen(chapter: Chapter | None = None) -> None:
-    """For pages: freeze any due roll in its own short write transaction."""
-    moment = now()
-    query = select(func.count()).select_from(Referendum).join(Proposal, Proposal.id == Referendum.proposal_id) \
-        .where(Referendum.roll_frozen_at.is_(None), Referendum.opens_at <= moment)
-    if chapter is not None:
-        query = query.where(Proposal.chapter_id == chapter.id)
-    if db.session.scalar(query):
-        with unit_of_work() as uow:
-            freeze_due_rolls(uow.session, chapter.id if chapter else None)
-
-
 # --- reading --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -207,7 +195,7 @@ class ReferendumView:
 
 
 def get_referendum(actor: User | None, chapter: Chapter, referendum_id: int) -> ReferendumView:
-    ensure_rolls_frozen(chapter)
+    ensure_rolls_frozen(chapter.id)
     s = db.session
     referendum = s.scalar(select(Referendum).options(selectinload(Referendum.proposal).selectinload(Proposal.options))
                           .where(Referendum.id == referendum_id))

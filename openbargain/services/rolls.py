@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openbargain.clock import now
+from openbargain.extensions import db
 from openbargain.models import Membership, Proposal, ProposalStatus, Referendum, Standing, VoterRollEntry
 from openbargain.services import audit
 from openbargain.services.lifecycle import transition
+from openbargain.services.uow import unit_of_work
 
 
 def roll_digest(membership_ids: list[int]) -> str:
@@ -43,3 +45,15 @@ def freeze_due_rolls(session: Session, chapter_id: int | None = None) -> list[Re
                      data={"roll_size": referendum.roll_size, "roll_hash": referendum.roll_hash})
         frozen.append(referendum)
     return frozen
+
+
+def ensure_rolls_frozen(chapter_id: int | None = None) -> None:
+    """Freezes due rolls in a transaction of their own, committed whatever happens next: a cast
+    that is then refused must not take the freezing back with it."""
+    query = select(func.count()).select_from(Referendum).join(Proposal, Proposal.id == Referendum.proposal_id) \
+        .where(Referendum.roll_frozen_at.is_(None), Referendum.opens_at <= now())
+    if chapter_id is not None:
+        query = query.where(Proposal.chapter_id == chapter_id)
+    if db.session.scalar(query):
+        with unit_of_work() as uow:
+            freeze_due_rolls(uow.session, chapter_id)

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from openbargain.clock import now, set_clock
+from openbargain.extensions import db
+from openbargain.models import (
+    AuditEvent,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    ReferendumStatus,
+    Standing,
+    VoterRollEntry,
+)
+from openbargain.services import calendar, chapters, petitions, proposals, referenda, reminders
+from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from tests import factories
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+@pytest.fixture
+def proposal(world):
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))  # published eight days ago: past the 7-day minimum
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    set_clock(None)
+    return p
+
+
+def plan(**changes):
+    start = now()
+    values = dict(method="yes_no", opens_at=start + timedelta(hours=2), closes_at=start + timedelta(days=2),
+                  quorum_percent=20, secret=True, threshold="majority", seats=1)
+    values.update(changes)
+    return referenda.Schedule(**values)
+
+
+def counts():
+    return (db.session.scalar(select(func.count()).select_from(Referendum)),
+            db.session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+def test_steering_schedules_a_vote(app, world, proposal):
+    r = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.SCHEDULED
+    assert r.status_at(now()) == ReferendumStatus.SCHEDULED
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert event.kind == "referendum.scheduled" and event.data["method"] == "yes_no"
+    with pytest.raises(InvalidTransition):
+        referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"closes_at": now() + timedelta(hours=1)}, "closes_at"),
+    ({"closes_at": now() + timedelta(hours=2, minutes=30)}, "closes_at"),
+    ({"opens_at": now() - timedelta(hours=1)}, "opens_at"),
+    ({"method": "irv"}, "method"),
+    ({"threshold": "most"}, "threshold"),
+    ({"quorum_percent": 101}, "quorum_percent"),
+])
+def test_bad_schedules_are_refused_and_record_nothing(app, world, proposal, changes, field):
+    before = counts()
+    with pytest.raises(ValidationFailed) as exc:
+        referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan(**changes))
+    assert field in exc.value.errors
+    assert counts() == before
+
+
+def test_the_minimum_deliberation_is_enforced(app, world):
+    fresh = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], title="Fresh")
+    with pytest.raises(ValidationFailed) as exc:
+        referenda.schedule_referendum(world.steering, world.chapter, fresh.id, plan())
+    assert "168 hours of deliberation" in exc.value.errors["opens_at"][0]
+    urgent = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], urgent=True)
+    referenda.schedule_referendum(world.steering, world.chapter, urgent.id,
+                                  plan(opens_at=now() + timedelta(hours=25)))
+
+
+def test_stv_needs_fewer_seats_than_options(app, world):
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    ranked = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], kind="ranked")
+    set_clock(None)
+    with pytest.raises(ValidationFailed) as exc:
+        referenda.schedule_referendum(world.steering, world.chapter, ranked.id,
+                                      plan(method="stv", seats=3, threshold=None))
+    assert "seats" in exc.value.errors
+
+
+@pytest.mark.parametrize("role, error", [("member", PermissionDenied), ("elected", PermissionDenied),
+                                         ("other_steering", NotFound), ("suspended", NotFound)])
+def test_only_steering_schedules(app, world, proposal, role, error):
+    with pytest.raises(error):
+        referenda.schedule_referendum(world.user(role), world.chapter, proposal.id, plan())
+
+
+def test_a_withdrawn_proposal_cannot_be_scheduled(app, world, proposal):
+    proposals.withdraw_proposal(world.member, world.chapter, proposal.id)
+    with pytest.raises(InvalidTransition):
+        referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+
+
+def test_reschedule_and_cancel_before_opening_only(app, world, proposal):
+    r = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+    referenda.reschedule_referendum(world.steering, world.chapter, r.id, plan(threshold="two_thirds"))
+    assert db.session.get(Referendum, r.id).threshold == "two_thirds"
+    start = now()
+    set_clock(lambda: start + timedelta(hours=3))
+    with pytest.raises(InvalidTransition, match="can no longer change"):
+        referenda.reschedule_referendum(world.steering, world.chapter, r.id, plan(threshold="majority"))
+    with pytest.raises(InvalidTransition):
+        referenda.cancel_referendum(world.steering, world.chapter, r.id)
+    set_clock(None)
+    referenda.cancel_referendum(world.steering, world.chapter, r.id)
+    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.DELIBERATION
+    kinds = [e.kind for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))][-3:]
+    assert kinds == ["referendum.scheduled", "referendum.rescheduled", "referendum.cancelled"]
+
+
+def test_a_petitioned_vote_moves_earlier_but_not_later_and_is_not_cancelled(app, world, proposal):
+    petitions.sign_petition(world.member, world.chapter, proposal.id)  # 1 signature is 10% of 3
+    r = db.session.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
+    assert r.by_petition
+    with pytest.raises(ValidationFailed, match="earlier"):
+        referenda.reschedule_referendum(world.steering, world.chapter, r.id,
+                                        plan(opens_at=r.opens_at + timedelta(hours=1),
+                                             closes_at=r.closes_at + timedelta(hours=1)))
+    referenda.reschedule_referendum(world.steering, world.chapter, r.id, plan(opens_at=r.opens_at - timedelta(hours=24)))
+    with pytest.raises(InvalidTransition, match="petition"):
+        referenda.cancel_referendum(world.steering, world.chapter, r.id)
+
+
+def test_status_follows_the_clock(app, world, proposal):
+    r = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+    assert r.status_at(r.opens_at - timedelta(seconds=1)) == ReferendumStatus.SCHEDULED
+    assert r.status_at(r.opens_at) == ReferendumStatus.OPEN
+    assert r.status_at(r.closes_at) == ReferendumStatus.CLOSED
+
+
+def test_the_roll_is_frozen_at_opening(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    lapsing, joining = membership(world.member), None
+    # The first change of standing after opening freezes the roll first.
+    chapters.update_membership(world.steering, world.chapter, lapsing.id,
+                               chapters.MembershipChange(Standing.LAPSED, False, False, None))
+    joining = factories.make_membership(world.chapter)
+    roll = set(db.session.scalars(select(VoterRollEntry.membership_id).where(VoterRollEntry.referendum_id == r.id)))
+    assert roll == {membership(world.member).id, membership(world.elected).id, membership(world.steering).id}
+    assert joining.id not in roll
+    db.session.refresh(r)
+    assert r.roll_size == 3 and len(r.roll_hash) == 64
+    assert db.session.get(Proposal, r.proposal_id).status == ProposalStatus.VOTING
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.kind == "referendum.opened")) == 1
+
+
+def test_tick_freezes_and_mails_each_reminder_once(app, world, outbox):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    first = reminders.tick()
+    assert first.rolls_frozen == 1 and first.open_notices == 3 and first.closing_notices == 0
+    assert {m.to for m in outbox} == {world.member.email, world.elected.email, world.steering.email}
+    assert reminders.tick() == reminders.TickReport(0, 0, 0)
+    start = now()
+    set_clock(lambda: r.closes_at - timedelta(hours=2))
+    from openbargain.services import casting
+
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    outbox.clear()
+    closing = reminders.tick()
+    assert closing.closing_notices == 2 and world.member.email not in {m.to for m in outbox}
+    assert reminders.tick().closing_notices == 0
+    set_clock(lambda: start)
+
+
+def test_calendar_and_feed(app, world, proposal):
+    r = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
+    assert [e.referendum.id for e in calendar.upcoming_votes(world.member, world.chapter)] == [r.id]
+    assert calendar.upcoming_votes(None, world.chapter) == []  # members-only
+    key = calendar.feed_key(world.member, world.chapter)
+    body = calendar.feed(world.chapter, key, lambda ref: f"https://example.org/r/{ref.id}").decode()
+    assert "BEGIN:VEVENT" in body and "Vote: Vote no on the budget deal" in body
+    assert "BEGIN:VEVENT" not in calendar.feed(world.chapter, None, lambda ref: "x").decode()
+    with pytest.raises(NotFound):
+        calendar.feed(world.chapter, key + "x", lambda ref: "x")
+    with pytest.raises(NotFound):
+        calendar.feed(world.other_chapter, key, lambda ref: "x")
