@@ -87,3 +87,36 @@ def test_member_drafts_publishes_comments_and_signs(live_server, browser, tmp_pa
     assert page.get_by_text("You signed the petition.").is_visible()
     assert page.get_by_text("You have signed.").is_visible()
     page.screenshot(path=str(tmp_path / "proposal.png"), full_page=True)
+
+
+def test_member_casts_a_ranked_ballot(live_server, browser, world):
+    from sqlalchemy import select
+
+    from openbargain.extensions import db
+    from openbargain.models import Ballot, Membership
+    from tests import factories
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    referendum = factories.make_open_referendum(world, elected, kind="ranked", title="Endorsements")
+    email = world.member.email
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}")
+    page.get_by_role("link", name="Go to your ballot").click()
+    # The script adds reordering buttons: put "Individually" first, then "Bloc".
+    page.get_by_role("button", name="Move Individually up").click()
+    page.get_by_role("button", name="Move Bloc up").click()
+    page.get_by_role("button", name="Move Individually up").click()
+    assert page.locator("#rank-1").input_value() == "1"  # Individually
+    assert page.locator("#rank-0").input_value() == "2"  # Bloc
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.get_by_text("Individually > Bloc").is_visible()
+    page.get_by_role("button", name="Cast my ballot").click()
+    assert page.get_by_role("heading", name="Your ballot is cast").is_visible()
+    tracker = page.locator(".tracker code").inner_text()
+    assert len(tracker) >= 22
+    db.session.rollback()
+    assert db.session.scalar(select(Ballot)).content == {"ranking": ["Individually", "Bloc"]}

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from openbargain.extensions import db
+from openbargain.models import Ballot, Membership, Referendum
+from tests import factories
+from tests.conftest import login, other_app
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def ballot_count():
+    return db.session.scalar(select(func.count()).select_from(Ballot))
+
+
+def test_yes_no_ballot_review_cast_and_receipt(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    login(client, world.member)
+    base = f"/c/riverside/referenda/{r.id}"
+    page = client.get(f"{base}/ballot").get_data(as_text=True)
+    assert "Secret ballot" in page and 'name="choice"' in page
+    missing = client.post(f"{base}/ballot/review", data={})
+    assert missing.status_code == 422 and "Choose yes, no or abstain." in missing.get_data(as_text=True)
+    review = client.post(f"{base}/ballot/review", data={"choice": "no"}).get_data(as_text=True)
+    assert "<strong>No</strong>" in review and ballot_count() == 0
+    receipt = client.post(f"{base}/ballot/cast", data={"choice": "no"})
+    assert receipt.headers["Cache-Control"] == "no-store"
+    tracker = re.search(r'<p class="tracker"><code>([^<]+)</code>', receipt.get_data(as_text=True)).group(1)
+    assert ballot_count() == 1 and len(tracker) >= 22
+    show = client.get(base).get_data(as_text=True)
+    assert "You voted" in show and tracker not in show and "Turnout so far</dt><dd>1 of 3" in show
+    again = client.post(f"{base}/ballot/cast", data={"choice": "yes"}, follow_redirects=True)
+    assert "already voted" in again.get_data(as_text=True) and ballot_count() == 1
+
+
+def test_ranked_ballot_without_javascript(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Endorsements")
+    login(client, world.member)
+    base = f"/c/riverside/referenda/{r.id}"
+    page = client.get(f"{base}/ballot").get_data(as_text=True)
+    assert 'name="rank-0"' in page and 'name="rank-1"' in page and "ballot.js" in page
+    clash = client.post(f"{base}/ballot/review", data={"rank-0": "1", "rank-1": "1"})
+    assert clash.status_code == 422 and "both have rank 1" in clash.get_data(as_text=True)
+    forged = client.post(f"{base}/ballot/review", data={"rank-0": "1", "rank-7": "2"})
+    assert forged.status_code == 422 and "not on it" in forged.get_data(as_text=True)
+    review = client.post(f"{base}/ballot/review", data={"rank-0": "2", "rank-1": "1"}).get_data(as_text=True)
+    assert "Individually &gt; Bloc" in review
+    assert client.post(f"{base}/ballot/cast", data={"ranking": ["Individually", "Bloc"]}).status_code == 200
+    assert db.session.scalar(select(Ballot)).content == {"ranking": ["Individually", "Bloc"]}
+
+
+def test_roll_call_ballot_says_so_before_casting(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), secret=False)
+    login(client, world.member)
+    assert "This is a roll-call vote." in client.get(f"/c/riverside/referenda/{r.id}/ballot").get_data(as_text=True)
+
+
+def test_casting_without_the_csrf_token_is_refused(world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    rid, email = r.id, world.member.email
+    with other_app(WTF_CSRF_ENABLED=True) as app:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
+        response = client.post(f"/c/riverside/referenda/{rid}/ballot/cast", data={"choice": "yes"})
+        assert response.status_code == 400
+    assert ballot_count() == 0
+
+
+def test_steering_schedules_from_the_proposal_page(client, world):
+    from datetime import timedelta
+
+    from openbargain.clock import now, set_clock
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    set_clock(None)
+    login(client, world.steering)
+    url = f"/c/riverside/proposals/{proposal.id}/schedule"
+    form = client.get(url).get_data(as_text=True)
+    assert 'name="opens_at"' in form
+    local = (start + timedelta(days=1)).astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))
+    data = {"method": "yes_no", "threshold": "majority", "seats": "1", "quorum_percent": "20",
+            "opens_at": local.strftime("%Y-%m-%dT%H:%M"), "closes_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "secret": "secret"}
+    bad = client.post(url, data=data)
+    assert bad.status_code == 422 and "lasts at least one hour" in bad.get_data(as_text=True)
+    data["closes_at"] = (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(url, data=data).status_code == 302
+    r = db.session.scalar(select(Referendum))
+    assert r.opens_at == local.replace(second=0, microsecond=0).astimezone(r.opens_at.tzinfo)
+    home = client.get("/c/riverside/").get_data(as_text=True)
+    assert "Coming up" in home and proposal.title in home
