@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from openbargain.extensions import db
 from openbargain.models import User
-from openbargain.services import accounts, audit, demo, reminders
-from openbargain.services.errors import ValidationFailed
+from openbargain.services import accounts, audit, demo, reminders, results
+from openbargain.services.errors import DomainError, ValidationFailed
 
 cli = AppGroup("openbargain", help="openbargain administration.")
 
@@ -59,4 +59,20 @@ def tick_command() -> None:
     """Run from cron (every few minutes): freeze rolls of votes that opened, send reminders once."""
     report = reminders.tick()
     click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
-               f"'closes soon' mails: {report.closing_notices}.")
+               f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}.")
+
+
+@cli.command("verify-result")
+@click.argument("referendum_id", type=int)
+def verify_result_command(referendum_id: int) -> None:
+    """Recount a certified referendum from its stored ballots and compare with its Result."""
+    try:
+        problems = results.verify_result(referendum_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    if problems:
+        click.echo(f"Referendum {referendum_id} DISAGREES: {problems[0]}", err=True)
+        for more in problems[1:]:
+            click.echo(f"also: {more}", err=True)
+        sys.exit(1)
+    click.echo(f"Referendum {referendum_id}: the recount agrees with the certified result and its hashes.")

@@ -22,11 +22,12 @@ from openbargain.models.proposal import (
     Visibility,
 )
 from openbargain.models.referendum import Ballot, Referendum, ReferendumStatus, VoterRollEntry
+from openbargain.models.result import Result
 from openbargain.models.user import User
 
 __all__ = [
     "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "Ballot", "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
-    "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Revision", "Role",
+    "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
     "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
 ]

@@ -40,8 +40,20 @@ class NotEligible(DomainError):
     title = "Not on the roll"
 
 
+TRACKER_HEX = 32  # 128 random bits
+
+
+def normalise_tracker(code: str) -> str:
+    """A tracker as typed: case, spaces and dashes do not matter; anything else is not a tracker."""
+    cleaned = "".join(code.split()).replace("-", "").lower()
+    if len(cleaned) != TRACKER_HEX or any(ch not in "0123456789abcdef" for ch in cleaned):
+        raise ValidationFailed.on("tracker", f"A tracker code is {TRACKER_HEX} characters, digits 0–9 and "
+                                             "letters a–f (spaces and dashes are ignored).")
+    return cleaned
+
+
 def tracker_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().encode()).hexdigest()
+    return hashlib.sha256(normalise_tracker(code).encode()).hexdigest()
 
 
 def ballot_content(referendum: Referendum, options: list[str], *, choice: str | None = None,
@@ -97,6 +109,10 @@ class Receipt:
     tracker: str  # shown once to the voter, never stored
     roll_call: bool
 
+    @property
+    def display(self) -> str:
+        return " ".join(self.tracker[i : i + 4] for i in range(0, len(self.tracker), 4))
+
 
 def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
     """`content` holds the keyword arguments of ballot_content: choice, ranks or ranking."""
@@ -130,7 +146,7 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
                            .values(voted_on=today).execution_options(synchronize_session=False))
         if marked.rowcount != 1:
             raise AlreadyVoted("You have already voted in this referendum.")
-        code = secrets.token_urlsafe(18)  # 144 bits
+        code = secrets.token_hex(TRACKER_HEX // 2)
         ballot = Ballot(id=str(uuid.uuid4()), referendum_id=referendum.id, content=canonical,
                         tracker_hash=tracker_hash(code))
         s.add(ballot)

@@ -12,6 +12,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, Referendum, ReferendumStatus, User, VoterRollEntry
 from openbargain.services.chapters import membership_of, require
+from openbargain.services.results import certify_closed
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Dashboard:
 def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
     mine = membership_of(actor, chapter)
     require(policy.can_view_chapter(actor, mine), mine, "")
+    certify_closed(chapter.id)
     s = db.session
     moment = now()
     referenda = list(s.scalars(

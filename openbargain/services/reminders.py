@@ -9,6 +9,7 @@ from sqlalchemy import select
 from openbargain import mail
 from openbargain.clock import now
 from openbargain.models import Chapter, Membership, Proposal, Referendum, User, VoterRollEntry
+from openbargain.services.results import certify_closed
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.uow import unit_of_work
 
@@ -20,6 +21,7 @@ class TickReport:
     rolls_frozen: int
     open_notices: int
     closing_notices: int
+    certified: int = 0
 
 
 def _recipients(session, referendum: Referendum, only_non_voters: bool) -> list[tuple[str, str]]:
@@ -61,4 +63,4 @@ def tick() -> TickReport:
                 mail.send(to, subject, template, **ctx)
 
         uow.after_commit(send)
-    return TickReport(len(frozen), opened, closing)
+    return TickReport(len(frozen), opened, closing, certify_closed())

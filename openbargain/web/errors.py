@@ -17,6 +17,7 @@ MESSAGES = {
     403: ("Not allowed", "Your role in this chapter does not allow this."),
     404: ("Not found", "There is nothing here, or it is not yours to see."),
     405: ("Not allowed", "That action is not available here."),
+    409: ("Not possible now", "This cannot be done at this stage."),
     413: ("Too large", "The file you sent is too large."),
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
     500: ("Something went wrong", "An error on our side stopped this page. It has been logged."),

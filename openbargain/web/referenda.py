@@ -1,13 +1,18 @@
-"""Votes: scheduling, the ballot (review, then cast), the calendar and its feed."""
+"""Votes: scheduling, the ballot (review, then cast), results, the bulletin board, the calendar."""
 from __future__ import annotations
+
+import csv
+import io
+import json
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Referendum, ReferendumStatus
-from openbargain.services import calendar, casting, chapters, proposals, referenda
-from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.services import calendar, casting, chapters, proposals, referenda, results
+from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
+from openbargain.web import charts
 from openbargain.web.feedback import flash_refusal
 from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm, apply_errors
 from openbargain.web.timezones import to_local_naive, to_utc
@@ -214,3 +219,72 @@ def calendar_feed(slug: str):
     body = calendar.feed(chapter, request.args.get("key"),
                          lambda r: url_for("referenda.show", slug=slug, referendum_id=r.id, _external=True))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="{slug}.ics"'})
+
+
+# --- results and the bulletin board -----------------------------------------------------------
+
+@bp.get("/referenda/<int:referendum_id>/result")
+def result(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    try:
+        view = results.get_result(current_user, chapter, referendum_id)
+    except InvalidTransition as exc:
+        flash(exc.message, "info")
+        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    return render_template("referenda/result.html", chapter=chapter, membership=view.membership, view=view,
+                           referendum=view.referendum, proposal=view.proposal, result=view.result,
+                           sentence=charts.outcome_sentence(view.result, view.referendum),
+                           charts=charts.round_charts(view.result.tally), describe=casting.describe)
+
+
+@bp.get("/referenda/<int:referendum_id>/board")
+def bulletin_board(slug: str, referendum_id: int):
+    chapter = chapters.get_chapter(slug)
+    code = request.args.get("tracker", "")
+    found: bool | None = None
+    error = None
+    try:
+        view = results.get_result(current_user, chapter, referendum_id)
+        if code:
+            found = results.find_tracker(current_user, chapter, referendum_id, code)
+    except InvalidTransition as exc:
+        flash(exc.message, "info")
+        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    except ValidationFailed as exc:
+        error = exc.errors["tracker"][0]
+    status = 422 if error else 200
+    return render_template("referenda/board.html", chapter=chapter, membership=view.membership, view=view,
+                           referendum=view.referendum, proposal=view.proposal, result=view.result,
+                           code=code[:100], found=found, error=error), status
+
+
+@bp.get("/referenda/<int:referendum_id>/export.json")
+def export_json(slug: str, referendum_id: int):
+    document = _export(slug, referendum_id)
+    return Response(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}.json"'})
+
+
+@bp.get("/referenda/<int:referendum_id>/<any(trackers, ballots):part>.csv")
+def export_csv(slug: str, referendum_id: int, part: str):
+    document = _export(slug, referendum_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if part == "trackers":
+        writer.writerow(["tracker_sha256"])
+        writer.writerows([t] for t in document["trackers"])
+    else:
+        ranked = document["referendum"]["method"] != "yes_no"
+        writer.writerow(["ranking"] if ranked else ["choice"])
+        for content in document["ballots"]:
+            writer.writerow(content["ranking"] if ranked else [content["choice"]])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}-{part}.csv"'})
+
+
+def _export(slug: str, referendum_id: int) -> dict:
+    chapter = chapters.get_chapter(slug)
+    try:
+        return results.export(current_user, chapter, referendum_id)
+    except InvalidTransition as exc:
+        abort(409, exc.message)

@@ -56,6 +56,11 @@ ACCESS = {
     "referenda.cast": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.reschedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},
     "referenda.cancel": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    # While the vote is open there is no result: insiders are told so, outsiders learn nothing.
+    "referenda.result": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.bulletin_board": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.export_json": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    "referenda.export_csv": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     "referenda.calendar_page": "public",
     "referenda.calendar_feed": "public",
 }
@@ -106,7 +111,7 @@ def test_route_access_for_each_role(app, world, role):
     referendum = factories.make_open_referendum(world, elected)
     args = {"referendum_id": referendum.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
-            "action": "sign"}
+            "action": "sign", "part": "trackers"}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.referendum import Referendum
+
+
+class Result(Base):
+    """A referendum's certified count: written once, never recomputed in place."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    winners: Mapped[list] = mapped_column(JSON)
+    tally: Mapped[dict] = mapped_column(JSON)  # the engine's full result: rounds, transfers, matrices
+    ballots_cast: Mapped[int] = mapped_column(Integer)
+    roll_size: Mapped[int] = mapped_column(Integer)
+    quorum_met: Mapped[bool] = mapped_column(Boolean)
+    ballot_set_hash: Mapped[str] = mapped_column(String(64))
+    board_hash: Mapped[str] = mapped_column(String(64))
+    certified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    referendum: Mapped[Referendum] = relationship()

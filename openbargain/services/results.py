@@ -1,0 +1,185 @@
+"""Certification: the count of a closed referendum, done exactly once, and what it publishes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import (
+    Ballot,
+    Chapter,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    ReferendumStatus,
+    Result,
+    User,
+    VoterRollEntry,
+)
+from openbargain.services import audit
+from openbargain.services.casting import tracker_hash
+from openbargain.services.chapters import membership_of
+from openbargain.services.errors import InvalidTransition, NotFound
+from openbargain.services.lifecycle import transition
+from openbargain.services.proposals import require_visible
+from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.uow import unit_of_work
+from openbargain.tally import board
+from openbargain.tally.verify import EXPORT_FORMAT, first_difference
+
+
+def _published(session: Session, referendum: Referendum) -> tuple[list[str], list[dict]]:
+    """The board's two lists: tracker hashes (sorted) and contents (canonical order)."""
+    rows = session.execute(select(Ballot.tracker_hash, Ballot.content)
+                           .where(Ballot.referendum_id == referendum.id)).all()
+    return sorted(r.tracker_hash for r in rows), board.canonical_order(r.content for r in rows)
+
+
+def _count(referendum: Referendum, proposal: Proposal, contents: list[dict]):
+    return board.count_contents(
+        referendum.method, [o.label for o in proposal.options], contents, seats=referendum.seats,
+        threshold=referendum.threshold, roll_size=referendum.roll_size or 0,
+        quorum=Fraction(referendum.quorum_percent, 100))
+
+
+def certify_due(session: Session, referendum_id: int) -> Result | None:
+    """Certifies one closed referendum inside the caller's transaction, exactly once: the row lock
+    queues any racing certifier (and any late cast) behind it, and the second finds it done."""
+    referendum = session.scalar(select(Referendum).where(Referendum.id == referendum_id).with_for_update())
+    if referendum is None:
+        return None
+    existing = session.scalar(select(Result).where(Result.referendum_id == referendum.id))
+    if existing is not None or referendum.status_at(now()) != ReferendumStatus.CLOSED:
+        return existing
+    freeze_due_rolls(session)  # a vote nobody touched while open still has the roll it opened with
+    session.refresh(referendum)
+    proposal = session.get(Proposal, referendum.proposal_id)
+    trackers, contents = _published(session, referendum)
+    tally = _count(referendum, proposal, contents)
+    quorum = tally.details.get("quorum") or {}
+    result = Result(
+        referendum_id=referendum.id, outcome=tally.outcome, winners=list(tally.winners), tally=tally.to_dict(),
+        ballots_cast=len(contents), roll_size=referendum.roll_size or 0, quorum_met=bool(quorum.get("met")),
+        ballot_set_hash=board.ballot_set_hash(contents),
+        board_hash=board.board_hash(referendum.roll_hash or "", trackers, contents), certified_at=now())
+    session.add(result)
+    referendum.certified_at = result.certified_at
+    transition(proposal, ProposalStatus.NO_DECISION if tally.outcome == "no_decision" else ProposalStatus.DECIDED)
+    session.flush()
+    audit.record(session, "referendum.certified", f"referendum:{referendum.id}", actor=None,
+                 chapter=session.get(Chapter, proposal.chapter_id),
+                 data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
+                       "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
+                       "board_hash": result.board_hash})
+    return result
+
+
+def certify_closed(chapter_id: int | None = None) -> int:
+    """Certifies every referendum that has closed and is not certified (tick, and lazily on access)."""
+    query = select(Referendum.id).join(Proposal, Proposal.id == Referendum.proposal_id).where(
+        Referendum.certified_at.is_(None), Referendum.closes_at <= now())
+    if chapter_id is not None:
+        query = query.where(Proposal.chapter_id == chapter_id)
+    due = list(db.session.scalars(query))
+    for referendum_id in due:
+        with unit_of_work() as uow:
+            certify_due(uow.session, referendum_id)
+    return len(due)
+
+
+# --- reading the result ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResultView:
+    referendum: Referendum
+    proposal: Proposal
+    membership: Membership | None
+    result: Result
+    roll_call: list[tuple[str, dict]]  # (member name, ballot content) for roll-call votes only
+
+
+def _certified(actor: User | None, chapter: Chapter, referendum_id: int) -> tuple[Referendum, Membership | None]:
+    certify_closed(chapter.id)
+    referendum = db.session.get(Referendum, referendum_id)
+    if referendum is None or referendum.proposal.chapter_id != chapter.id:
+        raise NotFound("No such vote.")
+    mine = membership_of(actor, chapter)
+    require_visible(actor, mine, referendum.proposal, chapter, db.session)
+    if referendum.certified_at is None:
+        raise InvalidTransition("There is no result while the vote is open: only the turnout is shown until "
+                                "the count is certified after it closes.")
+    return referendum, mine
+
+
+def get_result(actor: User | None, chapter: Chapter, referendum_id: int) -> ResultView:
+    referendum, mine = _certified(actor, chapter, referendum_id)
+    result = db.session.scalar(select(Result).where(Result.referendum_id == referendum.id))
+    roll_call: list[tuple[str, dict]] = []
+    if not referendum.secret:
+        rows = db.session.execute(
+            select(User.name, Ballot.content).join(Membership, Membership.user_id == User.id)
+            .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
+            .join(Ballot, Ballot.id == VoterRollEntry.ballot_id)
+            .where(VoterRollEntry.referendum_id == referendum.id).order_by(User.name))
+        roll_call = [(r.name, r.content) for r in rows]
+    return ResultView(referendum, referendum.proposal, mine, result, roll_call)
+
+
+def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code: str) -> bool:
+    referendum, _ = _certified(actor, chapter, referendum_id)
+    digest = tracker_hash(code)
+    return bool(db.session.scalar(select(func.count()).select_from(Ballot).where(
+        Ballot.referendum_id == referendum.id, Ballot.tracker_hash == digest)))
+
+
+def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
+    """Everything needed to recount, in one document: the referendum's parameters, the board
+    (trackers and ballots) and the certified result with its hashes."""
+    referendum, _ = _certified(actor, chapter, referendum_id)
+    result = db.session.scalar(select(Result).where(Result.referendum_id == referendum.id))
+    trackers, contents = _published(db.session, referendum)
+    proposal = referendum.proposal
+    return {
+        "format": EXPORT_FORMAT,
+        "chapter": chapter.slug,
+        "referendum": {
+            "id": referendum.id, "proposal": proposal.title, "method": referendum.method,
+            "seats": referendum.seats, "threshold": referendum.threshold,
+            "quorum_percent": referendum.quorum_percent, "secret": referendum.secret,
+            "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat(),
+            "roll_size": referendum.roll_size or 0, "roll_hash": referendum.roll_hash or "",
+            "options": [o.label for o in proposal.options],
+        },
+        "trackers": trackers,
+        "ballots": contents,
+        "ballot_set_hash": result.ballot_set_hash,
+        "board_hash": result.board_hash,
+        "certified_at": result.certified_at.isoformat(),
+        "result": result.tally,
+    }
+
+
+def verify_result(referendum_id: int) -> list[str]:
+    """`flask openbargain verify-result`: recounts from the stored ballots and compares with the
+    certified result and its hashes; returns the disagreements (none when all agree)."""
+    referendum = db.session.get(Referendum, referendum_id)
+    if referendum is None:
+        raise NotFound(f"No referendum {referendum_id}.")
+    result = db.session.scalar(select(Result).where(Result.referendum_id == referendum_id))
+    if result is None:
+        raise InvalidTransition(f"Referendum {referendum_id} is not certified yet.")
+    trackers, contents = _published(db.session, referendum)
+    problems = []
+    if board.ballot_set_hash(contents) != result.ballot_set_hash:
+        problems.append("the stored ballots do not match the certified ballot-set hash")
+    if board.board_hash(referendum.roll_hash or "", trackers, contents) != result.board_hash:
+        problems.append("the stored board does not match the certified closing hash")
+    difference = first_difference(result.tally, _count(referendum, referendum.proposal, contents).to_dict())
+    if difference:
+        problems.append(difference)
+    return problems
