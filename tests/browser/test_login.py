@@ -120,3 +120,38 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     assert len(tracker.replace(" ", "")) == 32
     db.session.rollback()
     assert db.session.scalar(select(Ballot)).content == {"ranking": ["Individually", "Bloc"]}
+
+
+def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from openbargain.clock import set_clock
+    from openbargain.extensions import db
+    from openbargain.models import Membership
+    from openbargain.services import casting
+    from tests import factories
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    referendum = factories.make_open_referendum(world, elected, kind="ranked", title="Endorsements")
+    receipt = casting.cast_ballot(world.member, world.chapter, referendum.id, {"ranking": ["Bloc"]})
+    casting.cast_ballot(world.steering, world.chapter, referendum.id, {"ranking": ["Bloc", "Individually"]})
+    closed = referendum.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    email, rid = world.member.email, referendum.id
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/c/riverside/referenda/{rid}/result")
+    assert page.get_by_text("Elected: Bloc after 1 round").is_visible()
+    assert page.locator("svg[role=img]").count() == 1
+    page.get_by_role("link", name="Check your tracker").click()
+    page.get_by_label("Your tracker code").fill(receipt.display)
+    page.get_by_role("button", name="Check").click()
+    assert page.get_by_text("Counted.", exact=True).is_visible()
+    page.get_by_label("Your tracker code").fill("0" * 32)
+    page.get_by_role("button", name="Check").click()
+    assert page.get_by_text("Not found.", exact=True).is_visible()

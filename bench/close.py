@@ -1,0 +1,106 @@
+"""Certification benchmark: a referendum with 100,000 secret instant-runoff ballots over 8
+options closes, and `certify_closed` counts it. Filling the database is not timed.
+
+    .venv/bin/python bench/close.py                                   # SQLite in a temporary folder
+    OPENBARGAIN_TEST_DATABASE_URL=postgresql+psycopg://… .venv/bin/python bench/close.py
+
+Target (issue 6): at most 10 seconds on the project machine, on SQLite and on PostgreSQL.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("OPENBARGAIN_INSTANCE_PATH", tempfile.mkdtemp(prefix="ob-bench-"))
+
+from sqlalchemy import insert, select, update  # noqa: E402
+
+from config import TestConfig  # noqa: E402
+from openbargain import create_app  # noqa: E402
+from openbargain.clock import now, set_clock  # noqa: E402
+from openbargain.extensions import db  # noqa: E402
+from openbargain.models import Ballot, Membership, Result, Standing, User, VoterRollEntry  # noqa: E402
+from openbargain.services import demo, proposals, referenda, results  # noqa: E402
+from openbargain.services.proposals import OptionDraft, ProposalDraft  # noqa: E402
+from openbargain.services.rolls import ensure_rolls_frozen  # noqa: E402
+
+BALLOTS = 100_000
+OPTIONS = 8
+SEED = 20261124
+
+
+def main() -> None:
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "OPENBARGAIN_TEST_DATABASE_URL", f"sqlite:///{os.environ['OPENBARGAIN_INSTANCE_PATH']}/close.sqlite")
+    app = create_app(config)
+    backend = config.SQLALCHEMY_DATABASE_URI.split(":")[0]
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        demo.create_demo()
+        steering = db.session.scalar(select(User).where(User.email == "steering@demo.openbargain.test"))
+        member = db.session.scalar(select(User).where(User.email == "member1@demo.openbargain.test"))
+        chapter = db.session.scalar(select(Membership).where(Membership.user_id == member.id)).chapter
+        elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
+        labels = [f"Option {i + 1}" for i in range(OPTIONS)]
+        start = now()
+        set_clock(lambda: start - timedelta(days=10))
+        proposal = proposals.draft_proposal(member, chapter, ProposalDraft(
+            title="Endorsements", body="", decision="Whom to endorse", deadline=date.today() + timedelta(days=30),
+            ballot_kind="ranked", visibility="members", urgent=False, elected_ids=[elected.id],
+            options=[OptionDraft(label, f"Endorse {label}") for label in labels]))
+        proposals.publish_proposal(member, chapter, proposal.id)
+        referendum = referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(
+            method="irv", opens_at=start - timedelta(days=2), closes_at=start - timedelta(days=1), quorum_percent=20))
+        # 100,000 members in good standing, then the roll freezes at opening.
+        db.session.execute(insert(User), [{"email": f"bench{i}@example.org", "name": f"Bench {i}",
+                                           "is_admin": False, "session_version": 1, "created_at": start}
+                                          for i in range(BALLOTS)])
+        user_ids = db.session.scalars(select(User.id).where(User.email.like("bench%"))).all()
+        db.session.execute(insert(Membership), [{"chapter_id": chapter.id, "user_id": uid,
+                                                 "standing": Standing.GOOD_STANDING, "is_elected": False,
+                                                 "is_steering": False, "created_at": start, "updated_at": start}
+                                                for uid in user_ids])
+        db.session.commit()
+        set_clock(lambda: start - timedelta(days=2) + timedelta(minutes=1))
+        ensure_rolls_frozen(chapter.id)
+        rng = np.random.default_rng(SEED)
+        scores = np.log(rng.uniform(0.2, 1.0, OPTIONS)) + rng.gumbel(size=(BALLOTS, OPTIONS))
+        order = np.argsort(-scores, axis=1)
+        lengths = rng.integers(0, OPTIONS + 1, size=BALLOTS)
+        rows = []
+        for i in range(BALLOTS):
+            rows.append({"id": str(uuid.uuid4()), "referendum_id": referendum.id,
+                         "content": {"ranking": [labels[j] for j in order[i, : lengths[i]]]},
+                         "tracker_hash": hashlib.sha256(f"bench-{i}".encode()).hexdigest()})
+        db.session.execute(insert(Ballot), rows)
+        db.session.execute(update(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id)
+                           .values(voted_on=date.today()))
+        db.session.commit()
+        rid = referendum.id
+        set_clock(lambda: start)
+    with app.app_context():
+        t0 = time.perf_counter()
+        certified = results.certify_closed()
+        elapsed = time.perf_counter() - t0
+        result = db.session.scalar(select(Result).where(Result.referendum_id == rid))
+        print(f"certify {BALLOTS:,} IRV ballots, {OPTIONS} options ({backend}): {elapsed:.2f} s "
+              f"(target 10 s) — {certified} certified, winner {result.winners}, "
+              f"{len(result.tally['rounds'])} rounds, {'OK' if elapsed <= 10 else 'MISSED'}")
+        t0 = time.perf_counter()
+        problems = results.verify_result(rid)
+        print(f"verify-result recount: {time.perf_counter() - t0:.2f} s, {'agrees' if not problems else problems}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from openbargain.clock import set_clock
+from openbargain.extensions import db
+from openbargain.models import AuditEvent, Ballot, Chapter, Membership, Proposal, ProposalStatus, Result, User
+from openbargain.services import casting, results
+from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
+from openbargain.tally import board, verify
+from tests import factories
+from tests.services.test_concurrency import race
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def after_close(referendum):
+    closed = referendum.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+
+
+@pytest.fixture
+def voted(world):
+    """A yes/no vote: member yes, elected yes, steering no; then the clock passes the close."""
+    r = factories.make_open_referendum(world, membership(world.elected))
+    receipts = {u.email: casting.cast_ballot(u, world.chapter, r.id, {"choice": c})
+                for u, c in [(world.member, "yes"), (world.elected, "yes"), (world.steering, "no")]}
+    after_close(r)
+    return r, receipts
+
+
+def test_nothing_is_shown_while_the_vote_is_open(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    for fn in (results.get_result, results.export):
+        with pytest.raises(InvalidTransition, match="no result while the vote is open"):
+            fn(world.member, world.chapter, r.id)
+    assert db.session.scalar(select(func.count()).select_from(Result)) == 0
+
+
+def test_the_first_look_after_closing_certifies_once(app, world, voted):
+    r, _ = voted
+    view = results.get_result(world.member, world.chapter, r.id)
+    assert view.result.outcome == "adopted" and view.result.winners == ["yes"]
+    assert (view.result.ballots_cast, view.result.roll_size, view.result.quorum_met) == (3, 3, True)
+    assert view.result.tally["rounds"][0]["tallies"] == {"yes": 2, "no": 1, "abstain": 0}
+    assert db.session.get(Proposal, r.proposal_id).status == ProposalStatus.DECIDED
+    again = results.get_result(world.steering, world.chapter, r.id)
+    assert again.result.id == view.result.id
+    assert db.session.scalar(select(func.count()).select_from(Result)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.kind == "referendum.certified")) == 1
+
+
+def test_racing_certifiers_produce_one_result(app, world, voted):
+    r, _ = voted
+    chapter_id = world.chapter.id
+    outcomes = race(app, [lambda: results.certify_closed(chapter_id) for _ in range(6)])
+    assert all(o == 1 for o in outcomes), outcomes  # each saw one due; only the first counted it
+    assert db.session.scalar(select(func.count()).select_from(Result)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.kind == "referendum.certified")) == 1
+
+
+def test_quorum_not_met_is_no_decision_with_no_winner(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    r.quorum_percent = 100
+    db.session.commit()
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "abstain"})
+    after_close(r)
+    view = results.get_result(world.member, world.chapter, r.id)
+    assert view.result.outcome == "no_decision" and view.result.winners == [] and not view.result.quorum_met
+    assert db.session.get(Proposal, r.proposal_id).status == ProposalStatus.NO_DECISION
+
+
+def test_a_ranked_roll_call_vote_lists_who_voted_what(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", secret=False,
+                                       title="Endorsements")
+    casting.cast_ballot(world.member, world.chapter, r.id, {"ranking": ["Bloc", "Individually"]})
+    casting.cast_ballot(world.elected, world.chapter, r.id, {"ranking": ["Individually"]})
+    casting.cast_ballot(world.steering, world.chapter, r.id, {"ranking": ["Bloc"]})
+    after_close(r)
+    view = results.get_result(world.member, world.chapter, r.id)
+    assert view.result.outcome == "elected" and view.result.winners == ["Bloc"]
+    assert sorted(name for name, _ in view.roll_call) == sorted(u.name for u in (world.member, world.elected,
+                                                                                world.steering))
+
+
+def test_a_voter_finds_their_tracker(app, world, voted):
+    r, receipts = voted
+    code = receipts[world.member.email].tracker
+    spaced = " ".join(code[i:i + 4] for i in range(0, 32, 4)).upper()
+    assert results.find_tracker(world.member, world.chapter, r.id, spaced) is True
+    assert results.find_tracker(world.member, world.chapter, r.id, "0" * 32) is False
+    for bad in ("1234", "z" * 32, code + "00"):
+        with pytest.raises(ValidationFailed):
+            results.find_tracker(world.member, world.chapter, r.id, bad)
+
+
+def test_outsiders_cannot_read_a_members_only_result(app, world, voted):
+    r, _ = voted
+    for outsider in (None, world.other_steering):
+        with pytest.raises(NotFound):
+            results.export(outsider, world.chapter, r.id)
+
+
+def test_the_export_recounts_alone_and_a_tampered_ballot_is_caught(app, world, voted, tmp_path, capsys):
+    r, receipts = voted
+    document = results.export(world.member, world.chapter, r.id)
+    assert sorted(document["trackers"]) == document["trackers"] and len(document["trackers"]) == 3
+    assert all("tracker" not in b for b in document["ballots"])
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    assert verify.main([str(path)]) == 0
+    assert "Verified: 3 ballots recounted; outcome adopted (yes)" in capsys.readouterr().out
+    no_index = next(i for i, b in enumerate(document["ballots"]) if b == {"choice": "no"})
+    document["ballots"][no_index] = {"choice": "yes"}
+    path.write_text(json.dumps(document))
+    assert verify.main([str(path)]) == 1
+    assert "DISAGREES: the ballots do not match the certified ballot-set hash" in capsys.readouterr().out
+    document["ballot_set_hash"] = board.ballot_set_hash(document["ballots"])
+    path.write_text(json.dumps(document))
+    assert verify.main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "bulletin board" in out and "result.rounds[0].tallies.no: certified 1, recounted 0" in out
+
+
+def test_verify_result_recounts_the_stored_ballots(app, world, voted):
+    r, _ = voted
+    results.get_result(world.member, world.chapter, r.id)
+    assert results.verify_result(r.id) == []
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["openbargain", "verify-result", str(r.id)])
+    assert ok.exit_code == 0 and "agrees" in ok.output
+    forged = db.session.scalar(select(Ballot).where(Ballot.content["choice"].as_string() == "no"))
+    db.session.execute(update(Ballot).where(Ballot.id == forged.id).values(content={"choice": "yes"}))
+    db.session.commit()
+    problems = results.verify_result(r.id)
+    assert problems[0] == "the stored ballots do not match the certified ballot-set hash"
+    bad = runner.invoke(args=["openbargain", "verify-result", str(r.id)])
+    assert bad.exit_code == 1 and "DISAGREES" in bad.output
+    # The certified result itself is never recomputed in place.
+    assert db.session.scalar(select(Result)).tally["rounds"][0]["tallies"]["no"] == 1
+
+
+def test_a_cast_racing_the_close_is_counted_not_lost(app, world, monkeypatch):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    casting.cast_ballot(world.elected, world.chapter, r.id, {"choice": "no"})  # roll frozen
+    paused, release = threading.Event(), threading.Event()
+
+    def hook():
+        paused.set()
+        release.wait(timeout=30)
+
+    monkeypatch.setattr(casting, "_between_check_and_write", hook)
+    ids = (world.member.id, world.chapter.id, r.id)
+    outcome: dict = {}
+
+    def cast():
+        with app.app_context():
+            outcome["cast"] = casting.cast_ballot(db.session.get(User, ids[0]), db.session.get(Chapter, ids[1]),
+                                                  ids[2], {"choice": "yes"})
+            db.session.remove()
+
+    def certify():
+        with app.app_context():
+            outcome["certified"] = results.certify_closed(ids[1])
+            db.session.remove()
+
+    caster = threading.Thread(target=cast)
+    caster.start()
+    assert paused.wait(timeout=30)  # the cast has checked that the vote is open...
+    closed = r.closes_at + timedelta(seconds=1)
+    set_clock(lambda: closed)  # ...and now the vote closes
+    certifier = threading.Thread(target=certify)
+    certifier.start()
+    certifier.join(timeout=1)
+    release.set()
+    caster.join(timeout=30)
+    certifier.join(timeout=30)
+    db.session.rollback()
+    result = db.session.scalar(select(Result))
+    assert isinstance(outcome["cast"], casting.Receipt)
+    assert result.ballots_cast == db.session.scalar(select(func.count()).select_from(Ballot)) == 2

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from openbargain.clock import set_clock
+from openbargain.extensions import db
+from openbargain.models import Membership
+from openbargain.services import casting
+from tests import factories
+from tests.conftest import login
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def closed_vote(world, **kw):
+    r = factories.make_open_referendum(world, membership(world.elected), **kw)
+    ranked = kw.get("kind") == "ranked"
+    receipts = [casting.cast_ballot(u, world.chapter, r.id, {"ranking": rk} if ranked else {"choice": rk})
+                for u, rk in zip((world.member, world.elected, world.steering),
+                                 (["Bloc"], ["Individually", "Bloc"], ["Individually"]) if ranked else ("yes", "no", "yes"))]
+    closed = r.closes_at + timedelta(minutes=5)
+    set_clock(lambda: closed)
+    return r, receipts
+
+
+def test_yes_no_result_page(client, world):
+    r, _ = closed_vote(world)
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "Adopted: 2 yes, 1 no (66.7%), 0 abstain; turnout 3 of 3, quorum 20% met." in html
+    assert "<svg" in html and 'role="img"' in html and "<table" in html
+
+
+def test_ranked_result_page_draws_each_round(client, world):
+    r, _ = closed_vote(world, kind="ranked", title="Endorsements")
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "Elected: Individually after 1 round; turnout 3 of 3" in html
+    assert html.count('class="round"') == 1 and "Exhausted" in html
+
+
+def test_the_open_vote_has_no_result_page(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    login(client, world.member)
+    response = client.get(f"/c/riverside/referenda/{r.id}/result", follow_redirects=True)
+    assert "no result while the vote is open" in response.get_data(as_text=True)
+    assert client.get(f"/c/riverside/referenda/{r.id}/export.json").status_code == 409
+
+
+def test_tracker_lookup_page(client, world):
+    r, receipts = closed_vote(world)
+    login(client, world.member)
+    url = f"/c/riverside/referenda/{r.id}/board"
+    assert "Counted." in client.get(url, query_string={"tracker": receipts[0].display}).get_data(as_text=True)
+    assert "Not found." in client.get(url, query_string={"tracker": "f" * 32}).get_data(as_text=True)
+    bad = client.get(url, query_string={"tracker": "not-a-code"})
+    assert bad.status_code == 422 and "32 characters" in bad.get_data(as_text=True)
+
+
+def test_exports_and_who_may_have_them(client, world):
+    r, _ = closed_vote(world)
+    assert client.get(f"/c/riverside/referenda/{r.id}/export.json").status_code == 404  # members only
+    login(client, world.member)
+    document = json.loads(client.get(f"/c/riverside/referenda/{r.id}/export.json").get_data(as_text=True))
+    assert document["result"]["outcome"] == "adopted" and len(document["ballots"]) == 3
+    trackers = client.get(f"/c/riverside/referenda/{r.id}/trackers.csv").get_data(as_text=True).splitlines()
+    assert trackers[0] == "tracker_sha256" and trackers[1:] == document["trackers"]
+    ballots = client.get(f"/c/riverside/referenda/{r.id}/ballots.csv").get_data(as_text=True).splitlines()
+    assert ballots == ["choice", "no", "yes", "yes"]
