@@ -122,7 +122,7 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     assert db.session.scalar(select(Ballot)).content == {"ranking": ["Individually", "Bloc"]}
 
 
-def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world):
+def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world, tmp_path):
     from datetime import timedelta
 
     from sqlalchemy import select
@@ -148,6 +148,8 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     page.goto(f"{live_server}/c/riverside/referenda/{rid}/result")
     assert page.get_by_text("Elected: Bloc after 1 round").is_visible()
     assert page.locator("svg[role=img]").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.screenshot(path=str(tmp_path / "result-phone.png"), full_page=True)
     page.get_by_role("link", name="Check your tracker").click()
     page.get_by_label("Your tracker code").fill(receipt.display)
     page.get_by_role("button", name="Check").click()

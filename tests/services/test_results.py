@@ -189,3 +189,11 @@ def test_a_cast_racing_the_close_is_counted_not_lost(app, world, monkeypatch):
     result = db.session.scalar(select(Result))
     assert isinstance(outcome["cast"], casting.Receipt)
     assert result.ballots_cast == db.session.scalar(select(func.count()).select_from(Ballot)) == 2
+
+
+def test_tick_certifies_a_closed_vote(app, world, voted):
+    from openbargain.services import reminders
+
+    assert reminders.tick().certified == 1
+    assert db.session.scalar(select(func.count()).select_from(Result)) == 1
+    assert reminders.tick().certified == 0

@@ -43,7 +43,7 @@ def test_bad_file_gets_a_line_numbered_error_and_status_2(tmp_path, capsys):
 
 
 def test_the_engine_imports_nothing_of_the_app():
-    code = ("import sys, openbargain.tally, openbargain.tally.__main__; "
+    code = ("import sys, openbargain.tally, openbargain.tally.__main__, openbargain.tally.verify; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug', 'config')"
             " or (m.startswith('openbargain.') and not m.startswith('openbargain.tally'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

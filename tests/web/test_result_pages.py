@@ -72,3 +72,18 @@ def test_exports_and_who_may_have_them(client, world):
     assert trackers[0] == "tracker_sha256" and trackers[1:] == document["trackers"]
     ballots = client.get(f"/c/riverside/referenda/{r.id}/ballots.csv").get_data(as_text=True).splitlines()
     assert ballots == ["choice", "no", "yes", "yes"]
+
+
+def test_schulze_and_stv_result_pages(client, world):
+    schulze, _ = closed_vote(world, kind="ranked", method="schulze", title="Schulze vote")
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{schulze.id}/result").get_data(as_text=True)
+    assert "Head to head" in html and 'class="matrix"' in html and "Ranking" in html
+    assert "Elected: Individually; turnout 3 of 3" in html
+
+
+def test_stv_result_page(client, world):
+    stv, _ = closed_vote(world, kind="ranked", method="stv", title="STV vote")
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{stv.id}/result").get_data(as_text=True)
+    assert "Quota (Droop): <strong>2.00000</strong>" in html and "order of election: Individually" in html
