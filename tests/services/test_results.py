@@ -63,7 +63,8 @@ def test_racing_certifiers_produce_one_result(app, world, voted):
     r, _ = voted
     chapter_id = world.chapter.id
     outcomes = race(app, [lambda: results.certify_closed(chapter_id) for _ in range(6)])
-    assert all(o == 1 for o in outcomes), outcomes  # each saw one due; only the first counted it
+    # Each either found it due (and queued behind the lock) or already certified: none failed.
+    assert all(o in (0, 1) for o in outcomes) and 1 in outcomes, outcomes
     assert db.session.scalar(select(func.count()).select_from(Result)) == 1
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.kind == "referendum.certified")) == 1
