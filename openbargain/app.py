@@ -28,6 +28,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     session_auth.init_app(app)
     security.init_app(app)
 
+    from openbargain.web.accountability import bp as accountability_bp
     from openbargain.web.admin import bp as admin_bp
     from openbargain.web.auth import bp as auth_bp
     from openbargain.web.chapters import bp as chapters_bp
@@ -35,7 +36,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.proposals import bp as proposals_bp
     from openbargain.web.referenda import bp as referenda_bp
 
-    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, admin_bp):
+    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp):
         app.register_blueprint(bp)
 
     from openbargain import policy

@@ -21,7 +21,9 @@ class Message:
 
 def send(to: str, subject: str, template: str, **context) -> Message:
     # Mail is read far from this request: its links are built on the configured public address.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+    # A fresh app context keeps the page's `g` (and so its logged-in user) out of the mail's reach.
+    app = current_app._get_current_object()
+    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
         body = render_template(f"mail/{template}.txt", **context)
     message = Message(to=to, subject=subject, body=body)
     backend = current_app.config["MAIL_BACKEND"]

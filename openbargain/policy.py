@@ -116,3 +116,11 @@ def can_cosign_amendment(user: User | None, membership: Membership | None, propo
 
 def can_schedule(user: User | None, membership: Membership | None) -> bool:
     return is_active_steering(membership)
+
+
+def can_review_reports(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)
+
+
+def can_post_bargaining_update(user: User | None, membership: Membership | None) -> bool:
+    return membership is not None and membership.is_elected and membership.standing != Standing.SUSPENDED

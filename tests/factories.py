@@ -80,8 +80,9 @@ def make_proposal(chapter: Chapter, author: User, electeds: list[Membership], *,
 
 
 def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", secret: bool = True,
-                         method: str | None = None, title: str = "Endorse the strike"):
-    """A proposal published ten days ago whose vote opened an hour ago and runs a week."""
+                         method: str | None = None, title: str = "Endorse the strike", closed: bool = False):
+    """A proposal published ten days ago whose vote opened an hour ago and runs a week (or, when
+    `closed`, ran from two days ago to yesterday)."""
     from datetime import timedelta
 
     from openbargain.clock import now, set_clock
@@ -93,8 +94,9 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
     try:
         proposal = make_proposal(world.chapter, world.member, [elected], kind=kind, title=title)
         schedule = referenda.Schedule(
-            method=method or ("yes_no" if kind == "yes_no" else "irv"), opens_at=start - timedelta(hours=1),
-            closes_at=start + timedelta(days=7), quorum_percent=20, secret=secret,
+            method=method or ("yes_no" if kind == "yes_no" else "irv"),
+            opens_at=start - timedelta(days=2 if closed else 0, hours=0 if closed else 1),
+            closes_at=start - timedelta(days=1) if closed else start + timedelta(days=7), quorum_percent=20, secret=secret,
             threshold="majority" if kind == "yes_no" else None)
         referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, schedule)
     finally:

@@ -4,6 +4,15 @@ from openbargain.models.base import Base
 from openbargain.models.bylaws import Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
+from openbargain.models.mandate import (
+    MANDATE_TRANSITIONS,
+    BargainingUpdate,
+    ComplianceReport,
+    Mandate,
+    MandateStatus,
+    ReportOutcome,
+    ReportReview,
+)
 from openbargain.models.proposal import (
     PROPOSAL_TRANSITIONS,
     Amendment,
@@ -26,7 +35,8 @@ from openbargain.models.result import Result
 from openbargain.models.user import User
 
 __all__ = [
-    "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
+    "MANDATE_TRANSITIONS", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
+    "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "Ballot", "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
     "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
     "Stance", "Standing", "User", "Visibility", "VoterRollEntry",

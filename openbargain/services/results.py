@@ -28,7 +28,8 @@ from openbargain.services.errors import InvalidTransition, NotFound
 from openbargain.services.lifecycle import transition
 from openbargain.services.proposals import require_visible
 from openbargain.services.rolls import freeze_due_rolls
-from openbargain.services.uow import unit_of_work
+from openbargain.services.mandates import issue_mandates
+from openbargain.services.uow import UnitOfWork, unit_of_work
 from openbargain.tally import board
 from openbargain.tally.verify import EXPORT_FORMAT, first_difference
 
@@ -47,9 +48,11 @@ def _count(referendum: Referendum, proposal: Proposal, contents: list[dict]):
         quorum=Fraction(referendum.quorum_percent, 100))
 
 
-def certify_due(session: Session, referendum_id: int) -> Result | None:
+def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     """Certifies one closed referendum inside the caller's transaction, exactly once: the row lock
-    queues any racing certifier (and any late cast) behind it, and the second finds it done."""
+    queues any racing certifier (and any late cast) behind it, and the second finds it done.
+    The result issues its mandates in the same transaction."""
+    session = uow.session
     referendum = session.scalar(select(Referendum).where(Referendum.id == referendum_id).with_for_update())
     if referendum is None:
         return None
@@ -76,6 +79,7 @@ def certify_due(session: Session, referendum_id: int) -> Result | None:
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
                        "board_hash": result.board_hash})
+    issue_mandates(uow, referendum, proposal, result)
     return result
 
 
@@ -88,7 +92,7 @@ def certify_closed(chapter_id: int | None = None) -> int:
     due = list(db.session.scalars(query))
     for referendum_id in due:
         with unit_of_work() as uow:
-            certify_due(uow.session, referendum_id)
+            certify_due(uow, referendum_id)
     return len(due)
 
 

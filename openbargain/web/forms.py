@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from openbargain.models import Standing
 from openbargain.models.chapter import OFFICE_MAX, SLUG_MAX
+from openbargain.models.mandate import NOTE_MAX, PARTY_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.models.proposal import COMMENT_MAX, DIRECTIVE_MAX, LABEL_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services.accounts import PASSWORD_MAX
@@ -201,3 +202,42 @@ class YesNoBallotForm(FlaskForm):
     choice = RadioField("Your vote", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"),
                                               SelectChoice("abstain", "Abstain")],
                         validators=[InputRequired("Choose yes, no or abstain.")])
+
+
+# --- mandates and open bargaining -------------------------------------------------------------
+
+class ReportForm(FlaskForm):
+    outcome = RadioField("Outcome", choices=[SelectChoice("fulfilled", "Fulfilled"),
+                                             SelectChoice("partially", "Partially"),
+                                             SelectChoice("breached", "Breached")], default="fulfilled")
+    statement = TextAreaField("Statement (Markdown)", validators=[Optional(), Length(max=STATEMENT_MAX)],
+                              description="What you did, and why.")
+    evidence_url = StringField("Evidence link", validators=[Optional(), Length(max=URL_MAX)],
+                               description="e.g. the roll-call record (http:// or https://).")
+    acted_on = DateField("Date you acted", validators=[Optional()])
+    corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ReviewForm(FlaskForm):
+    review = RadioField("Review", choices=[SelectChoice("verified", "Verified"), SelectChoice("disputed", "Disputed")],
+                        default="verified")
+    note = TextAreaField("Note", validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class SupersedeForm(FlaskForm):
+    by_proposal_id = SelectField("Superseded by the decided proposal", coerce=int, validate_choice=False)
+
+
+class UpdateForm(FlaskForm):
+    met_on = DateField("Date of the meeting", validators=[Optional()])
+    counterparty = StringField("With whom", validators=[Optional(), Length(max=PARTY_MAX)],
+                               description="e.g. the Speaker's office, a lobbyist, a union.")
+    offered = TextAreaField("What they offered", validators=[Optional(), Length(max=TEXT_MAX)])
+    demanded = TextAreaField("What they demanded", validators=[Optional(), Length(max=TEXT_MAX)])
+    threatened = TextAreaField("What they threatened", validators=[Optional(), Length(max=TEXT_MAX)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=TEXT_MAX)])
+    proposal_id = SelectField("About the proposal (optional)", coerce=int, validate_choice=False)
+    embargo_until = DateTimeLocalField("Embargo until (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                       description="Talks still live? Recorded now, shown to steering, and "
+                                                   "published then — or when the proposal's vote opens.")
+    corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -6,7 +6,16 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalStatus, Stance, Visibility
-from openbargain.services import amendments, chapters, deliberation, petitions, proposals, revisions
+from openbargain.services import (
+    amendments,
+    bargaining,
+    chapters,
+    deliberation,
+    mandates,
+    petitions,
+    proposals,
+    revisions,
+)
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.web.feedback import flash_refusal
 from openbargain.web.forms import (
@@ -89,6 +98,8 @@ def show(slug: str, proposal_id: int):
         "proposals/show.html", chapter=chapter, membership=view.membership, view=view, proposal=view.proposal,
         thread=thread, petition=petitions.petition_status(current_user, chapter, view.proposal),
         amendments=amendments.amendments_of(view.proposal), comment_form=CommentForm(),
+        mandates=mandates.mandates_of(view.proposal),
+        updates=bargaining.visible_updates(current_user, chapter, proposal=view.proposal),
         amendment_form=amendment_form, action_form=ActionForm(),
     )
 

@@ -1,12 +1,14 @@
 """Every route of the app, walked for every role: a new page is never open by accident."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from openbargain.extensions import db
-from openbargain.models import AmendmentKind, Membership, Stance
-from openbargain.services import amendments, deliberation
+from openbargain.models import AmendmentKind, Mandate, Membership, ReportOutcome, Stance
+from openbargain.services import amendments, bargaining, deliberation, mandates, results
 from tests import factories
 from tests.conftest import ROLES, login
 
@@ -61,6 +63,18 @@ ACCESS = {
     "referenda.bulletin_board": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.export_json": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     "referenda.export_csv": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    # A mandate to the elected from a closed, certified vote, acknowledged and reported on, and a
+    # bargaining update the elected logged on the members-only proposal.
+    "accountability.mandate": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.acknowledge": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "accountability.report": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 422, "steering": 302},
+    "accountability.review": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "accountability.new_update": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
+    "accountability.update": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.scorecard": "public",
+    "accountability.overview": "public",
+    "accountability.atom": "public",
     "referenda.calendar_page": "public",
     "referenda.calendar_feed": "public",
 }
@@ -102,14 +116,23 @@ def test_every_route_is_in_the_access_table(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_route_access_for_each_role(app, world, role):
-    membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == world.member.id))
     elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    membership_id = elected.id
     proposal = factories.make_proposal(world.chapter, world.member, [elected])
     comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
     amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
         AmendmentKind.CHANGE_DIRECTIVE, proposal.options[0].id, "", "Vote no and say why on the floor."))
     referendum = factories.make_open_referendum(world, elected)
-    args = {"referendum_id": referendum.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
+    decided = factories.make_open_referendum(world, elected, closed=True, title="Decided")
+    results.certify_closed(world.chapter.id)
+    mandate = db.session.scalar(select(Mandate).where(Mandate.referendum_id == decided.id))
+    mandates.acknowledge_mandate(world.elected, world.chapter, mandate.id)
+    report = mandates.file_report(world.elected, world.chapter, mandate.id, mandates.ReportDraft(
+        ReportOutcome.FULFILLED, "Voted as directed.", "https://example.org/roll-call", date.today()))
+    update = bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+        date.today(), "Speaker's office", offered="A committee seat", proposal_id=proposal.id))
+    args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
+            "update_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign", "part": "trackers"}
     client = app.test_client()

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Date, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.chapter import Chapter, Membership
+from openbargain.models.proposal import Proposal
+from openbargain.models.user import User
+
+STATEMENT_MAX = 20_000
+URL_MAX = 500
+NOTE_MAX = 2_000
+PARTY_MAX = 200
+REPORT_GRACE = timedelta(days=7)
+ACK_FLAG_AFTER = timedelta(hours=48)
+
+
+def _enum(cls, length: int = 20):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class MandateStatus(StrEnum):
+    ISSUED = "issued"
+    ACKNOWLEDGED = "acknowledged"
+    FULFILLED = "fulfilled"
+    PARTIALLY = "partially"
+    BREACHED = "breached"
+    SUPERSEDED = "superseded"
+
+
+REPORTED = frozenset({MandateStatus.FULFILLED, MandateStatus.PARTIALLY, MandateStatus.BREACHED})
+
+# The mandate lifecycle. A later report (a correction) may change a reported outcome.
+MANDATE_TRANSITIONS: dict[MandateStatus, frozenset[MandateStatus]] = {
+    MandateStatus.ISSUED: frozenset({MandateStatus.ACKNOWLEDGED, MandateStatus.SUPERSEDED}),
+    MandateStatus.ACKNOWLEDGED: REPORTED | {MandateStatus.SUPERSEDED},
+    MandateStatus.FULFILLED: REPORTED | {MandateStatus.SUPERSEDED},
+    MandateStatus.PARTIALLY: REPORTED | {MandateStatus.SUPERSEDED},
+    MandateStatus.BREACHED: REPORTED | {MandateStatus.SUPERSEDED},
+    MandateStatus.SUPERSEDED: frozenset(),
+}
+
+
+class Mandate(Base):
+    """The binding directive one elected receives from a certified result."""
+
+    __tablename__ = "mandates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    # None: the result gave no directive and the elected keeps their discretion (said on the page).
+    directive: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(40))  # which outcome the directive comes from
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[MandateStatus] = mapped_column(_enum(MandateStatus), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+
+    chapter: Mapped[Chapter] = relationship()
+    proposal: Mapped[Proposal] = relationship(foreign_keys=[proposal_id])
+    membership: Mapped[Membership] = relationship()
+    reports: Mapped[list["ComplianceReport"]] = relationship(
+        back_populates="mandate", order_by="ComplianceReport.filed_at")
+
+    def unacknowledged_too_long(self, moment: datetime) -> bool:
+        return self.acknowledged_at is None and self.status == MandateStatus.ISSUED and \
+            moment - self.issued_at > ACK_FLAG_AFTER
+
+    def unreported(self, moment: datetime) -> bool:
+        """No report by the due date plus seven days (derived from the clock, like a vote's status)."""
+        deadline = datetime.combine(self.due_on + REPORT_GRACE, datetime.min.time(), tzinfo=moment.tzinfo)
+        return self.status in (MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED) and moment >= deadline
+
+
+class ReportOutcome(StrEnum):
+    FULFILLED = "fulfilled"
+    PARTIALLY = "partially"
+    BREACHED = "breached"
+
+
+class ReportReview(StrEnum):
+    VERIFIED = "verified"
+    DISPUTED = "disputed"
+
+
+class ComplianceReport(Base):
+    """The elected's account of carrying a mandate out. Never edited: a correction is a new
+    report pointing at the one it corrects."""
+
+    __tablename__ = "compliance_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
+    outcome: Mapped[ReportOutcome] = mapped_column(_enum(ReportOutcome))
+    statement: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    acted_on: Mapped[date] = mapped_column(Date)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_reports.id"))
+    review: Mapped[ReportReview | None] = mapped_column(_enum(ReportReview))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    mandate: Mapped[Mandate] = relationship(back_populates="reports")
+    reviewed_by: Mapped[User | None] = relationship()
+
+
+class BargainingUpdate(Base):
+    """An elected's public log entry of a negotiation. Append-only: a correction is a new entry."""
+
+    __tablename__ = "bargaining_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
+    met_on: Mapped[date] = mapped_column(Date)
+    counterparty: Mapped[str] = mapped_column(String(PARTY_MAX))
+    offered: Mapped[str] = mapped_column(Text, default="")
+    demanded: Mapped[str] = mapped_column(Text, default="")
+    threatened: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("bargaining_updates.id"))
+
+    membership: Mapped[Membership] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
+
+    def published(self, moment: datetime, vote_opens_at: datetime | None) -> bool:
+        """Embargoed talks are published when the embargo ends or the proposal's vote opens,
+        whichever is first; nothing needs to run for that to happen."""
+        if self.embargo_until is None:
+            return True
+        release = min(self.embargo_until, vote_opens_at) if vote_opens_at else self.embargo_until
+        return moment >= release

@@ -1,0 +1,140 @@
+"""The open bargaining log: what electeds are offered, demanded and threatened, in the open."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from openbargain import policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import BargainingUpdate, Chapter, Membership, Proposal, Referendum, User
+from openbargain.models.mandate import PARTY_MAX
+from openbargain.models.proposal import TEXT_MAX
+from openbargain.services import audit
+from openbargain.services.bylaws import bylaws_of
+from openbargain.services.chapters import membership_of, require
+from openbargain.services.errors import NotFound, ValidationFailed
+from openbargain.services.proposals import require_visible
+from openbargain.services.uow import unit_of_work
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    met_on: date | None
+    counterparty: str
+    offered: str = ""
+    demanded: str = ""
+    threatened: str = ""
+    notes: str = ""
+    proposal_id: int | None = None
+    embargo_until: datetime | None = None
+    corrects_id: int | None = None
+
+
+def _check(draft: UpdateDraft, moment: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    if draft.met_on is None:
+        errors["met_on"] = ["Give the date of the meeting."]
+    elif draft.met_on > moment.date():
+        errors["met_on"] = ["A meeting that has not happened yet cannot be logged."]
+    if not draft.counterparty.strip():
+        errors["counterparty"] = ["Say with whom (e.g. the Speaker's office)."]
+    elif len(draft.counterparty) > PARTY_MAX:
+        errors["counterparty"] = [f"Use at most {PARTY_MAX} characters."]
+    for name in ("offered", "demanded", "threatened", "notes"):
+        if len(getattr(draft, name)) > TEXT_MAX:
+            errors[name] = [f"Use at most {TEXT_MAX} characters."]
+    if not any(getattr(draft, n).strip() for n in ("offered", "demanded", "threatened", "notes")):
+        errors["offered"] = ["Log what was offered, demanded or threatened, or a note."]
+    if draft.embargo_until is not None and draft.embargo_until <= moment:
+        errors["embargo_until"] = ["An embargo ends in the future."]
+    if errors:
+        raise ValidationFailed("The update has problems; nothing was logged.", errors=errors)
+
+
+def content_hash(update: BargainingUpdate) -> str:
+    payload = {k: getattr(update, k) for k in ("counterparty", "offered", "demanded", "threatened", "notes")}
+    payload["met_on"] = update.met_on.isoformat()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def post_update(actor: User, chapter: Chapter, draft: UpdateDraft) -> BargainingUpdate:
+    moment = now()
+    _check(draft, moment)
+    with unit_of_work() as uow:
+        s = uow.session
+        mine = membership_of(actor, chapter, s)
+        require(policy.can_post_bargaining_update(actor, mine), mine, "Only electeds log bargaining updates.")
+        if draft.proposal_id is not None:
+            proposal = s.get(Proposal, draft.proposal_id)
+            if proposal is None or proposal.chapter_id != chapter.id:
+                raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
+            require_visible(actor, mine, proposal, chapter, s)
+        if draft.corrects_id is not None:
+            earlier = s.get(BargainingUpdate, draft.corrects_id)
+            if earlier is None or earlier.membership_id != mine.id:
+                raise ValidationFailed.on("corrects_id", "You can only correct your own earlier update.")
+        update = BargainingUpdate(
+            chapter_id=chapter.id, membership_id=mine.id, proposal_id=draft.proposal_id, met_on=draft.met_on,
+            counterparty=draft.counterparty.strip(), offered=draft.offered.strip(), demanded=draft.demanded.strip(),
+            threatened=draft.threatened.strip(), notes=draft.notes.strip(), recorded_at=moment,
+            embargo_until=draft.embargo_until, corrects_id=draft.corrects_id)
+        s.add(update)
+        s.flush()
+        # The content's hash is sealed in the audit chain now, embargoed or not: nobody can later
+        # claim the entry was written after the fact.
+        audit.record(s, "bargaining.logged", f"bargaining:{update.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(update),
+                           "embargo_until": draft.embargo_until.isoformat() if draft.embargo_until else None,
+                           "corrects": draft.corrects_id})
+    return update
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    update: BargainingUpdate
+    published: bool
+
+
+def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal | None = None,
+                    membership_id: int | None = None) -> list[UpdateView]:
+    """Updates on a proposal's timeline or an elected's log, as this viewer may see them: embargoed
+    entries only for steering and their author until released."""
+    s = db.session
+    mine = membership_of(actor, chapter)
+    query = (select(BargainingUpdate)
+             .options(selectinload(BargainingUpdate.membership).selectinload(Membership.user),
+                      selectinload(BargainingUpdate.proposal))
+             .where(BargainingUpdate.chapter_id == chapter.id)
+             .order_by(BargainingUpdate.met_on.desc(), BargainingUpdate.id.desc()))
+    if proposal is not None:
+        query = query.where(BargainingUpdate.proposal_id == proposal.id)
+    if membership_id is not None:
+        query = query.where(BargainingUpdate.membership_id == membership_id)
+    updates = list(s.scalars(query))
+    opens = dict(s.execute(select(Referendum.proposal_id, Referendum.opens_at).where(
+        Referendum.proposal_id.in_({u.proposal_id for u in updates if u.proposal_id} or {0}))).all())
+    bylaws = bylaws_of(chapter)
+    moment = now()
+    views = []
+    for u in updates:
+        if u.proposal is not None and not policy.can_view_proposal(actor, mine, u.proposal, bylaws):
+            continue
+        if u.proposal is None and not (policy.is_chapter_insider(mine) or bylaws.public_pages):
+            continue
+        published = u.published(moment, opens.get(u.proposal_id))
+        if published or policy.is_active_steering(mine) or (mine is not None and mine.id == u.membership_id):
+            views.append(UpdateView(u, published))
+    return views
+
+
+def get_update(actor: User | None, chapter: Chapter, update_id: int) -> UpdateView:
+    for view in visible_updates(actor, chapter):
+        if view.update.id == update_id:
+            return view
+    raise NotFound("No such update.")

@@ -1,0 +1,64 @@
+"""The chapter's Atom feed of public mandates, compliance reports and bargaining updates."""
+from __future__ import annotations
+
+from typing import Callable
+
+from feedgen.feed import FeedGenerator
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from openbargain.extensions import db
+from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Visibility
+from openbargain.services.bargaining import visible_updates
+from openbargain.services.bylaws import bylaws_of
+from openbargain.services.errors import NotFound
+
+ENTRIES = 50
+
+
+def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], str]) -> bytes:
+    """What a visitor may see, newest first: the feed is public by nature."""
+    if not bylaws_of(chapter).public_pages:
+        raise NotFound("No such feed.")
+    public = [Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC]
+    mandates = db.session.scalars(
+        select(Mandate).join(Proposal, Proposal.id == Mandate.proposal_id)
+        .options(selectinload(Mandate.proposal), selectinload(Mandate.membership).selectinload(Membership.user))
+        .where(*public).order_by(Mandate.issued_at.desc()).limit(ENTRIES))
+    reports = db.session.scalars(
+        select(ComplianceReport).join(Mandate, Mandate.id == ComplianceReport.mandate_id)
+        .join(Proposal, Proposal.id == Mandate.proposal_id)
+        .options(selectinload(ComplianceReport.mandate).selectinload(Mandate.membership).selectinload(Membership.user),
+                 selectinload(ComplianceReport.mandate).selectinload(Mandate.proposal))
+        .where(*public).order_by(ComplianceReport.filed_at.desc()).limit(ENTRIES))
+    entries = []
+    for m in mandates:
+        who = m.membership.user.name
+        entries.append((m.issued_at, f"mandate-{m.id}", f"Mandate for {who}: {m.proposal.title}",
+                        m.directive or "No directive: the elected keeps their discretion.", link_for("mandate", m.id)))
+    for r in reports:
+        who = r.mandate.membership.user.name
+        entries.append((r.filed_at, f"report-{r.id}", f"{who} reports: {r.outcome.value} — {r.mandate.proposal.title}",
+                        r.statement, link_for("mandate", r.mandate_id)))
+    for view in visible_updates(None, chapter):
+        u = view.update
+        text = "; ".join(f"{k}: {v}" for k, v in (("Offered", u.offered), ("Demanded", u.demanded),
+                                                   ("Threatened", u.threatened), ("Notes", u.notes)) if v)
+        entries.append((u.recorded_at, f"bargaining-{u.id}", f"{u.membership.user.name} met {u.counterparty}", text,
+                        link_for("bargaining", u.id)))
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(f"{chapter.name}: mandates and open bargaining")
+    feed.link(href=self_url, rel="self")
+    feed.language("en")
+    entries.sort(key=lambda e: e[0], reverse=True)
+    for when, key, title, text, link in reversed(entries[:ENTRIES]):
+        entry = feed.add_entry()
+        entry.id(f"{self_url}#{key}")
+        entry.title(title)
+        entry.content(text, type="text")
+        entry.link(href=link)
+        entry.updated(when)
+    if entries:
+        feed.updated(entries[0][0])
+    return feed.atom_str(pretty=True)

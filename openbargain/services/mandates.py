@@ -1,0 +1,228 @@
+"""Mandates: issued by a certified result, acknowledged, reported on, reviewed, superseded."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from openbargain import mail, policy
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import (
+    MANDATE_TRANSITIONS,
+    BallotKind,
+    Chapter,
+    ComplianceReport,
+    DirectedElected,
+    Mandate,
+    MandateStatus,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    ReportOutcome,
+    ReportReview,
+    Result,
+    User,
+)
+from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
+from openbargain.services import audit
+from openbargain.services.chapters import membership_of, require
+from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.proposals import require_visible
+from openbargain.services.uow import UnitOfWork, unit_of_work
+
+
+def directive_for(proposal: Proposal, result: Result) -> tuple[str | None, str]:
+    """The directive a result carries, word for word, and what it is based on."""
+    options = {o.label: o.directive for o in proposal.options}
+    if result.outcome == "no_decision":
+        return proposal.fallback_directive, "no_decision"
+    if proposal.ballot_kind == BallotKind.YES_NO:
+        chosen = "Yes" if result.outcome == "adopted" else "No"
+        return options.get(chosen), result.outcome
+    directives = [options[w] for w in result.winners if options.get(w)]
+    return ("\n\n".join(directives) or None), "elected: " + ", ".join(result.winners)
+
+
+def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, result: Result) -> list[Mandate]:
+    """One mandate for each elected the proposal directs; each is mailed once the count is saved."""
+    s = uow.session
+    directive, basis = directive_for(proposal, result)
+    directed = list(s.scalars(select(DirectedElected).options(
+        selectinload(DirectedElected.membership).selectinload(Membership.user))
+        .where(DirectedElected.proposal_id == proposal.id)))
+    mandates = []
+    for d in directed:
+        mandate = Mandate(chapter_id=proposal.chapter_id, proposal_id=proposal.id, referendum_id=referendum.id,
+                          membership_id=d.membership_id, directive=directive, basis=basis[:40],
+                          due_on=proposal.deadline, status=MandateStatus.ISSUED, issued_at=now())
+        s.add(mandate)
+        mandates.append(mandate)
+    s.flush()
+    chapter = s.get(Chapter, proposal.chapter_id)
+    for mandate, d in zip(mandates, directed):
+        audit.record(s, "mandate.issued", f"mandate:{mandate.id}", actor=None, chapter=chapter,
+                     data={"proposal_id": proposal.id, "membership_id": d.membership_id, "basis": basis,
+                           "directive": directive})
+    letters = [(d.membership.user.email, d.membership.user.name, m.id) for m, d in zip(mandates, directed)]
+
+    def send() -> None:
+        for email, name, mandate_id in letters:
+            mail.send(email, f"Your mandate: {proposal.title}", "mandate_issued", name=name, chapter=chapter,
+                      title=proposal.title, directive=directive, due_on=proposal.deadline, mandate_id=mandate_id)
+
+    uow.after_commit(send)
+    return mandates
+
+
+def _move(mandate: Mandate, to: MandateStatus) -> None:
+    if to not in MANDATE_TRANSITIONS[mandate.status]:
+        raise InvalidTransition(f"A mandate that is {mandate.status.value} cannot become {to.value}.")
+    mandate.status = to
+
+
+def _mandate(session: Session, actor: User | None, chapter: Chapter, mandate_id: int,
+             lock: bool = False) -> tuple[Mandate, Membership | None]:
+    query = select(Mandate).where(Mandate.id == mandate_id, Mandate.chapter_id == chapter.id)
+    mandate = session.scalar(query.with_for_update() if lock else query)
+    if mandate is None:
+        raise NotFound("No such mandate.")
+    mine = membership_of(actor, chapter, session)
+    require_visible(actor, mine, session.get(Proposal, mandate.proposal_id), chapter, session)
+    return mandate, mine
+
+
+def _only_the_mandated(mandate: Mandate, mine: Membership | None, what: str) -> None:
+    if mine is None or mine.id != mandate.membership_id:
+        raise PermissionDenied(f"Only the elected who holds this mandate can {what}.")
+
+
+def acknowledge_mandate(actor: User, chapter: Chapter, mandate_id: int) -> Mandate:
+    with unit_of_work() as uow:
+        s = uow.session
+        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        _only_the_mandated(mandate, mine, "acknowledge it")
+        _move(mandate, MandateStatus.ACKNOWLEDGED)
+        mandate.acknowledged_at = now()
+        audit.record(s, "mandate.acknowledged", f"mandate:{mandate.id}", actor=actor, chapter=chapter)
+    return mandate
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    outcome: ReportOutcome
+    statement: str
+    evidence_url: str
+    acted_on: date | None
+    corrects_id: int | None = None
+
+
+def check_report(draft: ReportDraft, today: date) -> None:
+    errors: dict[str, list[str]] = {}
+    if not draft.statement.strip():
+        errors["statement"] = ["Say what you did."]
+    elif len(draft.statement) > STATEMENT_MAX:
+        errors["statement"] = [f"Use at most {STATEMENT_MAX} characters."]
+    url = draft.evidence_url.strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            errors["evidence_url"] = ["An evidence link is a web address starting with http:// or https://."]
+        elif len(url) > URL_MAX:
+            errors["evidence_url"] = [f"Use at most {URL_MAX} characters."]
+    if draft.acted_on is None:
+        errors["acted_on"] = ["Give the date you acted."]
+    elif draft.acted_on > today:
+        errors["acted_on"] = ["The date you acted cannot be in the future."]
+    if errors:
+        raise ValidationFailed("The report has problems; nothing was filed.", errors=errors)
+
+
+def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDraft) -> ComplianceReport:
+    with unit_of_work() as uow:
+        s = uow.session
+        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        _only_the_mandated(mandate, mine, "report on it")
+        if mandate.status == MandateStatus.SUPERSEDED:
+            raise InvalidTransition("This mandate was superseded: there is nothing more to report.")
+        if mandate.status == MandateStatus.ISSUED:
+            raise InvalidTransition("Acknowledge the mandate before reporting on it.")
+        check_report(draft, now().date())
+        latest = s.scalar(select(ComplianceReport).where(ComplianceReport.mandate_id == mandate.id)
+                          .order_by(ComplianceReport.filed_at.desc(), ComplianceReport.id.desc()).limit(1))
+        if latest is not None and draft.corrects_id != latest.id:
+            raise ValidationFailed.on("corrects_id", "A report is never edited: file a correction of the latest "
+                                                     "report instead.")
+        if latest is None and draft.corrects_id is not None:
+            raise ValidationFailed.on("corrects_id", "There is no earlier report to correct.")
+        report = ComplianceReport(mandate_id=mandate.id, outcome=draft.outcome, statement=draft.statement.strip(),
+                                  evidence_url=draft.evidence_url.strip() or None, acted_on=draft.acted_on,
+                                  filed_at=now(), corrects_id=draft.corrects_id)
+        s.add(report)
+        _move(mandate, MandateStatus(draft.outcome.value))
+        s.flush()
+        audit.record(s, "report.filed", f"report:{report.id}", actor=actor, chapter=chapter,
+                     data={"mandate_id": mandate.id, "outcome": draft.outcome.value, "corrects": draft.corrects_id})
+    return report
+
+
+def review_report(actor: User, chapter: Chapter, report_id: int, review: ReportReview, note: str) -> ComplianceReport:
+    with unit_of_work() as uow:
+        s = uow.session
+        report = s.get(ComplianceReport, report_id)
+        if report is None:
+            raise NotFound("No such report.")
+        mandate, mine = _mandate(s, actor, chapter, report.mandate_id)
+        require(policy.can_review_reports(actor, mine), mine, "Only the steering committee verifies reports.")
+        note = note.strip()
+        if review == ReportReview.DISPUTED and not note:
+            raise ValidationFailed.on("note", "Say what is disputed.")
+        if len(note) > NOTE_MAX:
+            raise ValidationFailed.on("note", f"Use at most {NOTE_MAX} characters.")
+        report.review, report.review_note = review, note or None
+        report.reviewed_at, report.reviewed_by_id = now(), actor.id
+        audit.record(s, f"report.{review.value}", f"report:{report.id}", actor=actor, chapter=chapter,
+                     data={"mandate_id": mandate.id, "note": note})
+    return report
+
+
+def supersede_mandate(actor: User, chapter: Chapter, mandate_id: int, by_proposal_id: int) -> Mandate:
+    with unit_of_work() as uow:
+        s = uow.session
+        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        require(policy.can_review_reports(actor, mine), mine, "Only the steering committee supersedes mandates.")
+        later = s.get(Proposal, by_proposal_id)
+        if later is None or later.chapter_id != chapter.id or later.id == mandate.proposal_id \
+                or later.status not in (ProposalStatus.DECIDED, ProposalStatus.NO_DECISION):
+            raise ValidationFailed.on("by_proposal_id", "Choose a later proposal of this chapter whose result "
+                                                        "is certified.")
+        _move(mandate, MandateStatus.SUPERSEDED)
+        mandate.superseded_at, mandate.superseded_by_id = now(), later.id
+        audit.record(s, "mandate.superseded", f"mandate:{mandate.id}", actor=actor, chapter=chapter,
+                     data={"by_proposal_id": later.id})
+    return mandate
+
+
+@dataclass(frozen=True)
+class MandateView:
+    mandate: Mandate
+    membership: Membership | None
+    reports: list[ComplianceReport]
+
+
+def get_mandate(actor: User | None, chapter: Chapter, mandate_id: int) -> MandateView:
+    mandate, mine = _mandate(db.session, actor, chapter, mandate_id)
+    reports = list(db.session.scalars(select(ComplianceReport).options(selectinload(ComplianceReport.reviewed_by))
+                                      .where(ComplianceReport.mandate_id == mandate.id)
+                                      .order_by(ComplianceReport.filed_at, ComplianceReport.id)))
+    return MandateView(mandate, mine, reports)
+
+
+def mandates_of(proposal: Proposal) -> list[Mandate]:
+    return list(db.session.scalars(select(Mandate).options(selectinload(Mandate.membership)
+                                                           .selectinload(Membership.user))
+                                   .where(Mandate.proposal_id == proposal.id).order_by(Mandate.id)))

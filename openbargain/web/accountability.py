@@ -1,0 +1,177 @@
+"""Mandates, compliance reports, the open bargaining log, scorecards and the public feed."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from openbargain import policy
+from openbargain.extensions import db
+from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview
+from openbargain.services import bargaining, chapters, feed, mandates, scorecards
+from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.web.feedback import flash_refusal
+from openbargain.web.forms import ActionForm, ReportForm, ReviewForm, SupersedeForm, UpdateForm, apply_errors
+from openbargain.web.timezones import to_utc
+
+bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
+
+
+def _decided_proposals(chapter: Chapter) -> list[tuple[int, str]]:
+    return [(p.id, p.title) for p in db.session.scalars(
+        select(Proposal).where(Proposal.chapter_id == chapter.id,
+                               Proposal.status.in_([ProposalStatus.DECIDED, ProposalStatus.NO_DECISION]))
+        .order_by(Proposal.published_at.desc()))]
+
+
+def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | None = None, status: int = 200):
+    view = mandates.get_mandate(current_user, chapter, mandate_id)
+    supersede = SupersedeForm()
+    supersede.by_proposal_id.choices = [c for c in _decided_proposals(chapter) if c[0] != view.mandate.proposal_id]
+    form = report_form or ReportForm()
+    if view.reports and report_form is None:
+        form.corrects_id.data = view.reports[-1].id
+    return render_template("accountability/mandate.html", chapter=chapter, membership=view.membership, view=view,
+                           mandate=view.mandate, report_form=form, review_form=ReviewForm(),
+                           supersede_form=supersede, action_form=ActionForm(), now=mandates.now()), status
+
+
+@bp.get("/mandates/<int:mandate_id>")
+def mandate(slug: str, mandate_id: int):
+    return _mandate_page(chapters.get_chapter(slug), mandate_id)
+
+
+def _back(slug: str, mandate_id: int, action, success: str):
+    try:
+        action()
+    except DomainError as exc:
+        flash_refusal(exc)
+    else:
+        flash(success, "success")
+    return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
+
+
+@bp.post("/mandates/<int:mandate_id>/acknowledge")
+@login_required
+def acknowledge(slug: str, mandate_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = chapters.get_chapter(slug)
+    return _back(slug, mandate_id, lambda: mandates.acknowledge_mandate(current_user, chapter, mandate_id),
+                 "Mandate acknowledged.")
+
+
+@bp.post("/mandates/<int:mandate_id>/reports")
+@login_required
+def report(slug: str, mandate_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = ReportForm()
+    if form.validate_on_submit():
+        draft = mandates.ReportDraft(ReportOutcome(form.outcome.data), form.statement.data or "",
+                                     form.evidence_url.data or "", form.acted_on.data, form.corrects_id.data)
+        try:
+            mandates.file_report(current_user, chapter, mandate_id, draft)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            flash_refusal(exc)
+            return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
+        else:
+            flash("Report filed. Members can read and discuss it; steering will verify it.", "success")
+            return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
+    return _mandate_page(chapter, mandate_id, form, 422)
+
+
+@bp.post("/reports/<int:report_id>/review")
+@login_required
+def review(slug: str, report_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = ReviewForm()
+    mandate_id = request.args.get("mandate", type=int) or 0
+    if not form.validate_on_submit():
+        abort(400)
+    return _back(slug, mandate_id, lambda: mandates.review_report(current_user, chapter, report_id,
+                                                                  ReportReview(form.review.data), form.note.data or ""),
+                 "Review recorded.")
+
+
+@bp.post("/mandates/<int:mandate_id>/supersede")
+@login_required
+def supersede(slug: str, mandate_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = SupersedeForm()
+    form.by_proposal_id.choices = _decided_proposals(chapter)
+    if not form.validate_on_submit():
+        abort(400)
+    return _back(slug, mandate_id, lambda: mandates.supersede_mandate(current_user, chapter, mandate_id,
+                                                                      form.by_proposal_id.data or 0),
+                 "Mandate marked superseded.")
+
+
+@bp.route("/bargaining/new", methods=["GET", "POST"])
+@login_required
+def new_update(slug: str):
+    chapter = chapters.get_chapter(slug)
+    membership = chapters.membership_of(current_user, chapter)
+    chapters.require(policy.can_post_bargaining_update(current_user, membership), membership,
+                     "Only electeds log bargaining updates.")
+    form = UpdateForm()
+    form.proposal_id.choices = [(0, "— my own log (public) —")] + [
+        (p.id, p.title) for p in db.session.scalars(select(Proposal).where(
+            Proposal.chapter_id == chapter.id, Proposal.status != ProposalStatus.DRAFT).order_by(Proposal.id.desc()))]
+    if request.method == "GET":
+        form.proposal_id.data = request.args.get("proposal", 0, type=int)
+        form.corrects_id.data = request.args.get("corrects", type=int)
+    if form.validate_on_submit():
+        draft = bargaining.UpdateDraft(
+            met_on=form.met_on.data, counterparty=form.counterparty.data or "", offered=form.offered.data or "",
+            demanded=form.demanded.data or "", threatened=form.threatened.data or "", notes=form.notes.data or "",
+            proposal_id=form.proposal_id.data or None, embargo_until=to_utc(form.embargo_until.data, chapter),
+            corrects_id=form.corrects_id.data)
+        try:
+            update = bargaining.post_update(current_user, chapter, draft)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Logged." + (" It stays under embargo until released." if update.embargo_until else ""), "success")
+            return redirect(url_for("accountability.update", slug=slug, update_id=update.id))
+    return render_template("accountability/update_form.html", chapter=chapter, membership=membership, form=form), \
+        422 if form.errors else 200
+
+
+@bp.get("/bargaining/<int:update_id>")
+def update(slug: str, update_id: int):
+    chapter = chapters.get_chapter(slug)
+    view = bargaining.get_update(current_user, chapter, update_id)
+    return render_template("accountability/update.html", chapter=chapter,
+                           membership=chapters.membership_of(current_user, chapter), view=view, update=view.update)
+
+
+@bp.get("/electeds/<int:membership_id>")
+def scorecard(slug: str, membership_id: int):
+    chapter = chapters.get_chapter(slug)
+    card = scorecards.scorecard(current_user, chapter, membership_id)
+    return render_template("accountability/scorecard.html", chapter=chapter,
+                           membership=chapters.membership_of(current_user, chapter), card=card,
+                           categories=scorecards.CATEGORIES)
+
+
+@bp.get("/accountability")
+def overview(slug: str):
+    chapter = chapters.get_chapter(slug)
+    return render_template("accountability/overview.html", chapter=chapter,
+                           membership=chapters.membership_of(current_user, chapter),
+                           cards=scorecards.accountability(current_user, chapter), categories=scorecards.CATEGORIES)
+
+
+@bp.get("/feed.atom")
+def atom(slug: str):
+    chapter = chapters.get_chapter(slug)
+
+    def link(kind: str, item_id: int) -> str:
+        if kind == "mandate":
+            return url_for("accountability.mandate", slug=slug, mandate_id=item_id, _external=True)
+        return url_for("accountability.update", slug=slug, update_id=item_id, _external=True)
+
+    body = feed.atom_feed(chapter, url_for("accountability.atom", slug=slug, _external=True), link)
+    return Response(body, mimetype="application/atom+xml")
