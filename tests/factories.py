@@ -100,5 +100,5 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
             threshold="majority" if kind == "yes_no" else None)
         referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, schedule)
     finally:
-        set_clock(None)
+        set_clock(lambda: start)  # back to "now" as the test had it (it may have moved the clock)
     return db.session.get(Referendum, referendum.id)

@@ -157,3 +157,51 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     page.get_by_label("Your tracker code").fill("0" * 32)
     page.get_by_role("button", name="Check").click()
     assert page.get_by_text("Not found.", exact=True).is_visible()
+
+
+def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, world):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from openbargain.clock import now, set_clock
+    from openbargain.extensions import db
+    from openbargain.models import Mandate, MandateStatus, Membership
+    from openbargain.services import casting, results
+    from tests import factories
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    referendum = factories.make_open_referendum(world, elected, title="Budget deal")
+    casting.cast_ballot(world.member, world.chapter, referendum.id, {"choice": "yes"})
+    closed = referendum.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    mandate = db.session.scalar(select(Mandate))
+    mandate_id, email, today = mandate.id, world.elected.email, now().date().isoformat()
+
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/c/riverside/mandates/{mandate_id}")
+    assert page.get_by_text("Vote no on the budget deal.").first.is_visible()
+    page.get_by_role("button", name="Acknowledge this mandate").click()
+    assert page.get_by_text("Mandate acknowledged.").is_visible()
+    page.goto(f"{live_server}/c/riverside/bargaining/new")
+    page.get_by_label("Date of the meeting").fill(today)
+    page.get_by_label("With whom").fill("Speaker's office")
+    page.get_by_label("What they offered").fill("A committee chair")
+    page.get_by_label("What they threatened").fill("A primary challenger")
+    page.get_by_role("button", name="Log it").click()
+    assert page.get_by_text("met Speaker's office").is_visible()
+    page.goto(f"{live_server}/c/riverside/mandates/{mandate_id}")
+    page.get_by_label("Statement (Markdown)").fill("I voted **no**, as directed.")
+    page.get_by_label("Evidence link").fill("https://assembly.example.gov/roll/42")
+    page.get_by_label("Date you acted").fill(today)
+    page.get_by_role("button", name="File the report").click()
+    assert page.get_by_text("Report filed.").is_visible()
+    page.goto(f"{live_server}/c/riverside/electeds/{elected.id}")
+    assert page.get_by_role("heading", name="Fulfilled").is_visible()
+    db.session.rollback()
+    assert db.session.get(Mandate, mandate_id).status == MandateStatus.FULFILLED

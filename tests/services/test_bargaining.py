@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from openbargain.clock import now, set_clock
+from openbargain.extensions import db
+from openbargain.models import AuditEvent, BargainingUpdate, Membership
+from openbargain.services import bargaining, feed, referenda
+from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
+from tests import factories
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def draft(**changes):
+    values = dict(met_on=now().date(), counterparty="Speaker's office", offered="A committee chair",
+                  demanded="Vote yes on the budget", threatened="Primary challenge")
+    values.update(changes)
+    return bargaining.UpdateDraft(**values)
+
+
+def count():
+    return db.session.scalar(select(func.count()).select_from(BargainingUpdate))
+
+
+def test_an_elected_logs_an_update_sealed_in_the_audit_chain(app, world):
+    update = bargaining.post_update(world.elected, world.chapter, draft())
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert event.kind == "bargaining.logged" and event.data["content_sha256"] == bargaining.content_hash(update)
+    assert [v.update.id for v in bargaining.visible_updates(None, world.chapter)] == [update.id]  # own log: public
+
+
+@pytest.mark.parametrize("role, error", [("member", PermissionDenied), ("steering", PermissionDenied),
+                                         ("other_steering", NotFound)])
+def test_only_electeds_log_updates(app, world, role, error):
+    with pytest.raises(error):
+        bargaining.post_update(world.user(role), world.chapter, draft())
+    assert count() == 0
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"counterparty": ""}, "counterparty"), ({"counterparty": "x" * 201}, "counterparty"),
+    ({"offered": "", "demanded": "", "threatened": ""}, "offered"), ({"notes": "x" * 20_001}, "notes"),
+    ({"met_on": None}, "met_on"), ({"embargo_until": now() - timedelta(hours=1)}, "embargo_until"),
+])
+def test_bad_updates_are_refused(app, world, changes, field):
+    with pytest.raises(ValidationFailed) as exc:
+        bargaining.post_update(world.elected, world.chapter, draft(**changes))
+    assert field in exc.value.errors and count() == 0
+
+
+def test_corrections_link_to_the_elected_own_earlier_entry(app, world):
+    first = bargaining.post_update(world.elected, world.chapter, draft())
+    other = factories.make_membership(world.chapter, elected=True).user
+    with pytest.raises(ValidationFailed):
+        bargaining.post_update(other, world.chapter, draft(corrects_id=first.id))
+    fix = bargaining.post_update(world.elected, world.chapter, draft(offered="Two committee chairs",
+                                                                    corrects_id=first.id))
+    assert fix.corrects_id == first.id and count() == 2
+
+
+def test_an_embargo_lifts_at_its_end_or_when_the_vote_opens(app, world):
+    start = now()
+    set_clock(lambda: start - timedelta(days=10))
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    set_clock(lambda: start)
+    update = bargaining.post_update(world.elected, world.chapter, draft(proposal_id=proposal.id,
+                                                                        embargo_until=start + timedelta(days=5)))
+    seen = lambda who: [v.update.id for v in bargaining.visible_updates(who, world.chapter, proposal=proposal)]  # noqa: E731
+    assert seen(world.member) == []
+    assert seen(world.steering) == [update.id] and seen(world.elected) == [update.id]
+    referenda.schedule_referendum(world.steering, world.chapter, proposal.id, referenda.Schedule(
+        method="yes_no", opens_at=start + timedelta(days=2), closes_at=start + timedelta(days=3),
+        quorum_percent=20, threshold="majority"))
+    set_clock(lambda: start + timedelta(days=2))
+    assert seen(world.member) == [update.id]  # the vote opened before the embargo's end
+
+
+def test_the_atom_feed_holds_public_items_only(app, world):
+    public = bargaining.post_update(world.elected, world.chapter, draft(counterparty="Lobbyist"))
+    embargoed = bargaining.post_update(world.elected, world.chapter, draft(counterparty="Secret talks",
+                                                                           embargo_until=now() + timedelta(days=1)))
+    members_only = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    bargaining.post_update(world.elected, world.chapter, draft(counterparty="Whip", proposal_id=members_only.id))
+    body = feed.atom_feed(world.chapter, "https://example.org/feed", lambda kind, i: f"https://example.org/{kind}/{i}")
+    text = body.decode()
+    assert "Lobbyist" in text and "Secret talks" not in text and "Whip" not in text
+    assert f"bargaining/{public.id}" in text and f"bargaining/{embargoed.id}" not in text

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from openbargain.clock import now, set_clock
+from openbargain.extensions import db
+from openbargain.models import (
+    AuditEvent,
+    Mandate,
+    MandateStatus,
+    Membership,
+    Proposal,
+    ReportOutcome,
+    ReportReview,
+    Result,
+)
+from openbargain.services import casting, mandates, results, scorecards
+from openbargain.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from openbargain.services.mandates import ReportDraft
+from tests import factories
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def decide(world, choices, electeds=None, **kw):
+    """Runs a vote to its certified result; returns the mandates it issued."""
+    electeds = electeds or [membership(world.elected)]
+    r = factories.make_open_referendum(world, electeds[0], **kw)
+    if len(electeds) > 1:
+        from openbargain.models import DirectedElected
+
+        db.session.add(DirectedElected(proposal_id=r.proposal_id, membership_id=electeds[1].id))
+        db.session.commit()
+    for user, choice in zip((world.member, world.elected, world.steering), choices):
+        casting.cast_ballot(user, world.chapter, r.id, choice)
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    return list(db.session.scalars(select(Mandate).where(Mandate.referendum_id == r.id).order_by(Mandate.id)))
+
+
+def test_an_adopted_result_mandates_every_directed_elected_word_for_word(app, world, outbox):
+    second = factories.make_membership(world.chapter, elected=True, office="City Council, Ward 4")
+    issued = decide(world, [{"choice": "yes"}, {"choice": "yes"}], electeds=[membership(world.elected), second])
+    assert len(issued) == 2
+    assert {m.membership_id for m in issued} == {membership(world.elected).id, second.id}
+    assert all(m.directive == "Vote no on the budget deal." and m.basis == "adopted" for m in issued)
+    proposal = db.session.get(Proposal, issued[0].proposal_id)
+    assert all(m.due_on == proposal.deadline and m.status == MandateStatus.ISSUED for m in issued)
+    assert {m.to for m in outbox if m.subject.startswith("Your mandate")} == {world.elected.email, second.user.email}
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.kind == "mandate.issued")) == 2
+
+
+def test_a_rejection_carries_the_rejected_directive(app, world):
+    [m] = decide(world, [{"choice": "no"}, {"choice": "no"}])
+    assert m.directive == "Vote yes on the budget deal." and m.basis == "rejected"
+
+
+def test_a_ranked_result_carries_the_winning_options_directive(app, world):
+    [m] = decide(world, [{"ranking": ["Bloc"]}, {"ranking": ["Bloc"]}], kind="ranked", title="Endorsements")
+    assert m.directive == "Endorse the insurgents as a bloc." and m.basis == "elected: Bloc"
+
+
+def test_no_decision_issues_the_fallback_or_says_there_is_none(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    r.quorum_percent = 100
+    db.session.commit()
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    [m] = db.session.scalars(select(Mandate))
+    assert m.basis == "no_decision" and m.directive == "Abstain."
+    proposal = db.session.get(Proposal, m.proposal_id)
+    result = db.session.scalar(select(Result))
+    proposal.fallback_directive = None
+    assert mandates.directive_for(proposal, result) == (None, "no_decision")
+
+
+def test_only_the_mandated_elected_acknowledges_once(app, world):
+    [m] = decide(world, [{"choice": "yes"}])
+    for other in (world.member, world.steering):
+        with pytest.raises(PermissionDenied):
+            mandates.acknowledge_mandate(other, world.chapter, m.id)
+    mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    with pytest.raises(InvalidTransition):
+        mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    db.session.refresh(m)
+    assert m.status == MandateStatus.ACKNOWLEDGED and m.acknowledged_at is not None
+
+
+def test_unacknowledged_after_48_hours_is_flagged(app, world):
+    [m] = decide(world, [{"choice": "yes"}])
+    assert not m.unacknowledged_too_long(m.issued_at + timedelta(hours=47))
+    assert m.unacknowledged_too_long(m.issued_at + timedelta(hours=49))
+    set_clock(lambda: m.issued_at + timedelta(hours=49))
+    card = scorecards.scorecard(world.member, world.chapter, m.membership_id)
+    assert card.count("unacknowledged_48h") == 1
+
+
+def report(**changes):
+    values = dict(outcome=ReportOutcome.FULFILLED, statement="I voted no, as directed.",
+                  evidence_url="https://assembly.example.gov/roll/123", acted_on=date.today() - timedelta(days=1))
+    values.update(changes)
+    return ReportDraft(**values)
+
+
+def test_reports_corrections_reviews_and_history(app, world):
+    [m] = decide(world, [{"choice": "yes"}])
+    with pytest.raises(InvalidTransition, match="Acknowledge"):
+        mandates.file_report(world.elected, world.chapter, m.id, report())
+    mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    for bad, field in [({"statement": " "}, "statement"), ({"evidence_url": "javascript:alert(1)"}, "evidence_url"),
+                       ({"evidence_url": "ftp://x.org/a"}, "evidence_url"),
+                       ({"acted_on": now().date() + timedelta(days=3)}, "acted_on")]:
+        with pytest.raises(ValidationFailed) as exc:
+            mandates.file_report(world.elected, world.chapter, m.id, report(**bad))
+        assert field in exc.value.errors
+    with pytest.raises(PermissionDenied):
+        mandates.file_report(world.member, world.chapter, m.id, report())
+    first = mandates.file_report(world.elected, world.chapter, m.id, report(outcome=ReportOutcome.PARTIALLY))
+    with pytest.raises(ValidationFailed, match="never edited"):
+        mandates.file_report(world.elected, world.chapter, m.id, report())
+    mandates.file_report(world.elected, world.chapter, m.id, report(corrects_id=first.id))
+    db.session.refresh(m)
+    assert m.status == MandateStatus.FULFILLED and len(m.reports) == 2
+    with pytest.raises(PermissionDenied):
+        mandates.review_report(world.member, world.chapter, first.id, ReportReview.VERIFIED, "")
+    with pytest.raises(ValidationFailed):
+        mandates.review_report(world.steering, world.chapter, first.id, ReportReview.DISPUTED, "")
+    mandates.review_report(world.steering, world.chapter, first.id, ReportReview.DISPUTED, "The record shows a yes.")
+    kinds = [e.kind for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))][-4:]
+    assert kinds == ["mandate.acknowledged", "report.filed", "report.filed", "report.disputed"]
+
+
+def test_no_report_by_due_date_plus_seven_days_is_unreported(app, world):
+    [m] = decide(world, [{"choice": "yes"}])
+    late = now().replace(year=m.due_on.year, month=m.due_on.month, day=m.due_on.day) + timedelta(days=8)
+    assert not m.unreported(late - timedelta(days=2)) and m.unreported(late)
+
+
+def test_steering_supersedes_with_a_later_decision(app, world):
+    [m] = decide(world, [{"choice": "yes"}])
+    [later] = decide(world, [{"choice": "no"}], title="Second thoughts")
+    with pytest.raises(PermissionDenied):
+        mandates.supersede_mandate(world.elected, world.chapter, m.id, later.proposal_id)
+    with pytest.raises(ValidationFailed):
+        mandates.supersede_mandate(world.steering, world.chapter, m.id, m.proposal_id)
+    mandates.supersede_mandate(world.steering, world.chapter, m.id, later.proposal_id)
+    with pytest.raises(InvalidTransition, match="superseded"):
+        mandates.file_report(world.elected, world.chapter, m.id, report())
+    card = scorecards.scorecard(None, world.chapter, m.membership_id)
+    assert card.count("superseded") == 0  # members-only: a visitor sees none of it
+    assert scorecards.scorecard(world.member, world.chapter, m.membership_id).count("superseded") == 1

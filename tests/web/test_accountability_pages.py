@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from openbargain.clock import now, set_clock
+from openbargain.extensions import db
+from openbargain.models import ComplianceReport, Mandate, MandateStatus, Membership, ReportOutcome
+from openbargain.services import casting, results
+from tests import factories
+from tests.conftest import login
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def mandate_for(world, **kw):
+    r = factories.make_open_referendum(world, membership(world.elected), **kw)
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    return db.session.scalar(select(Mandate).where(Mandate.referendum_id == r.id))
+
+
+def test_the_elected_acknowledges_and_reports_through_the_page(client, world):
+    m = mandate_for(world)
+    login(client, world.elected)
+    url = f"/c/riverside/mandates/{m.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Vote no on the budget deal." in page and "Acknowledge this mandate" in page
+    client.post(f"{url}/acknowledge")
+    bad = client.post(f"{url}/reports", data={"outcome": "fulfilled", "statement": "", "evidence_url": "file:///etc",
+                                              "acted_on": now().date().isoformat()})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Say what you did." in html and "http:// or https://" in html
+    ok = client.post(f"{url}/reports", data={"outcome": "fulfilled", "statement": "Voted **no**.",
+                                             "evidence_url": "https://example.gov/roll/1",
+                                             "acted_on": now().date().isoformat()})
+    assert ok.status_code == 302
+    db.session.refresh(m)
+    assert m.status == MandateStatus.FULFILLED
+    assert "<strong>no</strong>" in client.get(url).get_data(as_text=True)
+
+
+def test_steering_verifies_and_the_scorecard_counts_it(client, world):
+    m = mandate_for(world, title="Public mandate")
+    from openbargain.services import mandates
+
+    mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    report = mandates.file_report(world.elected, world.chapter, m.id, mandates.ReportDraft(
+        ReportOutcome.FULFILLED, "Done.", "", now().date()))
+    login(client, world.steering)
+    client.post(f"/c/riverside/reports/{report.id}/review?mandate={m.id}", data={"review": "verified", "note": ""})
+    assert db.session.get(ComplianceReport, report.id).review.value == "verified"
+    card = client.get(f"/c/riverside/electeds/{m.membership_id}").get_data(as_text=True)
+    assert "fulfilled" in card and f"/c/riverside/mandates/{m.id}" in card
+    overview = client.get("/c/riverside/accountability").get_data(as_text=True)
+    assert world.elected.name in overview
+
+
+def test_scorecard_and_overview_queries_do_not_grow_with_mandates(client, world, count_queries):
+    mandate_for(world, title="First")
+    client.get("/c/riverside/accountability")
+    with count_queries() as few:
+        client.get("/c/riverside/accountability")
+    for i in range(4):
+        mandate_for(world, title=f"More {i}")
+    with count_queries() as many:
+        client.get("/c/riverside/accountability")
+    assert many["n"] == few["n"]
+
+
+def test_the_feed_is_atom(client, world):
+    response = client.get("/c/riverside/feed.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    assert b"<feed" in response.data
