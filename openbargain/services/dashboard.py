@@ -10,7 +10,18 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, Proposal, ProposalStatus, Referendum, ReferendumStatus, User, VoterRollEntry
+from openbargain.models import (
+    Chapter,
+    Mandate,
+    MandateStatus,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    ReferendumStatus,
+    User,
+    VoterRollEntry,
+)
 from openbargain.services.chapters import membership_of, require
 from openbargain.services.results import certify_closed
 
@@ -26,6 +37,8 @@ class VoteLine:
 class Dashboard:
     votes: list[VoteLine]
     in_deliberation: int
+    open_mandates: list[Mandate]  # not yet reported on
+    unacknowledged: list[Mandate]  # flagged: issued more than 48 hours ago and not acknowledged
 
     def with_status(self, status: str) -> list[VoteLine]:
         return [v for v in self.votes if v.status.value == status]
@@ -52,4 +65,11 @@ def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
         .group_by(VoterRollEntry.referendum_id)).all())
     in_deliberation = s.scalar(select(func.count()).select_from(Proposal).where(
         Proposal.chapter_id == chapter.id, Proposal.status == ProposalStatus.DELIBERATION)) or 0
-    return Dashboard([VoteLine(r, r.status_at(moment), turnout.get(r.id, 0)) for r in referenda], in_deliberation)
+    open_mandates = list(s.scalars(
+        select(Mandate).options(selectinload(Mandate.proposal), selectinload(Mandate.membership)
+                                .selectinload(Membership.user))
+        .where(Mandate.chapter_id == chapter.id,
+               Mandate.status.in_([MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED]))
+        .order_by(Mandate.due_on, Mandate.id)))
+    return Dashboard([VoteLine(r, r.status_at(moment), turnout.get(r.id, 0)) for r in referenda], in_deliberation,
+                     open_mandates, [m for m in open_mandates if m.unacknowledged_too_long(moment)])

@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session, selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, Comment, Proposal, Stance, User
+from openbargain.models import (
+    BargainingUpdate,
+    Chapter,
+    Comment,
+    ComplianceReport,
+    Mandate,
+    Membership,
+    Proposal,
+    Referendum,
+    Stance,
+    User,
+)
 from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
 from openbargain.services import audit
 from openbargain.services.chapters import membership_of
@@ -34,6 +45,7 @@ def check_body(body: str) -> str:
 
 def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance, body: str,
                  parent_id: int | None = None) -> Comment:
+    """A comment in the proposal's deliberation thread (open while it is debated and voted on)."""
     body = check_body(body)
     with unit_of_work() as uow:
         s = uow.session
@@ -42,19 +54,71 @@ def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance
             if proposal.status not in policy.OPEN_FOR_DEBATE:
                 raise InvalidTransition("This proposal is not open for debate.")
             raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
-        parent = None
-        if parent_id is not None:
-            parent = s.get(Comment, parent_id)
-            if parent is None or parent.proposal_id != proposal.id:
-                raise ValidationFailed.on("parent_id", "You can only reply to a comment on this proposal.")
-        comment = Comment(proposal_id=proposal.id, author_id=actor.id, stance=stance, body=body,
-                          parent_id=parent.id if parent else None,
-                          depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0)
-        s.add(comment)
-        s.flush()
-        comment.root_id = parent.root_id if parent else comment.id
-        audit.record(s, "comment.posted", f"comment:{comment.id}", actor=actor, chapter=chapter,
-                     data={"proposal_id": proposal.id, "stance": stance.value, "reply_to": comment.parent_id})
+        return _add(s, actor, chapter, proposal, stance, body, parent_id, Thread())
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Which thread of a proposal: its deliberation, or a report's or a bargaining update's."""
+
+    report_id: int | None = None
+    update_id: int | None = None
+
+
+def post_remark(actor: User, chapter: Chapter, thread: Thread, stance: Stance, body: str,
+                parent_id: int | None = None) -> Comment:
+    """A comment on a compliance report or a bargaining update: members discuss what their
+    electeds did and were offered, after the vote as before it."""
+    with unit_of_work() as uow:
+        s = uow.session
+        proposal_id = _proposal_of(s, chapter, thread)
+        proposal, mine = acting_on(s, actor, chapter, proposal_id)
+        if thread.update_id is not None and not _released(s, thread.update_id, mine):
+            raise NotFound("No such update.")
+        if not (policy.in_good_standing(mine) or policy.is_directed(mine, proposal)):
+            raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
+        return _add(s, actor, chapter, proposal, stance, check_body(body), parent_id, thread)
+
+
+def _released(session: Session, update_id: int, mine: Membership | None) -> bool:
+    """An embargoed update is discussed once it is published (steering and its author see it before)."""
+    update = session.get(BargainingUpdate, update_id)
+    opens_at = session.scalar(select(Referendum.opens_at).where(Referendum.proposal_id == update.proposal_id))
+    return update.published(now(), opens_at) or policy.is_active_steering(mine) or \
+        (mine is not None and mine.id == update.membership_id)
+
+
+def _proposal_of(session: Session, chapter: Chapter, thread: Thread) -> int:
+    if thread.report_id is not None:
+        report = session.get(ComplianceReport, thread.report_id)
+        mandate = session.get(Mandate, report.mandate_id) if report else None
+        if mandate is None or mandate.chapter_id != chapter.id:
+            raise NotFound("No such report.")
+        return mandate.proposal_id
+    update = session.get(BargainingUpdate, thread.update_id)
+    if update is None or update.chapter_id != chapter.id or update.proposal_id is None:
+        raise NotFound("No such update, or it has no discussion (an elected's own log entry).")
+    return update.proposal_id
+
+
+def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: Stance, body: str,
+         parent_id: int | None, thread: Thread) -> Comment:
+    parent = None
+    if parent_id is not None:
+        parent = s.get(Comment, parent_id)
+        if parent is None or parent.proposal_id != proposal.id or \
+                (parent.report_id, parent.update_id) != (thread.report_id, thread.update_id):
+            raise ValidationFailed.on("parent_id", "You can only reply to a comment in this thread.")
+    comment = Comment(proposal_id=proposal.id, author_id=actor.id, stance=stance, body=body,
+                      report_id=thread.report_id, update_id=thread.update_id,
+                      parent_id=parent.id if parent else None,
+                      depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0)
+    s.add(comment)
+    s.flush()
+    comment.root_id = parent.root_id if parent else comment.id
+    audit.record(s, "comment.posted", f"comment:{comment.id}", actor=actor, chapter=chapter,
+                 data={"proposal_id": proposal.id, "stance": stance.value, "reply_to": comment.parent_id,
+                       "report_id": thread.report_id, "update_id": thread.update_id})
     return comment
 
 
@@ -127,19 +191,24 @@ class ThreadPage:
     pages: int
 
 
-def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: int = 1) -> ThreadPage:
+def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: int = 1,
+                thread: Thread | None = None) -> ThreadPage:
     """One page of threads in four queries, however many comments there are."""
+    thread = thread or Thread()
     s = db.session
+    in_thread = (Comment.proposal_id == proposal.id,
+                 Comment.report_id.is_(None) if thread.report_id is None else Comment.report_id == thread.report_id,
+                 Comment.update_id.is_(None) if thread.update_id is None else Comment.update_id == thread.update_id)
     mine = membership_of(actor, chapter)
     moderator = policy.can_moderate(actor, mine)
-    stance_rows = s.execute(select(Comment.stance, func.count()).where(Comment.proposal_id == proposal.id)
+    stance_rows = s.execute(select(Comment.stance, func.count()).where(*in_thread)
                             .group_by(Comment.stance)).all()
     stances = {st.value: 0 for st in Stance} | {row[0].value: row[1] for row in stance_rows}
     threads = s.scalar(select(func.count()).select_from(Comment)
-                       .where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))) or 0
+                       .where(*in_thread, Comment.parent_id.is_(None))) or 0
     pages = max(1, -(-threads // THREADS_PER_PAGE))
     page = min(max(1, page), pages)
-    roots = select(Comment.id).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None)) \
+    roots = select(Comment.id).where(*in_thread, Comment.parent_id.is_(None)) \
         .order_by(Comment.created_at, Comment.id).limit(THREADS_PER_PAGE).offset((page - 1) * THREADS_PER_PAGE)
     comments = list(s.scalars(select(Comment).options(selectinload(Comment.author))
                               .where(Comment.root_id.in_(roots)).order_by(Comment.created_at, Comment.id)))

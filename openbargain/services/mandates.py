@@ -226,3 +226,11 @@ def mandates_of(proposal: Proposal) -> list[Mandate]:
     return list(db.session.scalars(select(Mandate).options(selectinload(Mandate.membership)
                                                            .selectinload(Membership.user))
                                    .where(Mandate.proposal_id == proposal.id).order_by(Mandate.id)))
+
+
+def get_report(actor: User | None, chapter: Chapter, report_id: int) -> ComplianceReport:
+    report = db.session.get(ComplianceReport, report_id)
+    if report is None:
+        raise NotFound("No such report.")
+    _mandate(db.session, actor, chapter, report.mandate_id)  # visibility follows the proposal
+    return report

@@ -7,11 +7,19 @@ from sqlalchemy import select
 
 from openbargain import policy
 from openbargain.extensions import db
-from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview
-from openbargain.services import bargaining, chapters, feed, mandates, scorecards
+from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview, Stance
+from openbargain.services import bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.web.feedback import flash_refusal
-from openbargain.web.forms import ActionForm, ReportForm, ReviewForm, SupersedeForm, UpdateForm, apply_errors
+from openbargain.web.forms import (
+    ActionForm,
+    CommentForm,
+    ReportForm,
+    ReviewForm,
+    SupersedeForm,
+    UpdateForm,
+    apply_errors,
+)
 from openbargain.web.timezones import to_utc
 
 bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
@@ -139,12 +147,54 @@ def new_update(slug: str):
         422 if form.errors else 200
 
 
+def _discussion(chapter: Chapter, proposal_id: int | None, thread: deliberation.Thread):
+    if proposal_id is None:
+        return None, None
+    proposal = proposals.get_proposal(current_user, chapter, proposal_id).proposal
+    return proposal, deliberation.thread_page(current_user, chapter, proposal, request.args.get("page", 1, type=int),
+                                              thread)
+
+
 @bp.get("/bargaining/<int:update_id>")
 def update(slug: str, update_id: int):
     chapter = chapters.get_chapter(slug)
     view = bargaining.get_update(current_user, chapter, update_id)
+    proposal, thread = _discussion(chapter, view.update.proposal_id, deliberation.Thread(update_id=update_id))
     return render_template("accountability/update.html", chapter=chapter,
-                           membership=chapters.membership_of(current_user, chapter), view=view, update=view.update)
+                           membership=chapters.membership_of(current_user, chapter), view=view, update=view.update,
+                           proposal=proposal, thread=thread, comment_form=CommentForm())
+
+
+@bp.get("/reports/<int:report_id>")
+def report_page(slug: str, report_id: int):
+    chapter = chapters.get_chapter(slug)
+    report = mandates.get_report(current_user, chapter, report_id)
+    proposal, thread = _discussion(chapter, report.mandate.proposal_id, deliberation.Thread(report_id=report_id))
+    return render_template("accountability/report.html", chapter=chapter,
+                           membership=chapters.membership_of(current_user, chapter), report=report,
+                           proposal=proposal, thread=thread, comment_form=CommentForm())
+
+
+@bp.post("/<any(reports, bargaining):kind>/<int:item_id>/comments")
+@login_required
+def remark(slug: str, kind: str, item_id: int):
+    chapter = chapters.get_chapter(slug)
+    thread = deliberation.Thread(report_id=item_id) if kind == "reports" else deliberation.Thread(update_id=item_id)
+    back = url_for("accountability.report_page" if kind == "reports" else "accountability.update", slug=slug,
+                   **({"report_id": item_id} if kind == "reports" else {"update_id": item_id}))
+    form = CommentForm()
+    form.validate_on_submit()
+    if form.csrf_token.errors if hasattr(form, "csrf_token") else False:
+        abort(400)
+    stance = form.stance.data if form.stance.data in Stance._value2member_map_ else Stance.NEUTRAL.value
+    try:
+        # The service checks who may see and speak first, then the comment itself.
+        posted = deliberation.post_remark(current_user, chapter, thread, Stance(stance), form.body.data or "",
+                                          form.parent_id.data)
+    except DomainError as exc:
+        flash_refusal(exc)
+        return redirect(back)
+    return redirect(f"{back}#comment-{posted.id}")
 
 
 @bp.get("/electeds/<int:membership_id>")

@@ -157,3 +157,56 @@ def test_steering_supersedes_with_a_later_decision(app, world):
     card = scorecards.scorecard(None, world.chapter, m.membership_id)
     assert card.count("superseded") == 0  # members-only: a visitor sees none of it
     assert scorecards.scorecard(world.member, world.chapter, m.membership_id).count("superseded") == 1
+
+
+def test_members_discuss_a_report_in_its_own_thread(app, world):
+    from openbargain.models import Stance
+    from openbargain.services import deliberation
+
+    [m] = decide(world, [{"choice": "yes"}])
+    mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    filed = mandates.file_report(world.elected, world.chapter, m.id, report())
+    thread = deliberation.Thread(report_id=filed.id)
+    first = deliberation.post_remark(world.member, world.chapter, thread, Stance.AGAINST, "The record says otherwise.")
+    deliberation.post_remark(world.elected, world.chapter, thread, Stance.NEUTRAL, "See page 4.", first.id)
+    with pytest.raises(PermissionDenied):
+        deliberation.post_remark(world.lapsed, world.chapter, thread, Stance.FOR, "Me too")
+    with pytest.raises(ValidationFailed):
+        deliberation.post_remark(world.member, world.chapter, thread, Stance.FOR, "  ")
+    proposal = db.session.get(Proposal, m.proposal_id)
+    in_report = deliberation.thread_page(world.member, world.chapter, proposal, thread=thread)
+    assert [e.comment.body for e in in_report.entries] == ["The record says otherwise.", "See page 4."]
+    assert deliberation.thread_page(world.member, world.chapter, proposal).entries == []  # not in the debate
+    with pytest.raises(ValidationFailed):  # a reply stays in its own thread
+        deliberation.post_remark(world.member, world.chapter, thread, Stance.FOR, "x",
+                                 _debate_comment(world, proposal))
+
+
+def _debate_comment(world, proposal):
+    from openbargain.models import Comment, Stance
+
+    c = Comment(proposal_id=proposal.id, author_id=world.member.id, stance=Stance.FOR, body="debate", depth=0)
+    db.session.add(c)
+    db.session.flush()
+    c.root_id = c.id
+    db.session.commit()
+    return c.id
+
+
+def test_an_embargoed_update_is_not_discussed_before_release(app, world):
+    from openbargain.models import Stance
+    from openbargain.services import bargaining, deliberation
+
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    update = bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+        now().date(), "Speaker's office", offered="A chair", proposal_id=proposal.id,
+        embargo_until=now() + timedelta(days=2)))
+    from openbargain.services.errors import NotFound
+
+    with pytest.raises(NotFound):
+        deliberation.post_remark(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+                                 Stance.QUESTION, "What chair?")
+    moment = now() + timedelta(days=3)
+    set_clock(lambda: moment)
+    deliberation.post_remark(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+                             Stance.QUESTION, "What chair?")

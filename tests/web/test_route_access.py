@@ -72,6 +72,8 @@ ACCESS = {
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.new_update": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
     "accountability.update": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.report_page": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.remark": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.scorecard": "public",
     "accountability.overview": "public",
     "accountability.atom": "public",
@@ -134,7 +136,7 @@ def test_route_access_for_each_role(app, world, role):
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
             "update_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
-            "action": "sign", "part": "trackers"}
+            "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
