@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.clock import now
-from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.base import Base, UTCDateTime, str_enum
 from openbargain.models.user import User
 
 SLUG_MAX = 60
@@ -54,9 +54,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    standing: Mapped[Standing] = mapped_column(
-        Enum(Standing, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    standing: Mapped[Standing] = mapped_column(str_enum(Standing))
     is_elected: Mapped[bool] = mapped_column(Boolean, default=False)
     is_steering: Mapped[bool] = mapped_column(Boolean, default=False)
     office: Mapped[str | None] = mapped_column(String(OFFICE_MAX))

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.base import Base, UTCDateTime, str_enum
 from openbargain.models.chapter import Chapter, Membership
 from openbargain.models.proposal import Proposal
 from openbargain.models.user import User
@@ -18,9 +18,6 @@ PARTY_MAX = 200
 REPORT_GRACE = timedelta(days=7)
 ACK_FLAG_AFTER = timedelta(hours=48)
 
-
-def _enum(cls, length: int = 20):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class MandateStatus(StrEnum):
@@ -59,7 +56,7 @@ class Mandate(Base):
     directive: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str] = mapped_column(String(40))  # which outcome the directive comes from
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[MandateStatus] = mapped_column(_enum(MandateStatus), index=True)
+    status: Mapped[MandateStatus] = mapped_column(str_enum(MandateStatus), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -100,13 +97,13 @@ class ComplianceReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
-    outcome: Mapped[ReportOutcome] = mapped_column(_enum(ReportOutcome))
+    outcome: Mapped[ReportOutcome] = mapped_column(str_enum(ReportOutcome))
     statement: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(URL_MAX))
     acted_on: Mapped[date] = mapped_column(Date)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_reports.id"))
-    review: Mapped[ReportReview | None] = mapped_column(_enum(ReportReview))
+    review: Mapped[ReportReview | None] = mapped_column(str_enum(ReportReview))
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.clock import now
-from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.base import Base, UTCDateTime, str_enum
 from openbargain.models.chapter import Chapter, Membership
 from openbargain.models.user import User
 
@@ -28,9 +27,6 @@ DIRECTIVE_MAX = 2_000
 COMMENT_MAX = 10_000
 REASON_MAX = 300
 
-
-def _enum(cls, length: int = 20):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class ProposalStatus(StrEnum):
@@ -95,11 +91,11 @@ class Proposal(Base):
     body: Mapped[str] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date] = mapped_column(Date)
-    ballot_kind: Mapped[BallotKind] = mapped_column(_enum(BallotKind))
-    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility))
+    ballot_kind: Mapped[BallotKind] = mapped_column(str_enum(BallotKind))
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     fallback_directive: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus), index=True)
+    status: Mapped[ProposalStatus] = mapped_column(str_enum(ProposalStatus), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -182,7 +178,7 @@ class Comment(Base):
     # or one bargaining update about the proposal.
     report_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_reports.id"), index=True)
     update_id: Mapped[int | None] = mapped_column(ForeignKey("bargaining_updates.id"), index=True)
-    stance: Mapped[Stance] = mapped_column(_enum(Stance))
+    stance: Mapped[Stance] = mapped_column(str_enum(Stance))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -199,12 +195,12 @@ class Amendment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[AmendmentKind] = mapped_column(_enum(AmendmentKind))
+    kind: Mapped[AmendmentKind] = mapped_column(str_enum(AmendmentKind))
     option_id: Mapped[int | None] = mapped_column(ForeignKey("options.id"))
     label: Mapped[str] = mapped_column(String(LABEL_MAX))
     directive: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[AmendmentState] = mapped_column(_enum(AmendmentState))
+    state: Mapped[AmendmentState] = mapped_column(str_enum(AmendmentState))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -44,6 +44,15 @@ def browser():
         browser.close()
 
 
+def log_in(browser, live_server: str, email: str, password: str):
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
 def test_demo_member_logs_in_and_sees_the_dashboard(live_server, browser, tmp_path):
     page = browser.new_page()
     errors: list[str] = []
@@ -65,11 +74,7 @@ def test_demo_member_logs_in_and_sees_the_dashboard(live_server, browser, tmp_pa
 def test_member_drafts_publishes_comments_and_signs(live_server, browser, tmp_path):
     from datetime import date, timedelta
 
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill("member1@demo.openbargain.test")
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in(browser, live_server, "member1@demo.openbargain.test", demo.DEMO_PASSWORD)
     page.goto(f"{live_server}/c/demo/proposals/new")
     page.get_by_label("Title").fill("Vote no on the budget deal")
     page.get_by_label("The decision the elected faces").fill("How to vote on the budget on the floor.")
@@ -99,11 +104,7 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
     referendum = factories.make_open_referendum(world, elected, kind="ranked", title="Endorsements")
     email = world.member.email
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in(browser, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}")
     page.get_by_role("link", name="Go to your ballot").click()
     # The script adds reordering buttons: put "Individually" first, then "Bloc".
@@ -140,11 +141,7 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     closed = referendum.closes_at + timedelta(minutes=1)
     set_clock(lambda: closed)
     email, rid = world.member.email, referendum.id
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in(browser, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server}/c/riverside/referenda/{rid}/result")
     assert page.get_by_text("Elected: Bloc after 1 round").is_visible()
     assert page.locator("svg[role=img]").count() == 1
@@ -179,11 +176,7 @@ def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, 
     mandate = db.session.scalar(select(Mandate))
     mandate_id, email, today = mandate.id, world.elected.email, now().date().isoformat()
 
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = log_in(browser, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server}/c/riverside/mandates/{mandate_id}")
     assert page.get_by_text("Vote no on the budget deal.").first.is_visible()
     page.get_by_role("button", name="Acknowledge this mandate").click()
