@@ -1,14 +1,17 @@
-"""Demo data for a first look: one chapter, its steering member, two electeds, 40 members."""
+"""Demo data for a first look: one chapter, its steering member, two electeds, 40 members, and a
+few weeks of proposals, votes, mandates and bargaining (demo_story)."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, Standing, User
-from openbargain.services import audit
+from openbargain.services import audit, demo_story
 from openbargain.services.accounts import hash_password
 from openbargain.services.uow import unit_of_work
 
@@ -43,6 +46,8 @@ def create_demo() -> bool:
         return False
     rng = random.Random(36)  # fixed: the demo looks the same on every machine
     password_hash = hash_password(DEMO_PASSWORD)
+    start = now()
+    set_clock(lambda: start - timedelta(days=21))  # the chapter predates the story below
     with unit_of_work() as uow:
         s = uow.session
         chapter = Chapter(slug=DEMO_SLUG, name="Riverside Socialists (demo)", timezone="America/New_York")
@@ -69,4 +74,6 @@ def create_demo() -> bool:
         s.flush()
         audit.record(s, "chapter.demo_created", f"chapter:{chapter.id}", actor=None, chapter=chapter,
                      data={"members": 43})
+    set_clock(None)
+    demo_story.play(chapter, DEMO_DOMAIN, start)
     return True

@@ -29,7 +29,8 @@ def freeze_due_rolls(session: Session, chapter_id: int | None = None) -> list[Re
     if chapter_id is not None:
         query = query.where(Proposal.chapter_id == chapter_id)
     frozen = []
-    for referendum in list(session.scalars(query.with_for_update(of=Referendum))):
+    # Locked in id order, as every other path takes them, so two freezers cannot deadlock.
+    for referendum in list(session.scalars(query.order_by(Referendum.id).with_for_update(of=Referendum))):
         proposal = session.get(Proposal, referendum.proposal_id)
         members = list(session.scalars(select(Membership.id).where(
             Membership.chapter_id == proposal.chapter_id, Membership.standing == Standing.GOOD_STANDING)))

@@ -120,7 +120,8 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     tracker = page.locator(".tracker code").inner_text()
     assert len(tracker.replace(" ", "")) == 32
     db.session.rollback()
-    assert db.session.scalar(select(Ballot)).content == {"ranking": ["Individually", "Bloc"]}
+    ballot = db.session.scalar(select(Ballot).where(Ballot.referendum_id == referendum.id))
+    assert ballot.content == {"ranking": ["Individually", "Bloc"]}
 
 
 def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world, tmp_path):
@@ -173,7 +174,7 @@ def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, 
     closed = referendum.closes_at + timedelta(minutes=1)
     set_clock(lambda: closed)
     results.certify_closed(world.chapter.id)
-    mandate = db.session.scalar(select(Mandate))
+    mandate = db.session.scalar(select(Mandate).where(Mandate.referendum_id == referendum.id))
     mandate_id, email, today = mandate.id, world.elected.email, now().date().isoformat()
 
     page = log_in(browser, live_server, email, factories.PASSWORD)

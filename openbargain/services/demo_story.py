@@ -1,0 +1,109 @@
+"""The demo chapter's recent history, played through the real use-cases with a moving clock, so a
+first look shows every part of the loop: a vote decided with its mandates and a compliance
+report, a vote open now, a proposal in deliberation with a petition, and a bargaining update."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from openbargain.clock import set_clock
+from openbargain.extensions import db
+from openbargain.models import BallotKind, Chapter, Mandate, Membership, ReportOutcome, Stance, Standing, User, Visibility
+from openbargain.services import bargaining, casting, deliberation, mandates, petitions, proposals, referenda, results
+from openbargain.services.proposals import OptionDraft, ProposalDraft
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def play(chapter: Chapter, domain: str, start: datetime) -> None:
+    """Plays the story up to `start` (now), then gives the clock back."""
+
+    def at(days: float) -> datetime:
+        moment = start + timedelta(days=days)
+        set_clock(lambda: moment)
+        return moment
+
+    try:
+        _play(chapter, domain, at, start)
+    finally:
+        set_clock(None)
+
+
+def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
+    steering = _user(f"steering@{domain}")
+    alex, jordan = _user(f"elected1@{domain}"), _user(f"elected2@{domain}")
+    members = list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING,
+               User.email.like("member%")).order_by(User.id)))
+    author = members[0]
+    elected_ids = {u.id: db.session.scalar(select(Membership.id).where(Membership.user_id == u.id)) for u in (alex, jordan)}
+    today = start.date()
+
+    at(-20)
+    slate = proposals.draft_proposal(author, chapter, ProposalDraft(
+        title="Endorse the insurgent slate as a bloc?", body="Six members of the caucus are challenged in the "
+        "primary. Do our electeds endorse the insurgents together, one by one, or not at all?",
+        decision="Whether and how to endorse the insurgent primary challengers.",
+        deadline=today + timedelta(days=20), ballot_kind=BallotKind.RANKED, visibility=Visibility.PUBLIC,
+        urgent=False, elected_ids=list(elected_ids.values()), fallback_directive="Make no endorsement.",
+        options=[OptionDraft("As a bloc", "Endorse all six insurgents together, at one press event."),
+                 OptionDraft("One by one", "Endorse each insurgent separately, as their campaigns ask."),
+                 OptionDraft("No endorsement", "Make no endorsement in these primaries.")]))
+    proposals.publish_proposal(author, chapter, slate.id)
+    deliberation.post_comment(members[1], chapter, slate.id, Stance.FOR, "A bloc shows we mean it.")
+    at(-19)
+    slate_vote = referenda.schedule_referendum(steering, chapter, slate.id, referenda.Schedule(
+        method="irv", opens_at=start - timedelta(days=12), closes_at=start - timedelta(days=5), quorum_percent=20))
+    at(-11)
+    rankings = [["As a bloc", "One by one"], ["One by one", "As a bloc"], ["As a bloc"], ["No endorsement"],
+                ["One by one"], ["As a bloc", "No endorsement"]]
+    for i, voter in enumerate(members[:18]):
+        casting.cast_ballot(voter, chapter, slate_vote.id, {"ranking": rankings[i % len(rankings)]})
+
+    at(-10)
+    budget = proposals.draft_proposal(members[2], chapter, ProposalDraft(
+        title="Vote no on the budget deal", body="The leadership's deal **cuts transit** by 12% to fund a "
+        "corporate tax credit. Our electeds should vote no and say why on the floor.",
+        decision="How to vote on the budget deal on the Assembly floor.", deadline=today + timedelta(days=12),
+        ballot_kind=BallotKind.YES_NO, visibility=Visibility.PUBLIC, urgent=False,
+        elected_ids=[elected_ids[alex.id]], adopted_directive="Vote no on the budget deal and speak against it.",
+        rejected_directive="", fallback_directive=""))
+    proposals.publish_proposal(members[2], chapter, budget.id)
+    first = deliberation.post_comment(members[3], chapter, budget.id, Stance.FOR, "Transit riders are our base.")
+    deliberation.post_comment(alex, chapter, budget.id, Stance.QUESTION,
+                              "If I vote no, leadership says my district loses its school money. Advice?", first.id)
+    at(-9)
+    budget_vote = referenda.schedule_referendum(steering, chapter, budget.id, referenda.Schedule(
+        method="yes_no", opens_at=start - timedelta(days=2), closes_at=start + timedelta(days=5), quorum_percent=20,
+        threshold="majority"))
+
+    at(-4)
+    results.certify_closed(chapter.id)
+    slate_mandates = list(db.session.scalars(select(Mandate).where(Mandate.proposal_id == slate.id)))
+    at(-3)
+    mine = next(m for m in slate_mandates if m.membership_id == elected_ids[alex.id])
+    mandates.acknowledge_mandate(alex, chapter, mine.id)
+    transit = proposals.draft_proposal(members[4], chapter, ProposalDraft(
+        title="Back the transit workers' strike", body="Local 100 may strike next month.",
+        decision="Whether our electeds publicly back a transit strike.", deadline=today + timedelta(days=40),
+        ballot_kind=BallotKind.YES_NO, visibility=Visibility.MEMBERS, urgent=False,
+        elected_ids=list(elected_ids.values()), adopted_directive="Publicly back the strike and join the picket.",
+        rejected_directive="", fallback_directive=""))
+    proposals.publish_proposal(members[4], chapter, transit.id)
+    petitions.sign_petition(members[5], chapter, transit.id)
+
+    at(-1)
+    for i, voter in enumerate(members[:14]):
+        casting.cast_ballot(voter, chapter, budget_vote.id, {"choice": "yes" if i % 4 else "no"})
+    mandates.file_report(alex, chapter, mine.id, mandates.ReportDraft(
+        ReportOutcome.FULFILLED, "I endorsed all six at the joint press event on the capitol steps.",
+        "https://example.org/press/insurgent-slate", (start - timedelta(days=2)).date()))
+    bargaining.post_update(alex, chapter, bargaining.UpdateDraft(
+        met_on=(start - timedelta(days=1)).date(), counterparty="Speaker's office",
+        offered="The chair of the transportation committee next session",
+        demanded="A yes vote on the budget deal", threatened="Moving my district's school funding to next year",
+        proposal_id=budget.id))
