@@ -90,7 +90,7 @@ class TestConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        self.SECRET_KEY = "test-only-" + secrets.token_hex(8)
+        self.SECRET_KEY = "test-only-" + secrets.token_hex(32)
         self.SQLALCHEMY_DATABASE_URI = suite_database_url()
         self.MAIL_BACKEND = "memory"
 

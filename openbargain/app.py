@@ -28,6 +28,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     session_auth.init_app(app)
     security.init_app(app)
 
+    from openbargain.api import bp as api_bp
     from openbargain.web.accountability import bp as accountability_bp
     from openbargain.web.admin import bp as admin_bp
     from openbargain.web.auth import bp as auth_bp
@@ -38,6 +39,8 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp):
         app.register_blueprint(bp)
+    ext.csrf.exempt(api_bp)  # bearer tokens only: no cookie authenticates the API, so no CSRF
+    app.register_blueprint(api_bp)
 
     from openbargain import policy
     from openbargain.web import errors

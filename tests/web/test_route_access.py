@@ -77,6 +77,18 @@ ACCESS = {
     "accountability.scorecard": "public",
     "accountability.overview": "public",
     "accountability.atom": "public",
+    # The API ignores the session cookie: without a bearer token, members-only resources do not exist
+    # and every action is 401.
+    "api.openapi": "public",
+    "api.chapter": "public",
+    "api.proposal_list": "public",
+    "api.create_tokens": dict.fromkeys(ROLES, 400),
+    "api.refresh_tokens": dict.fromkeys(ROLES, 400),
+    "api.proposal": {},
+    "api.referendum": {},
+    "api.mandate": {},
+    "api.cast": dict.fromkeys(ROLES, 401),
+    "api.acknowledge": dict.fromkeys(ROLES, 401),
     "referenda.calendar_page": "public",
     "referenda.calendar_feed": "public",
 }

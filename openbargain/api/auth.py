@@ -1,0 +1,88 @@
+"""Bearer tokens: short-lived access and longer-lived refresh JWTs (HS256, pinned on decode).
+
+Every token carries the user's session version: logging out everywhere or changing the password
+bumps it, and every token issued before stops working. Roles are read from the database on each
+request, never trusted from the token.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from functools import wraps
+
+import jwt
+from flask import current_app, g, request
+
+from openbargain.api.errors import ApiProblem
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import User
+
+AUDIENCE = "openbargain-api"
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+
+
+def issue(user: User, kind: str) -> str:
+    moment = now()
+    ttl = ACCESS_TTL if kind == "access" else REFRESH_TTL
+    claims = {"sub": str(user.id), "aud": AUDIENCE, "iat": int(moment.timestamp()),
+              "exp": int((moment + ttl).timestamp()), "jti": uuid.uuid4().hex, "typ": kind,
+              "ver": user.session_version}
+    return jwt.encode(claims, current_app.secret_key, algorithm="HS256")
+
+
+def token_pair(user: User) -> dict:
+    return {"access_token": issue(user, "access"), "refresh_token": issue(user, "refresh"),
+            "token_type": "Bearer", "expires_in": int(ACCESS_TTL.total_seconds())}
+
+
+def user_for(token: str, kind: str) -> User:
+    unauthorised = ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
+                              headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+    try:
+        # Times are checked below against the app's one clock (which tests move), not the OS clock.
+        claims = jwt.decode(token, current_app.secret_key, algorithms=["HS256"], audience=AUDIENCE,
+                            options={"require": ["exp", "iat", "sub", "aud", "jti"], "verify_exp": False,
+                                     "verify_iat": False})
+    except jwt.PyJWTError:
+        raise unauthorised
+    if claims.get("typ") != kind or not str(claims.get("sub", "")).isdigit():
+        raise unauthorised
+    moment = now().timestamp()
+    if not (isinstance(claims["exp"], int) and isinstance(claims["iat"], int)) \
+            or claims["exp"] <= moment or claims["iat"] > moment + 60:
+        raise unauthorised
+    user = db.session.get(User, int(claims["sub"]))
+    if user is None or not user.is_active or claims.get("ver") != user.session_version:
+        raise unauthorised
+    return user
+
+
+def bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def token_required(view):
+    """Only `Authorization: Bearer` authenticates the API — never the session cookie."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = bearer()
+        if token is None:
+            raise ApiProblem(401, "Unauthorized", "Send an access token: Authorization: Bearer <token>.",
+                             headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+        g.api_user = user_for(token, "access")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def optional_token(view):
+    """Public resources answer without a token, and with one show what its user may see."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = bearer()
+        g.api_user = user_for(token, "access") if token else None
+        return view(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,48 @@
+"""Every API error is an RFC 9457 problem document."""
+from __future__ import annotations
+
+import logging
+
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+from openbargain.api import bp
+from openbargain.services.errors import DomainError
+
+PROBLEM = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, title: str, detail: str, errors: dict | None = None,
+                 headers: dict | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.errors, self.headers = status, title, detail, errors, headers
+
+
+def problem(status: int, title: str, detail: str, errors: dict | None = None, headers: dict | None = None) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM, headers=headers)
+
+
+@bp.errorhandler(ApiProblem)
+def _api_problem(exc: ApiProblem):
+    return problem(exc.status, exc.title, exc.detail, exc.errors, exc.headers)
+
+
+@bp.errorhandler(DomainError)
+def _domain(exc: DomainError):
+    return problem(exc.status, exc.title, exc.message, exc.errors or None)
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return problem(exc.code or 500, exc.name, exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    log.exception("unhandled API error")
+    return problem(500, "Internal Server Error", "An error on our side stopped this request. It has been logged.")

@@ -1,0 +1,28 @@
+"""POST /api/v1/tokens and /api/v1/tokens/refresh."""
+from __future__ import annotations
+
+from flask import current_app
+
+from openbargain.api import bp
+from openbargain.api.auth import token_pair, user_for
+from openbargain.api.schemas import body_of
+from openbargain.extensions import limiter
+from openbargain.services import accounts
+
+
+def _limits_off() -> bool:
+    return not current_app.config["RATE_LIMITS_ENABLED"]
+
+
+@bp.post("/tokens")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], exempt_when=_limits_off)
+def create_tokens():
+    data = body_of({"email": (str, 254), "password": (str, 128)})
+    user = accounts.authenticate(data["email"], data["password"])
+    return token_pair(user), 201
+
+
+@bp.post("/tokens/refresh")
+def refresh_tokens():
+    data = body_of({"refresh_token": (str, 4096)})
+    return token_pair(user_for(data["refresh_token"], "refresh")), 201

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+import pytest
+from sqlalchemy import func, select
+
+from openbargain.clock import now, set_clock
+from openbargain.extensions import db
+from openbargain.models import Ballot, Mandate, Membership
+from openbargain.services import accounts, results
+from tests import factories
+from tests.conftest import login
+
+PROBLEM = "application/problem+json"
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def tokens(client, user, password=factories.PASSWORD):
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_tokens_and_their_problems(client, world):
+    pair = tokens(client, world.member)
+    assert pair["token_type"] == "Bearer" and pair["expires_in"] == 900
+    wrong = client.post("/api/v1/tokens", json={"email": world.member.email, "password": "nope nope"})
+    assert wrong.status_code == 401 and wrong.mimetype == PROBLEM
+    extra = client.post("/api/v1/tokens", json={"email": "x", "password": 3, "admin": True})
+    body = extra.get_json()
+    assert extra.status_code == 422 and body["errors"] == {"admin": ["Unknown field."], "password": ["Must be a string."]}
+    assert client.post("/api/v1/tokens", data="not json").status_code == 400
+    refreshed = client.post("/api/v1/tokens/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refreshed.status_code == 201
+    assert client.post("/api/v1/tokens/refresh", json={"refresh_token": pair["access_token"]}).status_code == 401
+
+
+def test_only_a_valid_bearer_token_authenticates(client, world, app):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    url = f"/api/v1/chapters/riverside/referenda/{r.id}/ballots"
+    login(client, world.member)  # a session cookie must not count
+    assert client.post(url, json={"choice": "yes"}).status_code == 401
+    good = tokens(client, world.member)["access_token"]
+    claims = jwt.decode(good, options={"verify_signature": False})
+    forged = [
+        good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),
+        jwt.encode({**claims, "aud": "someone-else"}, app.secret_key, algorithm="HS256"),
+        jwt.encode(claims, "another key entirely, long enough", algorithm="HS256"),
+        jwt.encode(claims, None, algorithm="none"),
+        jwt.encode({**claims, "typ": "refresh"}, app.secret_key, algorithm="HS256"),
+    ]
+    for token in forged:
+        response = client.post(url, json={"choice": "yes"}, headers=auth(token))
+        assert response.status_code == 401 and response.mimetype == PROBLEM, token
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_expired_and_revoked_tokens_stop_working(client, world):
+    token = tokens(client, world.member)["access_token"]
+    url = "/api/v1/chapters/riverside"
+    assert client.get(url, headers=auth(token)).status_code == 200
+    later = now() + timedelta(minutes=16)
+    set_clock(lambda: later)
+    assert client.get(url, headers=auth(token)).status_code == 401
+    set_clock(None)
+    token = tokens(client, world.member)["access_token"]
+    accounts.log_out_everywhere(world.member)
+    assert client.get(url, headers=auth(token)).status_code == 401
+
+
+def test_members_only_resources_are_404_to_outsiders(client, world):
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    url = f"/api/v1/chapters/riverside/proposals/{proposal.id}"
+    assert client.get(url).status_code == 404
+    outsider = tokens(client, world.other_steering)["access_token"]
+    assert client.get(url, headers=auth(outsider)).status_code == 404
+    body = client.get(url, headers=auth(tokens(client, world.member)["access_token"])).get_json()
+    assert body["title"] == "Vote no on the budget deal" and body["options"][0]["label"] == "Yes"
+
+
+def test_proposal_list_pages_with_a_next_link(client, world):
+    for i in range(27):
+        factories.make_proposal(world.chapter, world.member, [membership(world.elected)], visibility="public",
+                                title=f"Public {i}")
+    first = client.get("/api/v1/chapters/riverside/proposals").get_json()
+    assert first["total"] == 27 and len(first["items"]) == 25 and first["next"].endswith("cursor=2")
+    second = client.get(first["next"].replace("http://localhost", "")).get_json()
+    assert len(second["items"]) == 2 and second["next"] is None
+    assert client.get("/api/v1/chapters/riverside/proposals?status=nonsense").status_code == 422
+
+
+def test_cast_a_ballot_once_and_read_my_status(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    token = tokens(client, world.member)["access_token"]
+    base = f"/api/v1/chapters/riverside/referenda/{r.id}"
+    bad = client.post(f"{base}/ballots", json={"choice": "maybe"}, headers=auth(token))
+    assert bad.status_code == 422 and bad.mimetype == PROBLEM
+    both = client.post(f"{base}/ballots", json={"choice": "yes", "ranking": []}, headers=auth(token))
+    assert both.status_code == 422
+    cast = client.post(f"{base}/ballots", json={"choice": "yes"}, headers=auth(token))
+    assert cast.status_code == 201 and len(cast.get_json()["tracker"]) == 32
+    again = client.post(f"{base}/ballots", json={"choice": "no"}, headers=auth(token))
+    assert again.status_code == 409 and again.get_json()["title"] == "Already voted"
+    status = client.get(base, headers=auth(token)).get_json()
+    assert status["status"] == "open" and status["turnout"] == 1 and status["my_voting_status"]["voted_on"]
+    assert set(status) == {"id", "proposal_id", "status", "method", "seats", "threshold", "quorum_percent",
+                           "secret", "opens_at", "closes_at", "roll_size", "roll_hash", "turnout",
+                           "my_voting_status"}  # nothing of how anyone voted
+
+
+def test_the_elected_acknowledges_a_mandate(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    mandate = db.session.scalar(select(Mandate).where(Mandate.referendum_id == r.id))
+    url = f"/api/v1/chapters/riverside/mandates/{mandate.id}"
+    member = tokens(client, world.member)["access_token"]
+    assert client.post(f"{url}/acknowledge", headers=auth(member)).status_code == 403
+    elected = tokens(client, world.elected)["access_token"]
+    done = client.post(f"{url}/acknowledge", headers=auth(elected))
+    assert done.status_code == 200 and done.get_json()["status"] == "acknowledged"
+    # Nobody voted, so the quorum failed: the mandate carries the proposal's fallback directive.
+    assert client.get(url, headers=auth(member)).get_json()["directive"] == "Abstain."
+
+
+def test_every_api_route_is_in_the_openapi_document(client, app):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, f"{method} {path} is not documented"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/chapters/nowhere", "/api/v1/chapters/riverside/proposals/999"])
+def test_unknown_ids_are_problem_404s(client, world, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == PROBLEM
