@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from openbargain.api import errors, openapi, resources, tokens  # noqa: E402,F401  (their routes register on bp)
+from openbargain.api import actions, errors, openapi, resources, tokens  # noqa: E402,F401  (their routes register on bp)

@@ -13,6 +13,15 @@ def _id(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+_str = {"type": "string"}
+_date = {"type": "string", "format": "date"}
+_time = {"type": "string", "format": "date-time"}
+
+
+def _object(properties: dict, required: list[str]) -> dict:
+    return {"type": "object", "additionalProperties": False, "properties": properties, "required": required}
+
+
 def _op(summary: str, params: list, secured: bool, ok: str = "200", body: dict | None = None) -> dict:
     op: dict = {"summary": summary, "parameters": params,
                 "responses": {ok: _json, "401": _problem, "403": _problem, "404": _problem, "422": _problem}}
@@ -42,9 +51,17 @@ DOCUMENT = {
             "type": "object", "required": ["refresh_token"], "additionalProperties": False,
             "properties": {"refresh_token": {"type": "string"}}})},
         "/api/v1/chapters/{slug}": {"get": _op("A chapter", [_slug], False)},
-        "/api/v1/chapters/{slug}/proposals": {"get": _op("Proposals, newest first, with a `next` cursor link", [
-            _slug, {"name": "status", "in": "query", "schema": {"type": "string"}},
-            {"name": "cursor", "in": "query", "schema": {"type": "string"}}], False)},
+        "/api/v1/chapters/{slug}/proposals": {
+            "get": _op("Proposals, newest first, with a `next` cursor link", [
+                _slug, {"name": "status", "in": "query", "schema": {"type": "string"}},
+                {"name": "cursor", "in": "query", "schema": {"type": "string"}}], False),
+            "post": _op("Draft a proposal", [_slug], True, "201", _object({
+                "title": _str, "body": _str, "decision": _str, "deadline": _date,
+                "ballot_kind": {"enum": ["yes_no", "ranked"]}, "visibility": {"enum": ["members", "public"]},
+                "urgent": {"type": "boolean"}, "electeds": {"type": "array", "items": {"type": "integer"}},
+                "adopted_directive": _str, "rejected_directive": _str, "fallback_directive": _str,
+                "options": {"type": "array", "items": _str}, "option_directives": {"type": "array", "items": _str}},
+                ["title", "decision", "deadline", "ballot_kind", "electeds"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}": {"get": _op("A proposal", [_slug, _id("proposal_id")],
                                                                        False)},
         "/api/v1/chapters/{slug}/referenda/{referendum_id}": {"get": _op(
@@ -59,6 +76,33 @@ DOCUMENT = {
                                                                      False)},
         "/api/v1/chapters/{slug}/mandates/{mandate_id}/acknowledge": {"post": _op(
             "Acknowledge your mandate", [_slug, _id("mandate_id")], True)},
+        "/api/v1/chapters/{slug}/mandates/{mandate_id}/reports": {"post": _op(
+            "File a compliance report (a correction names the report it corrects)", [_slug, _id("mandate_id")],
+            True, "201", _object({"outcome": {"enum": ["fulfilled", "partially", "breached"]},
+                                  "statement": _str, "evidence_url": _str, "acted_on": _date,
+                                  "corrects_id": {"type": "integer"}}, ["outcome", "statement", "acted_on"]))},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/publish": {"post": _op(
+            "Publish your draft: deliberation opens", [_slug, _id("proposal_id")], True)},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/comments": {"post": _op(
+            "Comment in the deliberation", [_slug, _id("proposal_id")], True, "201",
+            _object({"stance": {"enum": ["for", "against", "question", "neutral"]}, "body": _str,
+                     "parent_id": {"type": "integer"}}, ["stance", "body"]))},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/referendum": {"post": _op(
+            "Schedule the vote (steering)", [_slug, _id("proposal_id")], True, "201",
+            _object({"method": {"enum": ["yes_no", "irv", "stv", "schulze"]}, "opens_at": _time,
+                     "closes_at": _time, "quorum_percent": {"type": "integer"}, "secret": {"type": "boolean"},
+                     "threshold": _str, "seats": {"type": "integer"}},
+                    ["method", "opens_at", "closes_at", "quorum_percent"]))},
+        "/api/v1/chapters/{slug}/referenda/{referendum_id}/result": {"get": _op(
+            "The certified result (404 to outsiders, 409 while the vote is open)", [_slug, _id("referendum_id")],
+            False)},
+        "/api/v1/chapters/{slug}/referenda/{referendum_id}/export": {"get": _op(
+            "Everything needed to recount", [_slug, _id("referendum_id")], False)},
+        "/api/v1/chapters/{slug}/bargaining": {"post": _op(
+            "Log a bargaining update (electeds)", [_slug], True, "201",
+            _object({"met_on": _date, "counterparty": _str, "offered": _str, "demanded": _str, "threatened": _str,
+                     "notes": _str, "proposal_id": {"type": "integer"}, "embargo_until": _time,
+                     "corrects_id": {"type": "integer"}}, ["met_on", "counterparty"]))},
     },
 }
 

@@ -13,11 +13,11 @@ from openbargain.services import casting, chapters, mandates, proposals, referen
 from openbargain.services.bylaws import bylaws_of
 
 
-def _iso(moment) -> str | None:
+def iso(moment) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-def _chapter(slug: str) -> Chapter:
+def visible_chapter(slug: str) -> Chapter:
     chapter = chapters.get_chapter(slug)
     mine = chapters.membership_of(g.api_user, chapter)
     if not (policy.is_chapter_insider(mine) or bylaws_of(chapter).public_pages):
@@ -29,7 +29,7 @@ def proposal_json(p: Proposal) -> dict:
     return {
         "id": p.id, "title": p.title, "status": p.status.value, "decision": p.decision, "body": p.body,
         "deadline": p.deadline.isoformat(), "ballot_kind": p.ballot_kind.value, "visibility": p.visibility.value,
-        "urgent": p.urgent, "published_at": _iso(p.published_at), "fallback_directive": p.fallback_directive,
+        "urgent": p.urgent, "published_at": iso(p.published_at), "fallback_directive": p.fallback_directive,
         "options": [{"label": o.label, "directive": o.directive} for o in p.options],
         "electeds": [d.membership_id for d in p.directed],
     }
@@ -38,21 +38,21 @@ def proposal_json(p: Proposal) -> dict:
 def mandate_json(m: Mandate) -> dict:
     return {"id": m.id, "proposal_id": m.proposal_id, "referendum_id": m.referendum_id,
             "elected": m.membership_id, "directive": m.directive, "basis": m.basis,
-            "due_on": m.due_on.isoformat(), "status": m.status.value, "issued_at": _iso(m.issued_at),
-            "acknowledged_at": _iso(m.acknowledged_at)}
+            "due_on": m.due_on.isoformat(), "status": m.status.value, "issued_at": iso(m.issued_at),
+            "acknowledged_at": iso(m.acknowledged_at)}
 
 
 @bp.get("/chapters/<slug>")
 @optional_token
 def chapter(slug: str):
-    c = _chapter(slug)
+    c = visible_chapter(slug)
     return {"slug": c.slug, "name": c.name, "timezone": c.timezone}
 
 
 @bp.get("/chapters/<slug>/proposals")
 @optional_token
 def proposal_list(slug: str):
-    c = _chapter(slug)
+    c = visible_chapter(slug)
     status = request.args.get("status")
     if status is not None and status not in ProposalStatus._value2member_map_:
         raise ApiProblem(422, "Unprocessable Content", "Unknown status.", {"status": ["Unknown status."]})
@@ -70,13 +70,13 @@ def proposal_list(slug: str):
 @bp.get("/chapters/<slug>/proposals/<int:proposal_id>")
 @optional_token
 def proposal(slug: str, proposal_id: int):
-    return proposal_json(proposals.get_proposal(g.api_user, _chapter(slug), proposal_id).proposal)
+    return proposal_json(proposals.get_proposal(g.api_user, visible_chapter(slug), proposal_id).proposal)
 
 
 @bp.get("/chapters/<slug>/referenda/<int:referendum_id>")
 @optional_token
 def referendum(slug: str, referendum_id: int):
-    view = referenda.get_referendum(g.api_user, _chapter(slug), referendum_id)
+    view = referenda.get_referendum(g.api_user, visible_chapter(slug), referendum_id)
     r = view.referendum
     mine = None
     if g.api_user is not None:
@@ -84,7 +84,7 @@ def referendum(slug: str, referendum_id: int):
                 "voted_on": view.my_entry.voted_on.isoformat() if view.my_entry and view.my_entry.voted_on else None}
     return {"id": r.id, "proposal_id": r.proposal_id, "status": view.status.value, "method": r.method,
             "seats": r.seats, "threshold": r.threshold, "quorum_percent": r.quorum_percent, "secret": r.secret,
-            "opens_at": _iso(r.opens_at), "closes_at": _iso(r.closes_at), "roll_size": r.roll_size,
+            "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at), "roll_size": r.roll_size,
             "roll_hash": r.roll_hash, "turnout": view.turnout, "my_voting_status": mine}
 
 
@@ -95,17 +95,17 @@ def cast(slug: str, referendum_id: int):
     if ("choice" in data) == ("ranking" in data):
         raise ApiProblem(422, "Unprocessable Content", "Send either a choice (yes/no) or a ranking.",
                          {"choice": ["Send exactly one of choice and ranking."]})
-    receipt = casting.cast_ballot(g.api_user, _chapter(slug), referendum_id, data)
+    receipt = casting.cast_ballot(g.api_user, visible_chapter(slug), referendum_id, data)
     return {"tracker": receipt.tracker, "roll_call": receipt.roll_call}, 201
 
 
 @bp.get("/chapters/<slug>/mandates/<int:mandate_id>")
 @optional_token
 def mandate(slug: str, mandate_id: int):
-    return mandate_json(mandates.get_mandate(g.api_user, _chapter(slug), mandate_id).mandate)
+    return mandate_json(mandates.get_mandate(g.api_user, visible_chapter(slug), mandate_id).mandate)
 
 
 @bp.post("/chapters/<slug>/mandates/<int:mandate_id>/acknowledge")
 @token_required
 def acknowledge(slug: str, mandate_id: int):
-    return mandate_json(mandates.acknowledge_mandate(g.api_user, _chapter(slug), mandate_id))
+    return mandate_json(mandates.acknowledge_mandate(g.api_user, visible_chapter(slug), mandate_id))

@@ -23,8 +23,11 @@ def body_of(fields: dict[str, tuple[type, int]], optional: tuple[str, ...] = ())
         value = data[name]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             errors[name] = ["Must be an integer."]
-        elif kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            errors[name] = ["Must be a list of strings."]
+        elif kind is bool and not isinstance(value, bool):
+            errors[name] = ["Must be true or false."]
+        elif kind is list and not (isinstance(value, list) and all(isinstance(v, (str, int)) and
+                                                                    not isinstance(v, bool) for v in value)):
+            errors[name] = ["Must be a list of strings (or ids)."]
         elif kind is str and not isinstance(value, str):
             errors[name] = ["Must be a string."]
         elif kind is str and len(value) > limit:
