@@ -63,6 +63,7 @@ class Config:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    API_RATE_LIMIT = "300 per minute"
 
 
 class DevelopmentConfig(Config):

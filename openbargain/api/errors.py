@@ -39,7 +39,12 @@ def _domain(exc: DomainError):
 
 @bp.errorhandler(HTTPException)
 def _http(exc: HTTPException):
-    return problem(exc.code or 500, exc.name, exc.description or exc.name)
+    headers = None
+    if exc.code == 429:  # Flask-Limiter's limit: tell the client when to come back
+        limit = getattr(exc, "limit", None)
+        seconds = limit.limit.get_expiry() if limit is not None else 60
+        headers = {"Retry-After": str(seconds)}
+    return problem(exc.code or 500, exc.name, exc.description or exc.name, headers=headers)
 
 
 @bp.errorhandler(Exception)

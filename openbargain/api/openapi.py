@@ -1,6 +1,8 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of what is implemented so far."""
 from __future__ import annotations
 
+from flask import render_template
+
 from openbargain.api import bp
 
 _problem = {"description": "A problem document", "content": {"application/problem+json": {
@@ -44,6 +46,8 @@ DOCUMENT = {
     },
     "paths": {
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json}}},
+        "/api/v1/docs": {"get": {"summary": "This document as a page", "responses": {
+            "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         "/api/v1/tokens": {"post": _op("Get an access and a refresh token", [], False, "201", {
             "type": "object", "required": ["email", "password"], "additionalProperties": False,
             "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})},
@@ -110,3 +114,8 @@ DOCUMENT = {
 @bp.get("/openapi.json")
 def openapi():
     return DOCUMENT
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api/docs.html", doc=DOCUMENT)

@@ -149,3 +149,27 @@ def test_every_api_route_is_in_the_openapi_document(client, app):
 def test_unknown_ids_are_problem_404s(client, world, path):
     response = client.get(path)
     assert response.status_code == 404 and response.mimetype == PROBLEM
+
+
+def test_reads_carry_an_etag(client, world):
+    first = client.get("/api/v1/chapters/riverside")
+    assert first.headers["ETag"]
+    again = client.get("/api/v1/chapters/riverside", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_rate_limits_are_per_token_with_retry_after(world):
+    from tests.conftest import other_app
+
+    member_email, elected_email = world.member.email, world.elected.email
+    with other_app(RATE_LIMITS_ENABLED=True, API_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute") as app:
+        client = app.test_client()
+        first = client.post("/api/v1/tokens", json={"email": member_email, "password": factories.PASSWORD})
+        token = first.get_json()["access_token"]
+        codes = [client.get("/api/v1/chapters/riverside", headers=auth(token)).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        limited = client.get("/api/v1/chapters/riverside", headers=auth(token))
+        assert limited.mimetype == PROBLEM and int(limited.headers["Retry-After"]) > 0
+        other = client.post("/api/v1/tokens", json={"email": elected_email, "password": factories.PASSWORD})
+        assert client.get("/api/v1/chapters/riverside",
+                          headers=auth(other.get_json()["access_token"])).status_code == 200

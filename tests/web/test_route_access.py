@@ -80,6 +80,7 @@ ACCESS = {
     # The API ignores the session cookie: without a bearer token, members-only resources do not exist
     # and every action is 401.
     "api.openapi": "public",
+    "api.docs": "public",
     "api.chapter": "public",
     "api.proposal_list": "public",
     "api.create_tokens": dict.fromkeys(ROLES, 400),
