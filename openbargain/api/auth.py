@@ -17,6 +17,8 @@ from openbargain.api.errors import ApiProblem
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import User
+from openbargain.services import api_tokens
+from openbargain.services.errors import InvalidCredentials
 
 AUDIENCE = "openbargain-api"
 ACCESS_TTL = timedelta(minutes=15)
@@ -38,6 +40,27 @@ def token_pair(user: User) -> dict:
 
 
 def user_for(token: str, kind: str) -> User:
+    if kind == "access" and token.startswith(api_tokens.PREFIX):
+        user = api_tokens.user_for_personal_token(token)
+        if user is None:
+            raise ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
+                             headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+        return user
+    return _user_for_jwt(token, kind)
+
+
+def refresh(token: str) -> User:
+    """Exchanges a refresh token once: the next use of the same one is refused."""
+    user = _user_for_jwt(token, "refresh")
+    jti = jwt.decode(token, options={"verify_signature": False})["jti"]
+    try:
+        api_tokens.spend_refresh_token(str(jti)[:32])
+    except InvalidCredentials as exc:
+        raise ApiProblem(401, "Unauthorized", exc.message, headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+    return user
+
+
+def _user_for_jwt(token: str, kind: str) -> User:
     unauthorised = ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
                               headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
     try:

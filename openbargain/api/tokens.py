@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from openbargain.api import bp
-from openbargain.api.auth import token_pair, user_for
+from openbargain.api.auth import refresh, token_pair
 from openbargain.api.schemas import body_of
 from openbargain.extensions import limiter
 from openbargain.services import accounts
@@ -25,4 +25,4 @@ def create_tokens():
 @bp.post("/tokens/refresh")
 def refresh_tokens():
     data = body_of({"refresh_token": (str, 4096)})
-    return token_pair(user_for(data["refresh_token"], "refresh")), 201
+    return token_pair(refresh(data["refresh_token"])), 201

@@ -1,4 +1,5 @@
 """The models, one module per aggregate; importing this package registers every table."""
+from openbargain.models.api_token import PersonalAccessToken, SpentRefreshToken
 from openbargain.models.audit import AuditEvent
 from openbargain.models.base import Base
 from openbargain.models.bylaws import Bylaws
@@ -38,6 +39,6 @@ __all__ = [
     "MANDATE_TRANSITIONS", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "Ballot", "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
-    "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
-    "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
+    "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
+    "SpentRefreshToken", "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
 ]

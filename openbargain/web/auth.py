@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from openbargain.extensions import limiter
-from openbargain.services import accounts
+from openbargain.clock import now
+from openbargain.services import accounts, api_tokens
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from openbargain.web.forms import (
     ActionForm,
@@ -15,6 +16,7 @@ from openbargain.web.forms import (
     LoginForm,
     NewPasswordForm,
     ResetRequestForm,
+    TokenForm,
     apply_errors,
 )
 
@@ -62,10 +64,41 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _account_page(password_form=None, token_form=None, new_token: str | None = None, status: int = 200):
+    return render_template("auth/account.html", password_form=password_form or ChangePasswordForm(),
+                           action_form=ActionForm(), token_form=token_form or TokenForm(),
+                           tokens=api_tokens.tokens_of(current_user), new_token=new_token, now=now()), status
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return render_template("auth/account.html", password_form=ChangePasswordForm(), action_form=ActionForm())
+    return _account_page()
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _, secret = api_tokens.create_token(current_user, form.name.data or "", form.days.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            response = make_response(_account_page(new_token=secret))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return _account_page(token_form=form, status=422)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if ActionForm().validate_on_submit():
+        api_tokens.revoke_token(current_user, token_id)
+        flash("Token revoked: scripts using it stop working now.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/password")
@@ -81,7 +114,7 @@ def change_password():
             login_user(user)
             flash("Password changed. Your other sessions are logged out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=form, action_form=ActionForm()), 422
+    return _account_page(password_form=form, status=422)
 
 
 @bp.post("/account/logout-everywhere")

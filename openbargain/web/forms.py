@@ -241,3 +241,9 @@ class UpdateForm(FlaskForm):
                                        description="Talks still live? Recorded now, shown to steering, and "
                                                    "published then — or when the proposal's vote opens.")
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[Optional(), Length(max=100)],
+                       description="What uses it, e.g. “phone-bank dashboard”.")
+    days = IntegerField("Valid for (days)", default=90, validators=[InputRequired()])

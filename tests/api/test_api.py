@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import jwt
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import Ballot, Mandate, Membership
+from openbargain.models import Ballot, Mandate, Membership, PersonalAccessToken
 from openbargain.services import accounts, results
 from tests import factories
 from tests.conftest import login
@@ -173,3 +174,36 @@ def test_rate_limits_are_per_token_with_retry_after(world):
         other = client.post("/api/v1/tokens", json={"email": elected_email, "password": factories.PASSWORD})
         assert client.get("/api/v1/chapters/riverside",
                           headers=auth(other.get_json()["access_token"])).status_code == 200
+
+
+def test_refresh_tokens_are_single_use(client, world):
+    pair = tokens(client, world.member)
+    first = client.post("/api/v1/tokens/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert first.status_code == 201
+    replay = client.post("/api/v1/tokens/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert replay.status_code == 401 and "already been used" in replay.get_json()["detail"]
+    rotated = client.post("/api/v1/tokens/refresh", json={"refresh_token": first.get_json()["refresh_token"]})
+    assert rotated.status_code == 201
+
+
+def test_personal_access_tokens_work_until_revoked_or_expired(client, world):
+    login(client, world.member)
+    page = client.post("/account/tokens", data={"name": "phone-bank dashboard", "days": "30"})
+    assert page.headers["Cache-Control"] == "no-store"
+    secret = re.search(r"(obpat_[A-Za-z0-9_-]+)", page.get_data(as_text=True)).group(1)
+    assert client.post("/account/tokens", data={"name": "", "days": "30"}).status_code == 422
+    assert client.post("/account/tokens", data={"name": "x", "days": "9999"}).status_code == 422
+    client.post("/logout")
+    url = "/api/v1/chapters/riverside/referenda/999"
+    assert client.get(url, headers=auth(secret)).status_code == 404  # authenticated, nothing there
+    assert client.get("/api/v1/chapters/riverside", headers=auth(secret)).status_code == 200
+    record = db.session.scalar(select(PersonalAccessToken))
+    assert record.token_hash != secret and secret not in record.token_hash
+    later = record.expires_at + timedelta(seconds=1)
+    set_clock(lambda: later)
+    assert client.get("/api/v1/chapters/riverside", headers=auth(secret)).status_code == 401
+    set_clock(None)
+    login(client, world.member)
+    client.post(f"/account/tokens/{record.id}/revoke")
+    assert client.get("/api/v1/chapters/riverside", headers=auth(secret)).status_code == 401
+    assert client.get("/api/v1/chapters/riverside", headers=auth("obpat_forged")).status_code == 401

@@ -25,6 +25,8 @@ ACCESS = {
     "auth.account": "login",
     "auth.change_password": "login_form",
     "auth.logout_everywhere": "login_post",
+    "auth.create_token": "login_form",
+    "auth.revoke_token": {"visitor": 302} | {role: 404 for role in ROLES if role != "visitor"},  # not theirs
     "chapters.home": "insider",
     "chapters.roster_page": "steering",
     "chapters.roster_import": "steering",
@@ -157,7 +159,7 @@ def test_route_access_for_each_role(app, world, role):
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
             "update_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
-            "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id}
+            "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))

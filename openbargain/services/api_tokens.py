@@ -1,0 +1,77 @@
+"""Personal access tokens for members' scripts, and single-use refresh tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from openbargain.clock import now
+from openbargain.extensions import db
+from openbargain.models import PersonalAccessToken, SpentRefreshToken, User
+from openbargain.services import audit
+from openbargain.services.errors import InvalidCredentials, NotFound, ValidationFailed
+from openbargain.services.uow import unit_of_work
+
+PREFIX = "obpat_"
+MAX_DAYS = 366
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(actor: User, name: str, days: int) -> tuple[PersonalAccessToken, str]:
+    """Returns the token record and the token itself, which is shown once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed.on("name", "Name the token (at most 100 characters), e.g. the script that uses it.")
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationFailed.on("days", f"A token lasts 1 to {MAX_DAYS} days.")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work() as uow:
+        moment = now()
+        record = PersonalAccessToken(user_id=actor.id, name=name, token_hash=_hash(secret), created_at=moment,
+                                     expires_at=moment + timedelta(days=days))
+        uow.session.add(record)
+        uow.session.flush()
+        audit.record(uow.session, "token.created", f"token:{record.id}", actor=actor,
+                     data={"name": name, "expires_at": record.expires_at.isoformat()})
+    return record, secret
+
+
+def revoke_token(actor: User, token_id: int) -> PersonalAccessToken:
+    with unit_of_work() as uow:
+        record = uow.session.get(PersonalAccessToken, token_id)
+        if record is None or record.user_id != actor.id:
+            raise NotFound("No such token.")
+        if record.revoked_at is None:
+            record.revoked_at = now()
+            audit.record(uow.session, "token.revoked", f"token:{record.id}", actor=actor)
+    return record
+
+
+def tokens_of(user: User) -> list[PersonalAccessToken]:
+    return list(db.session.scalars(select(PersonalAccessToken).where(PersonalAccessToken.user_id == user.id)
+                                   .order_by(PersonalAccessToken.created_at.desc())))
+
+
+def user_for_personal_token(secret: str) -> User | None:
+    record = db.session.scalar(select(PersonalAccessToken).where(PersonalAccessToken.token_hash == _hash(secret)))
+    if record is None or record.revoked_at is not None or record.expires_at <= now():
+        return None
+    return record.user if record.user.is_active else None
+
+
+def spend_refresh_token(jti: str) -> None:
+    """Marks a refresh token used; a second use (a replay, or a race) is refused."""
+    try:
+        with unit_of_work() as uow:
+            if uow.session.get(SpentRefreshToken, jti) is not None:
+                raise InvalidCredentials("This refresh token has already been used.")
+            uow.session.add(SpentRefreshToken(jti=jti, spent_at=now()))
+            uow.session.flush()
+    except IntegrityError:
+        raise InvalidCredentials("This refresh token has already been used.")
