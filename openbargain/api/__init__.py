@@ -15,7 +15,7 @@ def _conditional(response):
     return response
 
 
-from openbargain.api import actions, errors, openapi, resources, tokens  # noqa: E402,F401  (their routes register on bp)
+from openbargain.api import actions, errors, more, openapi, resources, tokens  # noqa: E402,F401  (their routes register on bp)
 from openbargain.api.limits import limit_per_token  # noqa: E402
 
 limit_per_token(bp)

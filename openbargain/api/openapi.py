@@ -68,9 +68,11 @@ DOCUMENT = {
                 ["title", "decision", "deadline", "ballot_kind", "electeds"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}": {"get": _op("A proposal", [_slug, _id("proposal_id")],
                                                                        False)},
-        "/api/v1/chapters/{slug}/referenda/{referendum_id}": {"get": _op(
-            "A vote: status, times, roll size, turnout, and with a token your voting status",
-            [_slug, _id("referendum_id")], False)},
+        "/api/v1/chapters/{slug}/referenda/{referendum_id}": {
+            "get": _op("A vote: status, times, roll size, turnout, and with a token your voting status",
+                       [_slug, _id("referendum_id")], False),
+            "delete": _op("Cancel a vote before it opens (steering; not one forced by petition)",
+                          [_slug, _id("referendum_id")], True)},
         "/api/v1/chapters/{slug}/referenda/{referendum_id}/ballots": {"post": _op(
             "Cast your ballot; returns the tracker, shown once", [_slug, _id("referendum_id")], True, "201", {
                 "type": "object", "additionalProperties": False, "properties": {
@@ -87,10 +89,12 @@ DOCUMENT = {
                                   "corrects_id": {"type": "integer"}}, ["outcome", "statement", "acted_on"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/publish": {"post": _op(
             "Publish your draft: deliberation opens", [_slug, _id("proposal_id")], True)},
-        "/api/v1/chapters/{slug}/proposals/{proposal_id}/comments": {"post": _op(
-            "Comment in the deliberation", [_slug, _id("proposal_id")], True, "201",
-            _object({"stance": {"enum": ["for", "against", "question", "neutral"]}, "body": _str,
-                     "parent_id": {"type": "integer"}}, ["stance", "body"]))},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/comments": {
+            "get": _op("The deliberation thread, a page of threads at a time", [
+                _slug, _id("proposal_id"), {"name": "page", "in": "query", "schema": {"type": "string"}}], False),
+            "post": _op("Comment in the deliberation", [_slug, _id("proposal_id")], True, "201",
+                        _object({"stance": {"enum": ["for", "against", "question", "neutral"]}, "body": _str,
+                                 "parent_id": {"type": "integer"}}, ["stance", "body"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/referendum": {"post": _op(
             "Schedule the vote (steering)", [_slug, _id("proposal_id")], True, "201",
             _object({"method": {"enum": ["yes_no", "irv", "stv", "schulze"]}, "opens_at": _time,
@@ -102,7 +106,21 @@ DOCUMENT = {
             False)},
         "/api/v1/chapters/{slug}/referenda/{referendum_id}/export": {"get": _op(
             "Everything needed to recount", [_slug, _id("referendum_id")], False)},
-        "/api/v1/chapters/{slug}/bargaining": {"post": _op(
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/withdraw": {"post": _op(
+            "Withdraw a proposal (author or steering, before voting)", [_slug, _id("proposal_id")], True)},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/petition": {
+            "get": _op("Petition status", [_slug, _id("proposal_id")], False),
+            "post": _op("Sign the petition for a vote", [_slug, _id("proposal_id")], True, "201")},
+        "/api/v1/chapters/{slug}/reports/{report_id}/review": {"post": _op(
+            "Verify or dispute a report (steering)", [_slug, _id("report_id")], True, "200",
+            _object({"review": {"enum": ["verified", "disputed"]}, "note": _str}, ["review"]))},
+        "/api/v1/chapters/{slug}/electeds/{membership_id}/scorecard": {"get": _op(
+            "An elected's scorecard", [_slug, _id("membership_id")], False)},
+        "/api/v1/chapters/{slug}/mandates": {"get": _op("Mandates you may see", [_slug], False)},
+        "/api/v1/chapters/{slug}/audit": {"get": _op("The audit log, newest first (steering)", [
+            _slug, {"name": "before", "in": "query", "schema": {"type": "string"}}], True)},
+        "/api/v1/chapters/{slug}/bargaining": {"get": _op("Bargaining updates you may see", [_slug], False),
+                                                "post": _op(
             "Log a bargaining update (electeds)", [_slug], True, "201",
             _object({"met_on": _date, "counterparty": _str, "offered": _str, "demanded": _str, "threatened": _str,
                      "notes": _str, "proposal_id": {"type": "integer"}, "embargo_until": _time,

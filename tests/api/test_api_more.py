@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from openbargain.clock import set_clock
+from openbargain.extensions import db
+from openbargain.models import Mandate, Membership, ReportOutcome, Stance
+from openbargain.services import bargaining, deliberation, mandates, results
+from tests import factories
+from tests.api.test_api import auth, tokens
+
+
+def membership(user):
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+
+def test_comments_petition_and_withdrawal(client, world):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    deliberation.post_comment(world.elected, world.chapter, p.id, Stance.QUESTION, "Why?")
+    member = tokens(client, world.member)["access_token"]
+    base = f"/api/v1/chapters/riverside/proposals/{p.id}"
+    thread = client.get(f"{base}/comments", headers=auth(member)).get_json()
+    assert thread["stances"]["question"] == 1 and thread["items"][0]["body"] == "Why?"
+    assert client.get(f"{base}/comments").status_code == 404  # members only
+    signed = client.post(f"{base}/petition", headers=auth(member))
+    assert signed.status_code == 201 and signed.get_json()["signed_by_me"] is True
+    assert client.post(f"{base}/petition", headers=auth(member)).status_code == 409
+    steering = tokens(client, world.steering)["access_token"]
+    withdrawn = client.post(f"{base}/withdraw", headers=auth(steering))
+    assert withdrawn.status_code == 409  # the petition forced the vote: it cannot be withdrawn
+
+
+def test_lists_scorecard_review_and_audit(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    m = db.session.scalar(select(Mandate))
+    mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
+    report = mandates.file_report(world.elected, world.chapter, m.id, mandates.ReportDraft(
+        ReportOutcome.BREACHED, "I abstained.", "", closed.date()))
+    bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+        closed.date(), "Speaker's office", offered="A chair"))
+    member = tokens(client, world.member)["access_token"]
+    steering = tokens(client, world.steering)["access_token"]
+    base = "/api/v1/chapters/riverside"
+    assert [x["id"] for x in client.get(f"{base}/mandates", headers=auth(member)).get_json()["items"]] == [m.id]
+    assert client.get(f"{base}/mandates").get_json()["items"] == []  # a members-only mandate
+    card = client.get(f"{base}/electeds/{m.membership_id}/scorecard", headers=auth(member)).get_json()
+    assert card["figures"]["breached"] == 1 and card["bargaining"][0]["counterparty"] == "Speaker's office"
+    assert len(client.get(f"{base}/bargaining").get_json()["items"]) == 1  # own log: public
+    review = {"review": "disputed", "note": "The record shows a no."}
+    assert client.post(f"{base}/reports/{report.id}/review", headers=auth(member), json=review).status_code == 403
+    assert client.post(f"{base}/reports/{report.id}/review", headers=auth(steering),
+                       json={"review": "maybe"}).status_code == 422
+    done = client.post(f"{base}/reports/{report.id}/review", headers=auth(steering), json=review)
+    assert done.status_code == 200 and done.get_json()["review"] == "disputed"
+    assert client.get(f"{base}/audit", headers=auth(member)).status_code == 403
+    events = client.get(f"{base}/audit", headers=auth(steering)).get_json()["items"]
+    assert events[0]["kind"] == "report.disputed" and len(events[0]["hash"]) == 64
+
+
+def test_steering_cancels_a_scheduled_vote(client, world):
+    from openbargain.clock import now
+    from openbargain.services import referenda
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    set_clock(lambda: start)
+    r = referenda.schedule_referendum(world.steering, world.chapter, p.id, referenda.Schedule(
+        "yes_no", start + timedelta(hours=2), start + timedelta(days=2), 20, threshold="majority"))
+    url = f"/api/v1/chapters/riverside/referenda/{r.id}"
+    assert client.delete(url, headers=auth(tokens(client, world.member)["access_token"])).status_code == 403
+    cancelled = client.delete(url, headers=auth(tokens(client, world.steering)["access_token"]))
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "deliberation"
