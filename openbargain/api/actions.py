@@ -43,9 +43,7 @@ def _choice(value: str, allowed: type, field: str):
     return allowed(value)
 
 
-@bp.post("/chapters/<slug>/proposals")
-@token_required
-def proposal_create(slug: str):
+def _proposal_draft() -> proposals.ProposalDraft:
     data = body_of({"title": (str, 200), "body": (str, 20_000), "decision": (str, 20_000), "deadline": (str, 10),
                     "ballot_kind": (str, 10), "visibility": (str, 10), "urgent": (bool, 0), "electeds": (list, 20),
                     "adopted_directive": (str, 2000), "rejected_directive": (str, 2000),
@@ -58,7 +56,7 @@ def proposal_create(slug: str):
     if len(labels) != len(directives):
         raise ApiProblem(422, "Unprocessable Content", "Options and directives differ in number.",
                          {"options": ["Give one directive per option."]})
-    draft = proposals.ProposalDraft(
+    return proposals.ProposalDraft(
         title=data["title"], body=data.get("body", ""), decision=data["decision"],
         deadline=_date(data["deadline"], "deadline"), ballot_kind=_choice(data["ballot_kind"], BallotKind, "ballot_kind"),
         visibility=_choice(data.get("visibility", "members"), Visibility, "visibility"),
@@ -66,7 +64,19 @@ def proposal_create(slug: str):
         adopted_directive=data.get("adopted_directive", ""), rejected_directive=data.get("rejected_directive", ""),
         fallback_directive=data.get("fallback_directive", ""),
         options=[proposals.OptionDraft(label, directive) for label, directive in zip(labels, directives)])
-    return proposal_json(proposals.draft_proposal(g.api_user, visible_chapter(slug), draft)), 201
+
+
+@bp.post("/chapters/<slug>/proposals")
+@token_required
+def proposal_create(slug: str):
+    return proposal_json(proposals.draft_proposal(g.api_user, visible_chapter(slug), _proposal_draft())), 201
+
+
+@bp.put("/chapters/<slug>/proposals/<int:proposal_id>")
+@token_required
+def proposal_update(slug: str, proposal_id: int):
+    """The whole proposal, as when drafting; refused from the moment a vote is scheduled."""
+    return proposal_json(proposals.update_proposal(g.api_user, visible_chapter(slug), proposal_id, _proposal_draft()))
 
 
 @bp.post("/chapters/<slug>/proposals/<int:proposal_id>/publish")
@@ -85,18 +95,28 @@ def comment_create(slug: str, proposal_id: int):
             "created_at": iso(comment.created_at)}, 201
 
 
-@bp.post("/chapters/<slug>/proposals/<int:proposal_id>/referendum")
-@token_required
-def referendum_schedule(slug: str, proposal_id: int):
+def _schedule() -> referenda.Schedule:
     data = body_of({"method": (str, 20), "opens_at": (str, 40), "closes_at": (str, 40), "quorum_percent": (int, 0),
                     "secret": (bool, 0), "threshold": (str, 20), "seats": (int, 0)},
                    optional=("secret", "threshold", "seats"))
-    schedule = referenda.Schedule(method=data["method"], opens_at=_moment(data["opens_at"], "opens_at"),
-                                  closes_at=_moment(data["closes_at"], "closes_at"),
-                                  quorum_percent=data["quorum_percent"], secret=bool(data.get("secret", True)),
-                                  threshold=data.get("threshold"), seats=data.get("seats", 1))
-    r = referenda.schedule_referendum(g.api_user, visible_chapter(slug), proposal_id, schedule)
+    return referenda.Schedule(method=data["method"], opens_at=_moment(data["opens_at"], "opens_at"),
+                              closes_at=_moment(data["closes_at"], "closes_at"),
+                              quorum_percent=data["quorum_percent"], secret=bool(data.get("secret", True)),
+                              threshold=data.get("threshold"), seats=data.get("seats", 1))
+
+
+@bp.post("/chapters/<slug>/proposals/<int:proposal_id>/referendum")
+@token_required
+def referendum_schedule(slug: str, proposal_id: int):
+    r = referenda.schedule_referendum(g.api_user, visible_chapter(slug), proposal_id, _schedule())
     return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at)}, 201
+
+
+@bp.put("/chapters/<slug>/referenda/<int:referendum_id>")
+@token_required
+def referendum_reschedule(slug: str, referendum_id: int):
+    r = referenda.reschedule_referendum(g.api_user, visible_chapter(slug), referendum_id, _schedule())
+    return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at)}
 
 
 @bp.get("/chapters/<slug>/referenda/<int:referendum_id>/result")

@@ -10,8 +10,18 @@ from openbargain.api.errors import ApiProblem
 from openbargain.api.resources import iso, mandate_json, proposal_json, visible_chapter
 from openbargain.api.schemas import body_of
 from openbargain.models import ReportReview
-from openbargain.services import audit_log, bargaining, deliberation, mandates, petitions, proposals, referenda
-from openbargain.services import scorecards
+from openbargain.services import (
+    audit_log,
+    bargaining,
+    deliberation,
+    mandates,
+    petitions,
+    proposals,
+    referenda,
+    results,
+    roster,
+    scorecards,
+)
 
 
 def _update_json(view) -> dict:
@@ -114,3 +124,46 @@ def audit_events(slug: str):
                        "subject": e.subject, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
                       for e in page.events],
             "next_before": page.next_before}
+
+
+@bp.post("/chapters/<slug>/comments/<int:comment_id>/hide")
+@token_required
+def comment_hide(slug: str, comment_id: int):
+    data = body_of({"reason": (str, 300)})
+    comment = deliberation.hide_comment(g.api_user, visible_chapter(slug), comment_id, data["reason"])
+    return {"id": comment.id, "hidden_reason": comment.hidden_reason, "hidden_at": iso(comment.hidden_at)}
+
+
+@bp.get("/chapters/<slug>/referenda/<int:referendum_id>/board")
+@optional_token
+def board_lookup(slug: str, referendum_id: int):
+    """Is the ballot with this tracker in the count? (?tracker=…; after certification)"""
+    return {"counted": results.find_tracker(g.api_user, visible_chapter(slug), referendum_id,
+                                            request.args.get("tracker", ""))}
+
+
+@bp.get("/chapters/<slug>/roster")
+@token_required
+def roster_list(slug: str):
+    page = roster.list_roster(g.api_user, visible_chapter(slug), page=request.args.get("page", 1, type=int))
+    return {"page": page.page, "pages": page.pages, "total": page.total, "items": [
+        {"id": m.id, "name": m.user.name, "email": m.user.email, "standing": m.standing.value,
+         "roles": [r.value for r in m.roles], "office": m.office, "account": m.user.has_account}
+        for m in page.memberships]}
+
+
+@bp.post("/chapters/<slug>/roster")
+@token_required
+def roster_import(slug: str):
+    """The national export as the body (text/csv); ?preview=1 shows the counts and saves nothing."""
+    chapter = visible_chapter(slug)
+    data = request.get_data(cache=False)
+    if request.args.get("preview") == "1":
+        plan = roster.preview_roster_import(g.api_user, chapter, data)
+        return {"preview": True, "counts": plan.counts}
+    try:
+        plan = roster.import_roster(g.api_user, chapter, data)
+    except roster.RosterInvalid as exc:
+        raise ApiProblem(422, "Unprocessable Content", exc.message,
+                         {f"line {line}": [message] for line, message in exc.problems})
+    return {"preview": False, "counts": plan.counts}

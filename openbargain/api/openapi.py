@@ -66,13 +66,30 @@ DOCUMENT = {
                 "adopted_directive": _str, "rejected_directive": _str, "fallback_directive": _str,
                 "options": {"type": "array", "items": _str}, "option_directives": {"type": "array", "items": _str}},
                 ["title", "decision", "deadline", "ballot_kind", "electeds"]))},
-        "/api/v1/chapters/{slug}/proposals/{proposal_id}": {"get": _op("A proposal", [_slug, _id("proposal_id")],
-                                                                       False)},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}": {
+            "get": _op("A proposal", [_slug, _id("proposal_id")], False),
+            "put": _op("Replace a draft, or a proposal in deliberation (a new revision); refused once a vote is "
+                       "scheduled", [_slug, _id("proposal_id")], True, "200", {"type": "object"})},
+        "/api/v1/chapters/{slug}/comments/{comment_id}/hide": {"post": _op(
+            "Hide a comment with a reason (steering)", [_slug, _id("comment_id")], True, "200",
+            _object({"reason": _str}, ["reason"]))},
+        "/api/v1/chapters/{slug}/referenda/{referendum_id}/board": {"get": _op(
+            "Was the ballot with this tracker counted?", [_slug, _id("referendum_id"),
+                                                          {"name": "tracker", "in": "query", "required": True,
+                                                           "schema": {"type": "string"}}], False)},
+        "/api/v1/chapters/{slug}/roster": {
+            "get": _op("The roster (steering)", [_slug, {"name": "page", "in": "query",
+                                                         "schema": {"type": "integer"}}], True),
+            "post": _op("Import the national CSV export (steering); ?preview=1 saves nothing", [
+                _slug, {"name": "preview", "in": "query", "schema": {"type": "string"}}], True, "200",
+                {"type": "string"})},
         "/api/v1/chapters/{slug}/referenda/{referendum_id}": {
             "get": _op("A vote: status, times, roll size, turnout, and with a token your voting status",
                        [_slug, _id("referendum_id")], False),
             "delete": _op("Cancel a vote before it opens (steering; not one forced by petition)",
-                          [_slug, _id("referendum_id")], True)},
+                          [_slug, _id("referendum_id")], True),
+            "put": _op("Reschedule a vote before it opens (steering)", [_slug, _id("referendum_id")], True,
+                       "200", {"type": "object"})},
         "/api/v1/chapters/{slug}/referenda/{referendum_id}/ballots": {"post": _op(
             "Cast your ballot; returns the tracker, shown once", [_slug, _id("referendum_id")], True, "201", {
                 "type": "object", "additionalProperties": False, "properties": {

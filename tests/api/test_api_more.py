@@ -76,3 +76,53 @@ def test_steering_cancels_a_scheduled_vote(client, world):
     assert client.delete(url, headers=auth(tokens(client, world.member)["access_token"])).status_code == 403
     cancelled = client.delete(url, headers=auth(tokens(client, world.steering)["access_token"]))
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "deliberation"
+
+
+def test_roster_through_the_api(client, world):
+    steering = tokens(client, world.steering)["access_token"]
+    url = "/api/v1/chapters/riverside/roster"
+    csv = b"name,email,standing\nRosa Parks,rosa@example.org,good_standing\n"
+    headers = auth(steering) | {"Content-Type": "text/csv"}
+    preview = client.post(f"{url}?preview=1", data=csv, headers=headers)
+    assert preview.get_json() == {"preview": True, "counts": {"created": 1, "updated": 0, "lapsed": 0,
+                                                              "unchanged": 0, "not_in_file": 5}}
+    bad = client.post(url, data=b"name,email,standing\nX,bad,good_standing\n", headers=headers)
+    assert bad.status_code == 422 and "line 2" in bad.get_json()["errors"]
+    assert client.post(url, data=csv, headers=headers).get_json()["counts"]["created"] == 1
+    listed = client.get(url, headers=auth(steering)).get_json()
+    assert listed["total"] == 6 and "rosa@example.org" in [m["email"] for m in listed["items"]]
+    member = tokens(client, world.member)["access_token"]
+    assert client.get(url, headers=auth(member)).status_code == 403
+
+
+def test_update_hide_reschedule_and_board(client, world):
+    from openbargain.clock import now
+    from openbargain.services import casting
+
+    member = tokens(client, world.member)["access_token"]
+    steering = tokens(client, world.steering)["access_token"]
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    body = {"title": "Vote NO on the budget deal", "decision": "How to vote.", "ballot_kind": "yes_no",
+            "deadline": (now() + timedelta(days=20)).date().isoformat(), "electeds": [membership(world.elected).id],
+            "adopted_directive": "Vote no."}
+    updated = client.put(f"/api/v1/chapters/riverside/proposals/{p.id}", json=body, headers=auth(member))
+    assert updated.status_code == 200 and updated.get_json()["title"] == "Vote NO on the budget deal"
+    assert client.put(f"/api/v1/chapters/riverside/proposals/{p.id}", json=body,
+                      headers=auth(steering)).status_code == 403
+    c = deliberation.post_comment(world.elected, world.chapter, p.id, Stance.AGAINST, "Rude remark")
+    hidden = client.post(f"/api/v1/chapters/riverside/comments/{c.id}/hide", json={"reason": "personal attack"},
+                         headers=auth(steering))
+    assert hidden.status_code == 200 and hidden.get_json()["hidden_reason"] == "personal attack"
+    r = factories.make_open_referendum(world, membership(world.elected), title="Second")
+    receipt = casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    moved = {"method": "yes_no", "threshold": "majority", "quorum_percent": 20,
+             "opens_at": (now() + timedelta(hours=1)).isoformat(), "closes_at": (now() + timedelta(days=1)).isoformat()}
+    assert client.put(f"/api/v1/chapters/riverside/referenda/{r.id}", json=moved,
+                      headers=auth(steering)).status_code == 409  # it has opened
+    board = f"/api/v1/chapters/riverside/referenda/{r.id}/board"
+    assert client.get(f"{board}?tracker={receipt.tracker}", headers=auth(member)).status_code == 409  # still open
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    member = tokens(client, world.member)["access_token"]
+    assert client.get(f"{board}?tracker={receipt.tracker}", headers=auth(member)).get_json() == {"counted": True}
+    assert client.get(f"{board}?tracker=zz", headers=auth(member)).status_code == 422
