@@ -9,8 +9,9 @@ from openbargain.api.auth import optional_token, token_required
 from openbargain.api.errors import ApiProblem
 from openbargain.api.resources import iso, mandate_json, proposal_json, visible_chapter
 from openbargain.api.schemas import body_of
-from openbargain.models import ReportReview
+from openbargain.models import AmendmentKind, ReportReview
 from openbargain.services import (
+    amendments,
     audit_log,
     bargaining,
     deliberation,
@@ -167,3 +168,30 @@ def roster_import(slug: str):
         raise ApiProblem(422, "Unprocessable Content", exc.message,
                          {f"line {line}": [message] for line, message in exc.problems})
     return {"preview": False, "counts": plan.counts}
+
+
+@bp.post("/chapters/<slug>/proposals/<int:proposal_id>/amendments")
+@token_required
+def amendment_create(slug: str, proposal_id: int):
+    data = body_of({"kind": (str, 20), "option": (str, 120), "label": (str, 120), "directive": (str, 2000),
+                    "reason": (str, 20_000)}, optional=("option", "label", "reason"))
+    if data["kind"] not in AmendmentKind._value2member_map_:
+        raise ApiProblem(422, "Unprocessable Content", "Invalid kind.",
+                         {"kind": ["change_directive or new_option."]})
+    chapter = visible_chapter(slug)
+    proposal = proposals.get_proposal(g.api_user, chapter, proposal_id).proposal
+    option_id = next((o.id for o in proposal.options if o.label == data.get("option")), None)
+    amendment = amendments.propose_amendment(g.api_user, chapter, proposal_id, amendments.AmendmentDraft(
+        AmendmentKind(data["kind"]), option_id, data.get("label", ""), data["directive"], data.get("reason", "")))
+    return {"id": amendment.id, "state": amendment.state.value, "label": amendment.label}, 201
+
+
+@bp.post("/chapters/<slug>/amendments/<int:amendment_id>/<any(accept, decline, sign):action>")
+@token_required
+def amendment_action(slug: str, amendment_id: int, action: str):
+    chapter = visible_chapter(slug)
+    if action == "sign":
+        amendment = amendments.cosign_amendment(g.api_user, chapter, amendment_id)
+    else:
+        amendment = amendments.decide_amendment(g.api_user, chapter, amendment_id, accept=action == "accept")
+    return {"id": amendment.id, "state": amendment.state.value}

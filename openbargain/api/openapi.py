@@ -70,6 +70,14 @@ DOCUMENT = {
             "get": _op("A proposal", [_slug, _id("proposal_id")], False),
             "put": _op("Replace a draft, or a proposal in deliberation (a new revision); refused once a vote is "
                        "scheduled", [_slug, _id("proposal_id")], True, "200", {"type": "object"})},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/amendments": {"post": _op(
+            "Propose an amendment (a changed directive of `option`, or a new option)", [_slug, _id("proposal_id")],
+            True, "201", _object({"kind": {"enum": ["change_directive", "new_option"]}, "option": _str,
+                                  "label": _str, "directive": _str, "reason": _str}, ["kind", "directive"]))},
+        "/api/v1/chapters/{slug}/amendments/{amendment_id}/{action}": {"post": _op(
+            "accept or decline (the proposal's author), or sign (members)", [
+                _slug, _id("amendment_id"), {"name": "action", "in": "path", "required": True,
+                                             "schema": {"enum": ["accept", "decline", "sign"]}}], True)},
         "/api/v1/chapters/{slug}/comments/{comment_id}/hide": {"post": _op(
             "Hide a comment with a reason (steering)", [_slug, _id("comment_id")], True, "200",
             _object({"reason": _str}, ["reason"]))},

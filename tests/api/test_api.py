@@ -141,7 +141,7 @@ def test_every_api_route_is_in_the_openapi_document(client, app):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
             continue
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, f"{method} {path} is not documented"
 

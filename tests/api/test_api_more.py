@@ -126,3 +126,22 @@ def test_update_hide_reschedule_and_board(client, world):
     member = tokens(client, world.member)["access_token"]
     assert client.get(f"{board}?tracker={receipt.tracker}", headers=auth(member)).get_json() == {"counted": True}
     assert client.get(f"{board}?tracker=zz", headers=auth(member)).status_code == 422
+
+
+def test_amendments_through_the_api(client, world):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    steering = tokens(client, world.steering)["access_token"]
+    member = tokens(client, world.member)["access_token"]
+    url = f"/api/v1/chapters/riverside/proposals/{p.id}/amendments"
+    bad = client.post(url, json={"kind": "new_option", "label": "Third", "directive": "x"}, headers=auth(steering))
+    assert bad.status_code == 422 and "kind" in bad.get_json()["errors"]  # a yes/no proposal takes no new option
+    made = client.post(url, json={"kind": "change_directive", "option": "Yes", "directive": "Vote no, loudly."},
+                       headers=auth(steering))
+    assert made.status_code == 201
+    aid = made.get_json()["id"]
+    assert client.post(f"/api/v1/chapters/riverside/amendments/{aid}/accept",
+                       headers=auth(steering)).status_code == 403
+    accepted = client.post(f"/api/v1/chapters/riverside/amendments/{aid}/accept", headers=auth(member))
+    assert accepted.get_json()["state"] == "accepted"
+    assert client.get(f"/api/v1/chapters/riverside/proposals/{p.id}",
+                      headers=auth(member)).get_json()["options"][0]["directive"] == "Vote no, loudly."

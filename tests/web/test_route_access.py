@@ -114,6 +114,8 @@ ACCESS = {
     "api.board_lookup": {},
     "api.roster_list": dict.fromkeys(ROLES, 401),
     "api.roster_import": dict.fromkeys(ROLES, 401),
+    "api.amendment_create": dict.fromkeys(ROLES, 401),
+    "api.amendment_action": dict.fromkeys(ROLES, 401),
     "api.export": {},
     "referenda.calendar_page": "public",
     "referenda.calendar_feed": "public",
