@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 from openbargain.api import bp
+from openbargain.problems import problem
 from openbargain.services.errors import DomainError
 
-PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
@@ -18,13 +17,6 @@ class ApiProblem(Exception):
                  headers: dict | None = None) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.errors, self.headers = status, title, detail, errors, headers
-
-
-def problem(status: int, title: str, detail: str, errors: dict | None = None, headers: dict | None = None) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = errors
-    return Response(json.dumps(body), status=status, mimetype=PROBLEM, headers=headers)
 
 
 @bp.errorhandler(ApiProblem)

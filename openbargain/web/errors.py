@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from openbargain.problems import API_PREFIX, problem
 from openbargain.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if request.path.startswith(API_PREFIX):  # no API route matched: still answer as the API does
+            return problem(exc.code or 500, exc.name, exc.description or exc.name)
         return render_error(exc.code or 500, None if exc.code in MESSAGES else exc.description)
 
     @app.errorhandler(Exception)
