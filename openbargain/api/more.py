@@ -2,7 +2,7 @@
 and bargaining updates, scorecards, and the audit log."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, url_for
 
 from openbargain.api import bp
 from openbargain.api.auth import optional_token, token_required
@@ -124,7 +124,8 @@ def audit_events(slug: str):
     return {"items": [{"id": e.id, "occurred_at": iso(e.occurred_at), "actor": e.actor_id, "kind": e.kind,
                        "subject": e.subject, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
                       for e in page.events],
-            "next_before": page.next_before}
+            "next": url_for("api.audit_events", slug=slug, before=page.next_before, _external=True)
+            if page.next_before else None}
 
 
 @bp.post("/chapters/<slug>/comments/<int:comment_id>/hide")

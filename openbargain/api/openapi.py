@@ -24,9 +24,16 @@ def _object(properties: dict, required: list[str]) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": properties, "required": required}
 
 
-def _op(summary: str, params: list, secured: bool, ok: str = "200", body: dict | None = None) -> dict:
+def _ref(name: str) -> dict:
+    return {"description": "OK", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _op(summary: str, params: list, secured: bool, ok: str = "200", body: dict | None = None,
+        returns: str | None = None) -> dict:
     op: dict = {"summary": summary, "parameters": params,
-                "responses": {ok: _json, "401": _problem, "403": _problem, "404": _problem, "422": _problem}}
+                "responses": {ok: _ref(returns) if returns else _json, "400": _problem, "401": _problem,
+                              "403": _problem, "404": _problem, "409": _problem, "413": _problem, "422": _problem,
+                              "429": _problem}}
     if secured:
         op["security"] = [{"bearer": []}]
     if body:
@@ -40,9 +47,38 @@ DOCUMENT = {
              "description": "Members direct their electeds, in the open. Errors are RFC 9457 problem documents."},
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-        "schemas": {"Problem": {"type": "object", "required": ["title", "status"], "properties": {
-            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-            "detail": {"type": "string"}, "errors": {"type": "object"}}}},
+        "schemas": {
+            "Problem": {"type": "object", "required": ["title", "status"], "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                "detail": {"type": "string"}, "errors": {"type": "object"}}},
+            "Chapter": {"type": "object", "additionalProperties": False, "required": ["slug", "name", "timezone"],
+                        "properties": {"slug": _str, "name": _str, "timezone": _str}},
+            "TokenPair": {"type": "object", "additionalProperties": False,
+                          "required": ["access_token", "refresh_token", "token_type", "expires_in"],
+                          "properties": {"access_token": _str, "refresh_token": _str, "token_type": {"const": "Bearer"},
+                                         "expires_in": {"type": "integer"}}},
+            "Proposal": {"type": "object", "additionalProperties": False, "required": [
+                "id", "title", "status", "decision", "body", "deadline", "ballot_kind", "visibility", "urgent",
+                "published_at", "fallback_directive", "options", "electeds"], "properties": {
+                "id": {"type": "integer"}, "title": _str, "decision": _str, "body": _str, "deadline": _date,
+                "status": {"enum": ["draft", "deliberation", "scheduled", "voting", "decided", "no_decision",
+                                    "withdrawn"]},
+                "ballot_kind": {"enum": ["yes_no", "ranked"]}, "visibility": {"enum": ["members", "public"]},
+                "urgent": {"type": "boolean"}, "published_at": {"type": ["string", "null"]},
+                "fallback_directive": {"type": ["string", "null"]},
+                "options": {"type": "array", "items": {"type": "object", "required": ["label", "directive"],
+                                                       "properties": {"label": _str,
+                                                                      "directive": {"type": ["string", "null"]}}}},
+                "electeds": {"type": "array", "items": {"type": "integer"}}}},
+            "Mandate": {"type": "object", "additionalProperties": False, "required": [
+                "id", "proposal_id", "referendum_id", "elected", "directive", "basis", "due_on", "status",
+                "issued_at", "acknowledged_at"], "properties": {
+                "id": {"type": "integer"}, "proposal_id": {"type": "integer"}, "referendum_id": {"type": "integer"},
+                "elected": {"type": "integer"}, "directive": {"type": ["string", "null"]}, "basis": _str,
+                "due_on": _date, "status": {"enum": ["issued", "acknowledged", "fulfilled", "partially", "breached",
+                                                     "superseded"]},
+                "issued_at": _str, "acknowledged_at": {"type": ["string", "null"]}}},
+        },
     },
     "paths": {
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json}}},
@@ -50,14 +86,18 @@ DOCUMENT = {
             "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         "/api/v1/tokens": {"post": _op("Get an access and a refresh token", [], False, "201", {
             "type": "object", "required": ["email", "password"], "additionalProperties": False,
-            "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})},
+            "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}, "TokenPair")},
         "/api/v1/tokens/refresh": {"post": _op("Rotate tokens", [], False, "201", {
             "type": "object", "required": ["refresh_token"], "additionalProperties": False,
-            "properties": {"refresh_token": {"type": "string"}}})},
-        "/api/v1/chapters/{slug}": {"get": _op("A chapter", [_slug], False)},
+            "properties": {"refresh_token": {"type": "string"}}}, "TokenPair")},
+        "/api/v1/chapters/{slug}": {"get": _op("A chapter", [_slug], False, returns="Chapter")},
+        "/api/v1/chapters/{slug}/referenda": {"get": _op("Votes scheduled or open, soonest first", [
+            _slug, {"name": "status", "in": "query", "schema": {"enum": ["open", "scheduled"]}}], False)},
         "/api/v1/chapters/{slug}/proposals": {
             "get": _op("Proposals, newest first, with a `next` cursor link", [
                 _slug, {"name": "status", "in": "query", "schema": {"type": "string"}},
+                {"name": "elected", "in": "query", "schema": {"type": "string"}},
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
                 {"name": "cursor", "in": "query", "schema": {"type": "string"}}], False),
             "post": _op("Draft a proposal", [_slug], True, "201", _object({
                 "title": _str, "body": _str, "decision": _str, "deadline": _date,
@@ -67,7 +107,7 @@ DOCUMENT = {
                 "options": {"type": "array", "items": _str}, "option_directives": {"type": "array", "items": _str}},
                 ["title", "decision", "deadline", "ballot_kind", "electeds"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}": {
-            "get": _op("A proposal", [_slug, _id("proposal_id")], False),
+            "get": _op("A proposal", [_slug, _id("proposal_id")], False, returns="Proposal"),
             "put": _op("Replace a draft, or a proposal in deliberation (a new revision); refused once a vote is "
                        "scheduled", [_slug, _id("proposal_id")], True, "200", {"type": "object"})},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/amendments": {"post": _op(
@@ -104,16 +144,16 @@ DOCUMENT = {
                     "choice": {"enum": ["yes", "no", "abstain"]},
                     "ranking": {"type": "array", "items": {"type": "string"}}}})},
         "/api/v1/chapters/{slug}/mandates/{mandate_id}": {"get": _op("A mandate", [_slug, _id("mandate_id")],
-                                                                     False)},
+                                                                     False, returns="Mandate")},
         "/api/v1/chapters/{slug}/mandates/{mandate_id}/acknowledge": {"post": _op(
-            "Acknowledge your mandate", [_slug, _id("mandate_id")], True)},
+            "Acknowledge your mandate", [_slug, _id("mandate_id")], True, returns="Mandate")},
         "/api/v1/chapters/{slug}/mandates/{mandate_id}/reports": {"post": _op(
             "File a compliance report (a correction names the report it corrects)", [_slug, _id("mandate_id")],
             True, "201", _object({"outcome": {"enum": ["fulfilled", "partially", "breached"]},
                                   "statement": _str, "evidence_url": _str, "acted_on": _date,
                                   "corrects_id": {"type": "integer"}}, ["outcome", "statement", "acted_on"]))},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/publish": {"post": _op(
-            "Publish your draft: deliberation opens", [_slug, _id("proposal_id")], True)},
+            "Publish your draft: deliberation opens", [_slug, _id("proposal_id")], True, returns="Proposal")},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/comments": {
             "get": _op("The deliberation thread, a page of threads at a time", [
                 _slug, _id("proposal_id"), {"name": "page", "in": "query", "schema": {"type": "string"}}], False),
@@ -132,7 +172,8 @@ DOCUMENT = {
         "/api/v1/chapters/{slug}/referenda/{referendum_id}/export": {"get": _op(
             "Everything needed to recount", [_slug, _id("referendum_id")], False)},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/withdraw": {"post": _op(
-            "Withdraw a proposal (author or steering, before voting)", [_slug, _id("proposal_id")], True)},
+            "Withdraw a proposal (author or steering, before voting)", [_slug, _id("proposal_id")], True,
+            returns="Proposal")},
         "/api/v1/chapters/{slug}/proposals/{proposal_id}/petition": {
             "get": _op("Petition status", [_slug, _id("proposal_id")], False),
             "post": _op("Sign the petition for a vote", [_slug, _id("proposal_id")], True, "201")},

@@ -9,7 +9,7 @@ from openbargain.api.auth import optional_token, token_required
 from openbargain.api.errors import ApiProblem
 from openbargain.api.schemas import body_of
 from openbargain.models import Chapter, Mandate, Proposal, ProposalStatus
-from openbargain.services import casting, chapters, mandates, proposals, referenda
+from openbargain.services import calendar, casting, chapters, mandates, proposals, referenda
 from openbargain.services.bylaws import bylaws_of
 
 
@@ -49,21 +49,40 @@ def chapter(slug: str):
     return {"slug": c.slug, "name": c.name, "timezone": c.timezone}
 
 
+@bp.get("/chapters/<slug>/referenda")
+@optional_token
+def referendum_list(slug: str):
+    """Votes scheduled or open (?status=open or scheduled to filter), soonest first."""
+    status = request.args.get("status")
+    if status not in (None, "open", "scheduled"):
+        raise ApiProblem(422, "Unprocessable Content", "Unknown status.", {"status": ["open or scheduled."]})
+    entries = calendar.upcoming_votes(g.api_user, visible_chapter(slug))
+    return {"items": [{"id": e.referendum.id, "proposal_id": e.proposal.id, "title": e.proposal.title,
+                       "status": e.status, "opens_at": iso(e.referendum.opens_at),
+                       "closes_at": iso(e.referendum.closes_at)}
+                      for e in entries if status is None or e.status == status]}
+
+
 @bp.get("/chapters/<slug>/proposals")
 @optional_token
 def proposal_list(slug: str):
     c = visible_chapter(slug)
     status = request.args.get("status")
+    elected = request.args.get("elected")
+    if elected is not None and not elected.isdigit():
+        raise ApiProblem(422, "Unprocessable Content", "Invalid elected.", {"elected": ["A membership id."]})
     if status is not None and status not in ProposalStatus._value2member_map_:
         raise ApiProblem(422, "Unprocessable Content", "Unknown status.", {"status": ["Unknown status."]})
     cursor = request.args.get("cursor", "1")
     if not cursor.isdigit() or int(cursor) < 1:
         raise ApiProblem(422, "Unprocessable Content", "Invalid cursor.", {"cursor": ["Invalid cursor."]})
+    query = request.args.get("q", "")[:100]
     page = proposals.list_proposals(g.api_user, c, status=ProposalStatus(status) if status else None,
-                                    page=int(cursor))
+                                    elected_id=int(elected) if elected else None, query=query, page=int(cursor))
     following = None
     if page.page < page.pages:
-        following = url_for("api.proposal_list", slug=slug, status=status, cursor=page.page + 1, _external=True)
+        following = url_for("api.proposal_list", slug=slug, status=status, elected=elected, q=query or None,
+                            cursor=page.page + 1, _external=True)
     return {"items": [proposal_json(p) for p in page.proposals], "total": page.total, "next": following}
 
 

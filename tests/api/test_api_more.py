@@ -145,3 +145,18 @@ def test_amendments_through_the_api(client, world):
     assert accepted.get_json()["state"] == "accepted"
     assert client.get(f"/api/v1/chapters/riverside/proposals/{p.id}",
                       headers=auth(member)).get_json()["options"][0]["directive"] == "Vote no, loudly."
+
+
+def test_open_votes_filters_and_other_chapters(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    member = tokens(client, world.member)["access_token"]
+    listed = client.get("/api/v1/chapters/riverside/referenda?status=open", headers=auth(member)).get_json()
+    assert [x["id"] for x in listed["items"]] == [r.id]
+    assert client.get("/api/v1/chapters/riverside/referenda?status=done").status_code == 422
+    by_elected = client.get(f"/api/v1/chapters/riverside/proposals?elected={membership(world.elected).id}&q=STRIKE",
+                            headers=auth(member)).get_json()
+    assert [p["id"] for p in by_elected["items"]] == [r.proposal_id]
+    other = tokens(client, world.other_steering)["access_token"]
+    assert client.get(f"/api/v1/chapters/hilltop/referenda/{r.id}", headers=auth(other)).status_code == 404
+    huge = client.post("/api/v1/tokens", data=b"x" * (6 * 1024 * 1024), content_type="application/json")
+    assert huge.status_code == 413

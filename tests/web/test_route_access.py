@@ -85,6 +85,7 @@ ACCESS = {
     "api.docs": "public",
     "api.chapter": "public",
     "api.proposal_list": "public",
+    "api.referendum_list": "public",
     "api.create_tokens": dict.fromkeys(ROLES, 400),
     "api.refresh_tokens": dict.fromkeys(ROLES, 400),
     "api.proposal": {},
