@@ -10,7 +10,7 @@ from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview, Stance
 from openbargain.services import bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
 from openbargain.services.errors import DomainError, ValidationFailed
-from openbargain.web.feedback import flash_refusal
+from openbargain.web.feedback import flash_refusal, submit
 from openbargain.web.forms import (
     ActionForm,
     CommentForm,
@@ -77,16 +77,12 @@ def report(slug: str, mandate_id: int):
     if form.validate_on_submit():
         draft = mandates.ReportDraft(ReportOutcome(form.outcome.data), form.statement.data or "",
                                      form.evidence_url.data or "", form.acted_on.data, form.corrects_id.data)
-        try:
-            mandates.file_report(current_user, chapter, mandate_id, draft)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
-        else:
-            flash("Report filed. Members can read and discuss it; steering will verify it.", "success")
-            return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
+        back = url_for("accountability.mandate", slug=slug, mandate_id=mandate_id)
+        followed = submit(form, lambda: mandates.file_report(current_user, chapter, mandate_id, draft),
+                          success="Report filed. Members can read and discuss it; steering will verify it.",
+                          done=lambda _: back, refused=back)
+        if followed:
+            return followed
     return _mandate_page(chapter, mandate_id, form, 422)
 
 

@@ -1,9 +1,12 @@
 """Telling a refused action on the page it came from, for one-button actions."""
 from __future__ import annotations
 
-from flask import flash
+from typing import Any, Callable
 
-from openbargain.services.errors import DomainError
+from flask import Response, flash, redirect
+
+from openbargain.services.errors import DomainError, ValidationFailed
+from openbargain.web.forms import apply_errors
 
 
 def flash_refusal(exc: DomainError) -> None:
@@ -12,3 +15,21 @@ def flash_refusal(exc: DomainError) -> None:
         raise exc
     details = " ".join(m for messages in exc.errors.values() for m in messages)
     flash(f"{exc.message} {details}".strip() if details and details != exc.message else exc.message, "error")
+
+
+def submit(form, action: Callable[[], Any], *, success: str, done: Callable[[Any], str],
+           refused: str) -> Response | None:
+    """Runs a use-case for a validated form: on success a message and a redirect to `done(result)`;
+    field errors go back onto the form (None: the view renders it again); any other refusal is a
+    message on the page at `refused`."""
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        return None
+    except DomainError as exc:
+        flash_refusal(exc)
+        return redirect(refused)
+    if success:
+        flash(success, "success")
+    return redirect(done(result))

@@ -17,7 +17,7 @@ from openbargain.services import (
     revisions,
 )
 from openbargain.services.errors import DomainError, ValidationFailed
-from openbargain.web.feedback import flash_refusal
+from openbargain.web.feedback import flash_refusal, submit
 from openbargain.web.forms import (
     ActionForm,
     AmendmentForm,
@@ -191,16 +191,13 @@ def comment(slug: str, proposal_id: int):
     chapter = _chapter(slug)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
-            posted = deliberation.post_comment(current_user, chapter, proposal_id, Stance(form.stance.data),
-                                               form.body.data, form.parent_id.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
-        else:
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{posted.id}")
+        page = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
+        followed = submit(
+            form, lambda: deliberation.post_comment(current_user, chapter, proposal_id, Stance(form.stance.data),
+                                                    form.body.data, form.parent_id.data),
+            success="", done=lambda posted: f"{page}#comment-{posted.id}", refused=page)
+        if followed:
+            return followed
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     return render_template("proposals/comment_form.html", chapter=chapter, membership=view.membership,
                            proposal=view.proposal, form=form), 422
@@ -213,15 +210,11 @@ def comment_edit(slug: str, proposal_id: int, comment_id: int):
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     form = CommentEditForm()
     if form.validate_on_submit():
-        try:
-            deliberation.edit_comment(current_user, chapter, comment_id, form.body.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
-        else:
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
+        page = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
+        followed = submit(form, lambda: deliberation.edit_comment(current_user, chapter, comment_id, form.body.data),
+                          success="", done=lambda _: f"{page}#comment-{comment_id}", refused=page)
+        if followed:
+            return followed
     elif request.method == "GET":
         form.body.data = deliberation.comment_for_editing(current_user, chapter, comment_id).body
     return render_template("proposals/comment_edit.html", chapter=chapter, membership=view.membership,
@@ -252,16 +245,12 @@ def amend(slug: str, proposal_id: int):
     if form.validate_on_submit():
         draft = amendments.AmendmentDraft(AmendmentKind(form.kind.data), form.option_id.data, form.label.data or "",
                                           form.directive.data, form.reason.data or "")
-        try:
-            amendments.propose_amendment(current_user, chapter, proposal_id, draft)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
-        else:
-            flash("Amendment proposed; the author will accept or decline it.", "success")
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#amendments")
+        page = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
+        followed = submit(form, lambda: amendments.propose_amendment(current_user, chapter, proposal_id, draft),
+                          success="Amendment proposed; the author will accept or decline it.",
+                          done=lambda _: f"{page}#amendments", refused=page)
+        if followed:
+            return followed
     return render_template("proposals/amendment_form.html", chapter=chapter, membership=view.membership,
                            proposal=view.proposal, amendment_form=form), 422
 

@@ -13,8 +13,8 @@ from openbargain.models import Chapter, Referendum, ReferendumStatus
 from openbargain.services import calendar, casting, chapters, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
-from openbargain.web.feedback import flash_refusal
-from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm, apply_errors
+from openbargain.web.feedback import flash_refusal, submit
+from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm
 from openbargain.web.timezones import to_local_naive, to_utc
 
 bp = Blueprint("referenda", __name__, url_prefix="/c/<slug>")
@@ -48,16 +48,13 @@ def schedule(slug: str, proposal_id: int):
     if request.method == "GET":
         _fill(form, referenda.default_schedule(chapter, view.proposal), chapter)
     elif form.validate_on_submit():
-        try:
-            referendum = referenda.schedule_referendum(current_user, chapter, proposal_id, _schedule(form, chapter))
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
-        else:
-            flash("The vote is scheduled.", "success")
-            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum.id))
+        followed = submit(
+            form, lambda: referenda.schedule_referendum(current_user, chapter, proposal_id, _schedule(form, chapter)),
+            success="The vote is scheduled.",
+            done=lambda r: url_for("referenda.show", slug=slug, referendum_id=r.id),
+            refused=url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        if followed:
+            return followed
     return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
                            proposal=view.proposal, form=form, referendum=None), 422 if form.errors else 200
 
@@ -84,16 +81,13 @@ def reschedule(slug: str, referendum_id: int):
     if request.method == "GET":
         _fill(form, view.referendum, chapter)
     elif form.validate_on_submit():
-        try:
-            referenda.reschedule_referendum(current_user, chapter, referendum_id, _schedule(form, chapter))
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            flash_refusal(exc)
-            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
-        else:
-            flash("The vote is rescheduled.", "success")
-            return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+        back = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
+        followed = submit(
+            form, lambda: referenda.reschedule_referendum(current_user, chapter, referendum_id,
+                                                          _schedule(form, chapter)),
+            success="The vote is rescheduled.", done=lambda _: back, refused=back)
+        if followed:
+            return followed
     return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
                            proposal=view.proposal, form=form, referendum=view.referendum), 422 if form.errors else 200
 
