@@ -16,18 +16,16 @@ from openbargain.models import (
     AmendmentSignature,
     AmendmentState,
     BallotKind,
-    Bylaws,
     Chapter,
     Membership,
     Option,
     Proposal,
     ProposalStatus,
-    Standing,
     User,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of
+from openbargain.services.bylaws import bylaws_of, members_needed
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.proposals import NO, YES, acting_on, add_revision
 from openbargain.services.uow import unit_of_work
@@ -154,9 +152,7 @@ def _put_on_ballot(proposal: Proposal, amendment: Amendment) -> None:
 
 
 def amendment_threshold(session: Session, chapter: Chapter) -> int:
-    members = session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING)) or 0
-    return Bylaws.share_of(bylaws_of(chapter, session).amendment_percent, members)
+    return members_needed(session, chapter, bylaws_of(chapter, session).amendment_percent)
 
 
 def _carry_if_backed(session: Session, chapter: Chapter, proposal: Proposal, amendment: Amendment,

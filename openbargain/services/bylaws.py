@@ -3,16 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openbargain import policy
 from openbargain.extensions import db
-from openbargain.models import Bylaws, Chapter, User
+from openbargain.models import Bylaws, Chapter, Membership, Standing, User
 from openbargain.services import audit
 from openbargain.services.chapters import membership_of, require
 from openbargain.services.errors import NotFound, ValidationFailed
 from openbargain.services.uow import unit_of_work
 from openbargain.tally import THRESHOLDS
+
+
+def members_needed(session: Session, chapter: Chapter, percent: int) -> int:
+    """A bylaws threshold as a head count of the members in good standing now."""
+    members = session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING)) or 0
+    return Bylaws.share_of(percent, members)
 
 
 def bylaws_of(chapter: Chapter, session: Session | None = None) -> Bylaws:

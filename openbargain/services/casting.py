@@ -22,22 +22,12 @@ from openbargain.models import Ballot, Chapter, Referendum, ReferendumStatus, Us
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.services import audit
 from openbargain.services.chapters import membership_of
-from openbargain.services.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
+from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
 from openbargain.services.proposals import require_visible
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 
 YES_NO_CHOICES = ("yes", "no", "abstain")
-
-
-class AlreadyVoted(DomainError):
-    status = 409
-    title = "Already voted"
-
-
-class NotEligible(DomainError):
-    status = 403
-    title = "Not on the roll"
 
 
 TRACKER_HEX = 32  # 128 random bits

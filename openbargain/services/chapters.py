@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -64,10 +64,6 @@ def check_timezone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed.on("timezone", f"{name!r} is not a time zone name such as Europe/London.")
-
-
-def timezone_choices() -> list[str]:
-    return sorted(available_timezones())
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,6 @@ class Dashboard:
     def with_status(self, status: str) -> list[VoteLine]:
         return [v for v in self.votes if v.status.value == status]
 
-    @property
-    def forced_by_petition(self) -> list[VoteLine]:
-        return [v for v in self.votes if v.referendum.by_petition]
-
 
 def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
     mine = membership_of(actor, chapter)

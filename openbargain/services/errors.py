@@ -38,6 +38,20 @@ class ValidationFailed(DomainError):
         return cls(message, errors={field: [message]})
 
 
+class AlreadyVoted(DomainError):
+    status = 409
+    title = "Already voted"
+
+
+class NotEligible(DomainError):
+    status = 403
+    title = "Not on the roll"
+
+
+class AlreadySigned(InvalidTransition):
+    title = "Already signed"
+
+
 class InvalidCredentials(DomainError):
     status = 401
     title = "Wrong email or password"

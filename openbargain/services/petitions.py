@@ -10,18 +10,14 @@ from sqlalchemy.orm import Session, selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, Standing, User
+from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, User
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.errors import InvalidTransition, PermissionDenied
+from openbargain.services.bylaws import bylaws_of, members_needed
+from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
 from openbargain.services.lifecycle import transition
 from openbargain.services.proposals import acting_on
 from openbargain.services.referenda import schedule_by_petition
 from openbargain.services.uow import unit_of_work
-
-
-class AlreadySigned(InvalidTransition):
-    title = "Already signed"
 
 
 @dataclass(frozen=True)
@@ -37,9 +33,7 @@ class PetitionStatus:
 
 
 def petition_threshold(session: Session, chapter: Chapter, bylaws: Bylaws) -> int:
-    members = session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING)) or 0
-    return Bylaws.share_of(bylaws.petition_percent, members)
+    return members_needed(session, chapter, bylaws.petition_percent)
 
 
 def petition_status(actor: User | None, chapter: Chapter, proposal: Proposal) -> PetitionStatus:

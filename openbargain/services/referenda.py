@@ -211,6 +211,3 @@ def get_referendum(actor: User | None, chapter: Chapter, referendum_id: int) -> 
         VoterRollEntry.referendum_id == referendum.id, VoterRollEntry.voted_on.is_not(None))) or 0
     return ReferendumView(referendum, referendum.proposal, mine, referendum.status_at(now()), entry, turnout)
 
-
-def referendum_of(proposal: Proposal) -> Referendum | None:
-    return db.session.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))

@@ -14,7 +14,7 @@ from openbargain.clock import set_clock
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Ballot, Chapter, Membership, User, VoterRollEntry
 from openbargain.services import casting
-from openbargain.services.casting import AlreadyVoted, NotEligible
+from openbargain.services.errors import AlreadyVoted, NotEligible
 from openbargain.services.errors import InvalidTransition, ValidationFailed
 from tests import factories
 from tests.services.test_concurrency import race
