@@ -14,15 +14,49 @@ class ConfigError(RuntimeError):
     """The environment does not hold what this configuration needs to start."""
 
 
-def instance_secret_key(instance_dir: Path) -> str:
-    """A key generated once and kept in instance/, so the default install never ships a key."""
-    path = instance_dir / "secret_key"
+def _generated_once(path: Path, make) -> str:
+    """A file in instance/ written once, readable by the app's user alone, then read each start."""
     if not path.exists():
-        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+            fh.write(make() + "\n")
     return path.read_text().strip()
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """A key generated once and kept in instance/, so the default install never ships a key."""
+    return _generated_once(instance_dir / "secret_key", lambda: secrets.token_hex(32))
+
+
+BALLOT_KEY_BYTES = 32
+
+
+def parse_ballot_keys(text: str) -> list[bytes]:
+    """`BALLOT_KEYS`: hex keys of 32 bytes, separated by commas or whitespace, newest first.
+
+    The newest seals the ballots of votes that open from now on; older keys stay listed until
+    every vote sealed under them is certified, so a key can be rotated during an open vote."""
+    keys = []
+    for item in text.replace(",", " ").split():
+        try:
+            key = bytes.fromhex(item)
+        except ValueError:
+            key = b""
+        if len(key) != BALLOT_KEY_BYTES:
+            raise ConfigError(f"each BALLOT_KEYS entry is {BALLOT_KEY_BYTES * 2} hex digits "
+                              "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')")
+        keys.append(key)
+    if not keys:
+        raise ConfigError("BALLOT_KEYS holds no key")
+    return keys
+
+
+def instance_ballot_keys(instance_dir: Path) -> list[bytes]:
+    """The embedded default's ballot key, generated once into instance/ beside the secret key.
+    It never goes into the database: a reader of the database or a dump cannot open the ballots."""
+    return parse_ballot_keys(_generated_once(instance_dir / "ballot_keys",
+                                             lambda: secrets.token_hex(BALLOT_KEY_BYTES)))
 
 
 class Config:
@@ -32,6 +66,8 @@ class Config:
         env = os.environ
         self.INSTANCE_PATH = str(INSTANCE_DIR)
         self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret_key(INSTANCE_DIR)
+        self.BALLOT_KEYS = (parse_ballot_keys(env["BALLOT_KEYS"]) if env.get("BALLOT_KEYS")
+                            else instance_ballot_keys(INSTANCE_DIR))
         self.SQLALCHEMY_DATABASE_URI = env.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'openbargain.sqlite'}"
         )
@@ -54,6 +90,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # no longer than a server-side login session lives
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; sessions are versioned
     # Our own switch, read per request: Flask-Limiter's RATELIMIT_ENABLED is process-wide.
@@ -75,7 +112,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BALLOT_KEYS") if not os.environ.get(name)]
         if missing:
             raise ConfigError(
                 "production configuration needs these environment variables: " + ", ".join(missing)
@@ -92,6 +129,7 @@ class TestConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "test-only-" + secrets.token_hex(32)
+        self.BALLOT_KEYS = [secrets.token_bytes(BALLOT_KEY_BYTES)]
         self.SQLALCHEMY_DATABASE_URI = suite_database_url()
         self.MAIL_BACKEND = "memory"
 

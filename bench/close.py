@@ -1,5 +1,6 @@
 """Certification benchmark: a referendum with 100,000 secret instant-runoff ballots over 8
-options closes, and `certify_closed` counts it. Filling the database is not timed.
+options closes, and `certify_closed` opens the sealed ballots, writes them out in canonical
+order and counts them. Filling the database (sealing included) is not timed.
 
     .venv/bin/python bench/close.py                                   # SQLite in a temporary folder
     OPENBARGAIN_TEST_DATABASE_URL=postgresql+psycopg://… .venv/bin/python bench/close.py
@@ -28,8 +29,9 @@ from config import TestConfig  # noqa: E402
 from openbargain import create_app  # noqa: E402
 from openbargain.clock import now, set_clock  # noqa: E402
 from openbargain.extensions import db  # noqa: E402
-from openbargain.models import Ballot, Membership, Result, Standing, User, VoterRollEntry  # noqa: E402
-from openbargain.services import demo, proposals, referenda, results  # noqa: E402
+from openbargain.models import Membership, Referendum, Result, SealedBallot, Standing, User, VoterRollEntry  # noqa: E402
+from openbargain.services import demo, proposals, referenda, results, sealing  # noqa: E402
+from openbargain.services.casting import longest_payload  # noqa: E402
 from openbargain.services.proposals import OptionDraft, ProposalDraft  # noqa: E402
 from openbargain.services.rolls import ensure_rolls_frozen  # noqa: E402
 
@@ -78,12 +80,17 @@ def main() -> None:
         scores = np.log(rng.uniform(0.2, 1.0, OPTIONS)) + rng.gumbel(size=(BALLOTS, OPTIONS))
         order = np.argsort(-scores, axis=1)
         lengths = rng.integers(0, OPTIONS + 1, size=BALLOTS)
+        referendum = db.session.get(Referendum, referendum.id)
+        seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id)
+        longest = longest_payload(referendum, labels)
         rows = []
         for i in range(BALLOTS):
-            rows.append({"id": str(uuid.uuid4()), "referendum_id": referendum.id,
-                         "content": {"ranking": [labels[j] for j in order[i, : lengths[i]]]},
-                         "tracker_hash": hashlib.sha256(f"bench-{i}".encode()).hexdigest()})
-        db.session.execute(insert(Ballot), rows)
+            sealed_id = str(uuid.uuid4())
+            payload = {"content": {"ranking": [labels[j] for j in order[i, : lengths[i]]]},
+                       "tracker_hash": hashlib.sha256(f"bench-{i}".encode()).hexdigest(), "roll_entry": None}
+            rows.append({"id": sealed_id, "referendum_id": referendum.id,
+                         "sealed": seal.seal(sealed_id, payload, longest=longest)})
+        db.session.execute(insert(SealedBallot), rows)
         db.session.execute(update(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id)
                            .values(voted_on=date.today()))
         db.session.commit()

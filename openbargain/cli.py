@@ -42,12 +42,24 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"{user.email} is a site admin.")
 
 
+def _checkpoint(_ctx, _param, values: tuple[str, ...]) -> list[audit.Checkpoint]:
+    try:
+        return [audit.Checkpoint.parse(v) for v in values]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+
+
 @cli.command("verify-audit")
-def verify_audit_command() -> None:
-    """Recompute the audit log's hash chain; name the first broken event."""
-    checked, broken = audit.verify_audit_log(db.session)
+@click.option("--expect", "expect", multiple=True, callback=_checkpoint, metavar="HASH@LENGTH",
+              help="A checkpoint kept earlier (audit page, a certified result, the feed); repeatable.")
+def verify_audit_command(expect: list[audit.Checkpoint]) -> None:
+    """Recompute the audit log's hash chain and check it passes through every kept checkpoint;
+    name the first event that breaks or differs."""
+    checked, broken = audit.verify_audit_log(db.session, expect)
     if broken is None:
-        click.echo(f"Audit log intact: {checked} events verified.")
+        kept = f" It passes through {len(expect)} kept checkpoint(s)." if expect else ""
+        click.echo(f"Audit log intact: {checked} events verified.{kept} "
+                   f"Checkpoint now: {audit.head(db.session).label}")
         return
     click.echo(f"Audit log BROKEN at event {broken.event_id}: {broken.reason} "
                f"({checked} events before it verified).", err=True)

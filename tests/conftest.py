@@ -17,6 +17,7 @@ from openbargain import create_app
 from openbargain.clock import set_clock
 from openbargain.extensions import db
 from openbargain.models import Chapter, Standing, User
+from openbargain.models.audit import APPEND_ONLY, DROP_APPEND_ONLY
 from tests import factories
 
 
@@ -75,14 +76,20 @@ def _app() -> Iterator[Flask]:
 
 
 def _empty_all_tables() -> None:
+    """Between tests only: the audit log's append-only triggers are set aside for the cleaning."""
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(t.name for t in tables)
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        for statement in DROP_APPEND_ONLY["sqlite"]:
+            db.session.execute(text(statement))
         for table in tables:
             db.session.execute(table.delete())
+        for statement in APPEND_ONLY["sqlite"]:
+            db.session.execute(text(statement))
     db.session.commit()
 
 

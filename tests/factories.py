@@ -102,3 +102,44 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
     finally:
         set_clock(lambda: start)  # back to "now" as the test had it (it may have moved the clock)
     return db.session.get(Referendum, referendum.id)
+
+
+def opened_ballots(referendum_id: int) -> list[dict]:
+    """What the operator holding the ballot key could read of an open vote's sealed ballots:
+    each payload (content, tracker_hash, roll_entry). Tests use it; the app never lists them."""
+    from sqlalchemy import select
+
+    from openbargain.models import Referendum, SealedBallot
+    from openbargain.services.sealing import BallotSeal
+
+    referendum = db.session.get(Referendum, referendum_id)
+    seal = BallotSeal(referendum.seal_key_id, referendum_id)
+    return [seal.open(s.id, s.sealed) for s in db.session.scalars(
+        select(SealedBallot).where(SealedBallot.referendum_id == referendum_id))]
+
+
+class audit_triggers_set_aside:
+    """What a database owner bent on rewriting history can do: drop the append-only triggers,
+    then put them back. Tests use it to show that verify-audit still catches the rewrite."""
+
+    def __enter__(self):
+        from sqlalchemy import text
+
+        from openbargain.models.audit import DROP_APPEND_ONLY
+
+        db.session.rollback()
+        for statement in DROP_APPEND_ONLY[db.engine.dialect.name]:
+            db.session.execute(text(statement))
+        db.session.commit()
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import text
+
+        from openbargain.models.audit import APPEND_ONLY
+
+        db.session.rollback()
+        for statement in APPEND_ONLY[db.engine.dialect.name]:
+            db.session.execute(text(statement))
+        db.session.commit()
+        return False

@@ -5,6 +5,7 @@ from sqlalchemy import func, select, update
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Chapter, Membership, Standing, User
 from openbargain.services import demo
+from tests import factories
 
 
 def run(app, *args, input=None):
@@ -47,8 +48,9 @@ def test_verify_audit_passes_then_names_the_tampered_event(app):
     ok = run(app, "verify-audit")
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     assert events > 2 and ok.exit_code == 0 and f"{events} events verified" in ok.output
-    db.session.execute(update(AuditEvent).where(AuditEvent.id == 1).values(kind="chapter.forged"))
-    db.session.commit()
+    with factories.audit_triggers_set_aside():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == 1).values(kind="chapter.forged"))
+        db.session.commit()
     broken = run(app, "verify-audit")
     assert broken.exit_code == 1 and "BROKEN at event 1" in broken.output
 
@@ -57,3 +59,28 @@ def test_create_admin_rejects_a_short_password(app):
     result = run(app, "create-admin", "--email", "root@example.org", "--password", "short")
     assert result.exit_code != 0 and "at least 10" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_verify_audit_checks_a_kept_checkpoint_and_names_the_rewrite(app):
+    from openbargain.services import audit
+
+    run(app, "demo")
+    kept = audit.head(db.session)
+    ok = run(app, "verify-audit", "--expect", kept.label)
+    assert ok.exit_code == 0 and "passes through 1 kept checkpoint" in ok.output and kept.label in ok.output
+    # Rewrite an early event and recompute every later hash, as the security review did.
+    with factories.audit_triggers_set_aside():
+        events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        prev = events[3].hash
+        for event in events[4:]:
+            if event.id == 5:
+                event.data = {"rewritten": True}
+            event.prev_hash, event.hash = prev, None
+            event.hash = audit.event_hash(event)
+            prev = event.hash
+        db.session.commit()
+    assert run(app, "verify-audit").exit_code == 0  # the chain alone is consistent again
+    caught = run(app, "verify-audit", "--expect", kept.label)
+    assert caught.exit_code == 1 and f"BROKEN at event {kept.length}" in caught.output and "rewritten" in caught.output
+    bad = run(app, "verify-audit", "--expect", "not-a-checkpoint")
+    assert bad.exit_code == 2 and "HASH@LENGTH" in bad.output

@@ -126,7 +126,8 @@ def result(slug: str, referendum_id: int):
     r = view.result
     return {"outcome": r.outcome, "winners": r.winners, "ballots_cast": r.ballots_cast, "roll_size": r.roll_size,
             "quorum_met": r.quorum_met, "ballot_set_hash": r.ballot_set_hash, "board_hash": r.board_hash,
-            "certified_at": iso(r.certified_at), "tally": r.tally}
+            "certified_at": iso(r.certified_at), "audit_checkpoint": f"{r.audit_head}@{r.audit_length}",
+            "tally": r.tally}
 
 
 @bp.get("/chapters/<slug>/referenda/<int:referendum_id>/export")

@@ -1,8 +1,12 @@
-"""Bearer tokens: short-lived access and longer-lived refresh JWTs (HS256, pinned on decode).
+"""Bearer tokens: short-lived access and longer-lived refresh JWTs (HS256, pinned on decode), and
+personal access tokens.
 
-Every token carries the user's session version: logging out everywhere or changing the password
-bumps it, and every token issued before stops working. Roles are read from the database on each
-request, never trusted from the token.
+Every JWT carries the user's session version: logging out everywhere or changing the password
+bumps it, and every token issued before stops working; the same events revoke personal access
+tokens. Roles are read from the database on each request, never trusted from the token.
+
+A personal access token holds the scopes chosen when it was made: `read` for reading, `write` for
+any other change, `vote` for casting. A JWT from logging in with the password holds them all.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from flask import current_app, g, request
 from openbargain.api.errors import ApiProblem
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import User
+from openbargain.models import TOKEN_SCOPES, User
 from openbargain.services import api_tokens
 from openbargain.services.errors import InvalidCredentials
 
@@ -39,14 +43,37 @@ def token_pair(user: User) -> dict:
             "token_type": "Bearer", "expires_in": int(ACCESS_TTL.total_seconds())}
 
 
-def user_for(token: str, kind: str) -> User:
-    if kind == "access" and token.startswith(api_tokens.PREFIX):
-        user = api_tokens.user_for_personal_token(token)
-        if user is None:
+def _authenticate(token: str) -> None:
+    """Sets who is asking and what their token may do, for the access token given."""
+    if token.startswith(api_tokens.PREFIX):
+        record = api_tokens.personal_token(token)
+        if record is None:
             raise ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
                              headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
-        return user
-    return _user_for_jwt(token, kind)
+        g.api_user, g.api_scopes = record.user, record.scope_set
+    else:
+        g.api_user, g.api_scopes = _user_for_jwt(token, "access"), frozenset(TOKEN_SCOPES)
+    needed = required_scope()
+    if needed not in g.api_scopes:
+        raise ApiProblem(403, "Forbidden", f"This token may not do this: it needs the “{needed}” scope, and holds "
+                                           f"{', '.join(sorted(g.api_scopes))}. Make a token with that scope.")
+
+
+def required_scope() -> str:
+    """Casting needs `vote`; reading needs `read`; any other change needs `write`."""
+    view = current_app.view_functions.get(request.endpoint)
+    marked = getattr(view, "api_scope", None)
+    if marked:
+        return marked
+    return "read" if request.method in ("GET", "HEAD") else "write"
+
+
+def needs_scope(scope: str):
+    """Marks a view whose operation needs a scope other than what its method implies."""
+    def mark(view):
+        view.api_scope = scope
+        return view
+    return mark
 
 
 def refresh(token: str) -> User:
@@ -96,7 +123,7 @@ def token_required(view):
         if token is None:
             raise ApiProblem(401, "Unauthorized", "Send an access token: Authorization: Bearer <token>.",
                              headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
-        g.api_user = user_for(token, "access")
+        _authenticate(token)
         return view(*args, **kwargs)
     return wrapper
 
@@ -106,6 +133,9 @@ def optional_token(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer()
-        g.api_user = user_for(token, "access") if token else None
+        if token:
+            _authenticate(token)
+        else:
+            g.api_user, g.api_scopes = None, frozenset()
         return view(*args, **kwargs)
     return wrapper

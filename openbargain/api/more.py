@@ -114,6 +114,12 @@ def bargaining_list(slug: str):
     return {"items": [_update_json(v) for v in bargaining.visible_updates(g.api_user, visible_chapter(slug))]}
 
 
+@bp.get("/audit/checkpoint")
+def audit_checkpoint():
+    checkpoint = audit_log.current_checkpoint()
+    return {"length": checkpoint.length, "head": checkpoint.hash, "checkpoint": checkpoint.label}
+
+
 @bp.get("/chapters/<slug>/audit")
 @token_required
 def audit_events(slug: str):

@@ -51,6 +51,8 @@ DOCUMENT = {
             "Problem": {"type": "object", "required": ["title", "status"], "properties": {
                 "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
                 "detail": {"type": "string"}, "errors": {"type": "object"}}},
+            "Checkpoint": _object({"length": {"type": "integer"}, "head": _str, "checkpoint": _str},
+                                  ["length", "head", "checkpoint"]),
             "Chapter": {"type": "object", "additionalProperties": False, "required": ["slug", "name", "timezone"],
                         "properties": {"slug": _str, "name": _str, "timezone": _str}},
             "TokenPair": {"type": "object", "additionalProperties": False,
@@ -183,6 +185,9 @@ DOCUMENT = {
         "/api/v1/chapters/{slug}/electeds/{membership_id}/scorecard": {"get": _op(
             "An elected's scorecard", [_slug, _id("membership_id")], False)},
         "/api/v1/chapters/{slug}/mandates": {"get": _op("Mandates you may see", [_slug], False)},
+        "/api/v1/audit/checkpoint": {"get": _op(
+            "The audit log's checkpoint: its length and head hash (public; keep it to prove a rewrite later)",
+            [], False, returns="Checkpoint")},
         "/api/v1/chapters/{slug}/audit": {"get": _op("The audit log, newest first (steering)", [
             _slug, {"name": "before", "in": "query", "schema": {"type": "string"}}], True)},
         "/api/v1/chapters/{slug}/bargaining": {"get": _op("Bargaining updates you may see", [_slug], False),

@@ -5,7 +5,7 @@ from flask import g, request, url_for
 
 from openbargain import policy
 from openbargain.api import bp
-from openbargain.api.auth import optional_token, token_required
+from openbargain.api.auth import needs_scope, optional_token, token_required
 from openbargain.api.errors import ApiProblem
 from openbargain.api.schemas import body_of
 from openbargain.models import Chapter, Mandate, Proposal, ProposalStatus
@@ -108,6 +108,7 @@ def referendum(slug: str, referendum_id: int):
 
 
 @bp.post("/chapters/<slug>/referenda/<int:referendum_id>/ballots")
+@needs_scope("vote")
 @token_required
 def cast(slug: str, referendum_id: int):
     data = body_of({"choice": (str, 10), "ranking": (list, 50)}, optional=("choice", "ranking"))

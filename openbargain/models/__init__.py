@@ -1,5 +1,5 @@
 """The models, one module per aggregate; importing this package registers every table."""
-from openbargain.models.api_token import PersonalAccessToken, SpentRefreshToken
+from openbargain.models.api_token import TOKEN_SCOPES, LoginSession, PersonalAccessToken, SpentRefreshToken
 from openbargain.models.audit import AuditEvent
 from openbargain.models.base import Base
 from openbargain.models.bylaws import Bylaws
@@ -31,14 +31,21 @@ from openbargain.models.proposal import (
     Stance,
     Visibility,
 )
-from openbargain.models.referendum import Ballot, Referendum, ReferendumStatus, VoterRollEntry
+from openbargain.models.referendum import (
+    Ballot,
+    BallotTracker,
+    Referendum,
+    ReferendumStatus,
+    SealedBallot,
+    VoterRollEntry,
+)
 from openbargain.models.result import Result
 from openbargain.models.user import User
 
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
-    "Ballot", "BallotKind", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
+    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
-    "SpentRefreshToken", "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
 ]

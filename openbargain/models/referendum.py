@@ -3,7 +3,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.clock import now
@@ -42,6 +52,8 @@ class Referendum(Base):
     roll_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     roll_size: Mapped[int | None] = mapped_column(Integer)
     roll_hash: Mapped[str | None] = mapped_column(String(64))
+    # Which ballot key seals this vote's ballots (chosen when the roll freezes); see sealing.py.
+    seal_key_id: Mapped[str | None] = mapped_column(String(16))
     open_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closing_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -64,28 +76,58 @@ class Referendum(Base):
 
 class VoterRollEntry(Base):
     """One member on a referendum's frozen roll, and whether they voted. It records the *date*
-    of voting, never the time; only in a roll-call referendum does it point to the ballot."""
+    of voting, never the time; only in a roll-call referendum does it point to the ballot, and
+    only once the vote is certified."""
 
     __tablename__ = "voter_roll_entries"
-    __table_args__ = (UniqueConstraint("referendum_id", "membership_id"),)
+    __table_args__ = (
+        UniqueConstraint("referendum_id", "membership_id"),
+        UniqueConstraint("referendum_id", "ballot_position"),
+        ForeignKeyConstraint(["referendum_id", "ballot_position"], ["ballots.referendum_id", "ballots.position"],
+                             name="fk_voter_roll_entries_ballot_ballots"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     voted_on: Mapped[date | None] = mapped_column(Date)
-    ballot_id: Mapped[str | None] = mapped_column(ForeignKey("ballots.id"), unique=True)
+    ballot_position: Mapped[int | None] = mapped_column(Integer)
 
     membership: Mapped[Membership] = relationship()
 
 
-class Ballot(Base):
-    """One cast ballot: its content and the hash of its tracker. No voter, no time; its id is
+class SealedBallot(Base):
+    """A ballot cast in a vote that is still open: content, tracker hash and (roll-call only) roll
+    entry, sealed together under the vote's key. Deleted when the vote is certified. Its id is
     random and, on SQLite, the table is stored in id order (WITHOUT ROWID), not cast order."""
 
-    __tablename__ = "ballots"
+    __tablename__ = "sealed_ballots"
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Ballot(Base):
+    """One counted ballot's content, written at certification in canonical order: its position
+    is its place in that order, so neither its key, its physical place nor the transaction that
+    wrote it says anything of who cast it or when. No voter, no time, no tracker."""
+
+    __tablename__ = "ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     content: Mapped[dict] = mapped_column(JSON)
-    tracker_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class BallotTracker(Base):
+    """One published tracker hash, apart from every content (receipts prove inclusion, never
+    content); written sorted at certification."""
+
+    __tablename__ = "ballot_trackers"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    tracker_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

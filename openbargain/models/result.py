@@ -25,5 +25,9 @@ class Result(Base):
     ballot_set_hash: Mapped[str] = mapped_column(String(64))
     board_hash: Mapped[str] = mapped_column(String(64))
     certified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The audit chain as it stood just before this certification (length and head hash): carried
+    # in the result and its export, so anyone keeping one can later prove a rewrite of the log.
+    audit_length: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
 
     referendum: Mapped[Referendum] = relationship()

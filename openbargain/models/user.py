@@ -22,7 +22,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped to end every session at once (log out everywhere, password change).
+    # Bumped to end every bearer token at once (log out everywhere, password change).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
@@ -30,9 +30,10 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan"
     )
 
-    # Flask-Login protocol: the session stores id and session version together, so a bumped
-    # version makes every older cookie name a user who no longer exists.
+    # Flask-Login protocol: the session cookie stores the id with the token of a server-side
+    # login session (services/login_sessions.py), set on the instance when it logs in or loads.
     is_anonymous = False
+    login_token = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -43,7 +44,7 @@ class User(Base):
         return self.password_hash is not None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.login_token}"
 
     @property
     def has_account(self) -> bool:

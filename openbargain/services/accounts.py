@@ -12,7 +12,7 @@ from openbargain import mail
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Invitation, User
-from openbargain.services import audit, tokens
+from openbargain.services import api_tokens, audit, login_sessions, tokens
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from openbargain.services.uow import unit_of_work
 
@@ -51,14 +51,18 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def _end_sessions(user: User) -> None:
+def _end_sessions(session, user: User) -> None:
+    """Ends every way the user is logged in: browser sessions, bearer JWTs (through the session
+    version they carry) and personal access tokens."""
     user.session_version += 1
+    login_sessions.end_every_session(session, user)
+    api_tokens.revoke_every_token(session, user)
 
 
 def log_out_everywhere(user: User) -> User:
     with unit_of_work() as uow:
         user = uow.session.get(User, user.id)
-        _end_sessions(user)
+        _end_sessions(uow.session, user)
         audit.record(uow.session, "user.sessions_ended", f"user:{user.id}", actor=user)
     return user
 
@@ -70,7 +74,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
             raise ValidationFailed.on("current_password", "That is not your current password.")
         check_new_password(new_password, "new_password")
         user.password_hash = hash_password(new_password)
-        _end_sessions(user)
+        _end_sessions(uow.session, user)
         audit.record(uow.session, "user.password_changed", f"user:{user.id}", actor=user)
     return user
 
@@ -112,7 +116,7 @@ def reset_password(token: str, new_password: str) -> User:
     with unit_of_work() as uow:
         user = user_for_reset_token(token)
         user.password_hash = hash_password(new_password)
-        _end_sessions(user)
+        _end_sessions(uow.session, user)
         audit.record(uow.session, "user.password_reset", f"user:{user.id}", actor=user)
     return user
 
@@ -180,6 +184,6 @@ def create_admin(email: str, name: str, password: str) -> User:
         user.is_admin = True
         user.password_hash = hash_password(password)
         uow.session.flush()
-        _end_sessions(user)
+        _end_sessions(uow.session, user)
         audit.record(uow.session, "user.admin_granted", f"user:{user.id}", actor=None)
     return user

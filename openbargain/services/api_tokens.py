@@ -5,12 +5,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import PersonalAccessToken, SpentRefreshToken, User
+from openbargain.models import TOKEN_SCOPES, PersonalAccessToken, SpentRefreshToken, User
 from openbargain.services import audit
 from openbargain.services.errors import InvalidCredentials, NotFound, ValidationFailed
 from openbargain.services.uow import unit_of_work
@@ -23,22 +24,25 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor: User, name: str, days: int) -> tuple[PersonalAccessToken, str]:
+def create_token(actor: User, name: str, days: int, scopes: list[str]) -> tuple[PersonalAccessToken, str]:
     """Returns the token record and the token itself, which is shown once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationFailed.on("name", "Name the token (at most 100 characters), e.g. the script that uses it.")
     if not 1 <= days <= MAX_DAYS:
         raise ValidationFailed.on("days", f"A token lasts 1 to {MAX_DAYS} days.")
+    if not scopes or set(scopes) - set(TOKEN_SCOPES):
+        raise ValidationFailed.on("scopes", "Choose what the token may do: " + ", ".join(TOKEN_SCOPES) + ".")
+    scopes = [s for s in TOKEN_SCOPES if s in scopes]
     secret = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work() as uow:
         moment = now()
         record = PersonalAccessToken(user_id=actor.id, name=name, token_hash=_hash(secret), created_at=moment,
-                                     expires_at=moment + timedelta(days=days))
+                                     expires_at=moment + timedelta(days=days), scopes=" ".join(scopes))
         uow.session.add(record)
         uow.session.flush()
         audit.record(uow.session, "token.created", f"token:{record.id}", actor=actor,
-                     data={"name": name, "expires_at": record.expires_at.isoformat()})
+                     data={"name": name, "expires_at": record.expires_at.isoformat(), "scopes": scopes})
     return record, secret
 
 
@@ -53,16 +57,23 @@ def revoke_token(actor: User, token_id: int) -> PersonalAccessToken:
     return record
 
 
+def revoke_every_token(session: Session, user: User) -> None:
+    """Inside the caller's transaction: a password change or reset, or log out everywhere."""
+    session.execute(update(PersonalAccessToken).where(PersonalAccessToken.user_id == user.id,
+                                                      PersonalAccessToken.revoked_at.is_(None)).values(revoked_at=now()))
+
+
 def tokens_of(user: User) -> list[PersonalAccessToken]:
     return list(db.session.scalars(select(PersonalAccessToken).where(PersonalAccessToken.user_id == user.id)
                                    .order_by(PersonalAccessToken.created_at.desc())))
 
 
-def user_for_personal_token(secret: str) -> User | None:
+def personal_token(secret: str) -> PersonalAccessToken | None:
+    """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
     record = db.session.scalar(select(PersonalAccessToken).where(PersonalAccessToken.token_hash == _hash(secret)))
     if record is None or record.revoked_at is not None or record.expires_at <= now():
         return None
-    return record.user if record.user.is_active else None
+    return record if record.user.is_active else None
 
 
 def spend_refresh_token(jti: str) -> None:

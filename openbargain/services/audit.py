@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from openbargain.clock import now
 from openbargain.models import AuditEvent, Chapter, User
+from openbargain.models.audit import HASH_LEN
 
 GENESIS_HASH = "0" * 64
 _PG_AUDIT_LOCK = 0x6F62_6175  # any fixed key: serialises appends across connections
@@ -65,14 +66,43 @@ def record(
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The chain's length and the hash of its last event, written `HASH@LENGTH`. Published on the
+    audit page, in every certified result and in the feed: whoever keeps one can later prove that
+    the log was rewritten, even by someone who recomputed every hash after their edit."""
+
+    length: int
+    hash: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.hash}@{self.length}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        digest, _, length = text.strip().lower().partition("@")
+        if len(digest) != HASH_LEN or any(c not in "0123456789abcdef" for c in digest) or not length.isdigit():
+            raise ValueError(f"{text!r} is not a checkpoint: write it HASH@LENGTH, as the audit page shows it")
+        return cls(int(length), digest)
+
+
+def head(session: Session) -> Checkpoint:
+    last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return Checkpoint(last.id, last.hash) if last else Checkpoint(0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
 class ChainBreak:
     event_id: int
     reason: str
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> tuple[int, ChainBreak | None]:
-    """Recompute the chain; returns how many events checked out and the first broken link."""
+def verify_chain(events: Iterable[AuditEvent], expect: Iterable[Checkpoint] = ()) -> tuple[int, ChainBreak | None]:
+    """Recompute the chain, and check it passes through every checkpoint someone kept; returns
+    how many events checked out and the first broken link."""
+    kept = {c.length: c for c in expect}
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
+    held = 0  # the longest kept checkpoint that the chain passes through so far
     for event in events:
         if event.id != expected_id:
             return checked, ChainBreak(expected_id, f"event {expected_id} is missing")
@@ -80,15 +110,27 @@ def verify_chain(events: Iterable[AuditEvent]) -> tuple[int, ChainBreak | None]:
             return checked, ChainBreak(event.id, "its previous-hash does not match the event before")
         if event_hash(event) != event.hash:
             return checked, ChainBreak(event.id, "its content does not match its hash")
+        if event.id in kept:
+            if kept[event.id].hash != event.hash:
+                return checked, ChainBreak(event.id, _rewritten(held, event.id))
+            held = event.id
         prev_hash, expected_id, checked = event.hash, expected_id + 1, checked + 1
+    beyond = [length for length in kept if length > checked]
+    if beyond:
+        return checked, ChainBreak(checked + 1, f"the log ends at event {checked}, but a kept checkpoint "
+                                                f"reaches event {min(beyond)}: events were deleted")
     return checked, None
 
 
-def verify_audit_log(session: Session) -> tuple[int, ChainBreak | None]:
-    events = session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    )
+def _rewritten(held: int, at: int) -> str:
+    since = f"after event {held}, which matches an earlier checkpoint" if held else "from the first event on"
+    return (f"it differs from the checkpoint you kept for event {at}: the log was rewritten at or before "
+            f"event {at} ({since}), even though every hash was recomputed")
+
+
+def verify_audit_log(session: Session, expect: Iterable[Checkpoint] = ()) -> tuple[int, ChainBreak | None]:
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000))
     try:
-        return verify_chain(events)
+        return verify_chain(events, expect)
     finally:
         events.close()  # stopping at a break leaves a server-side cursor open otherwise

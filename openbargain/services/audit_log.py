@@ -1,4 +1,4 @@
-"""Reading the chapter's audit log (steering)."""
+"""Reading the audit log: a chapter's events (steering) and the chain's published head (anyone)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Chapter, User
+from openbargain.services.audit import Checkpoint, head
 from openbargain.services.chapters import membership_of, require
 
 PAGE_SIZE = 50
@@ -36,3 +37,9 @@ def list_chapter_events(actor: User, chapter: Chapter, before: int | None = None
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
     return AuditPage(events, events[-1].id if more else None)
+
+
+def current_checkpoint() -> Checkpoint:
+    """Public: the whole chain's length and head hash. Anyone may keep it and later check the log
+    against it (`flask openbargain verify-audit --expect HASH@LENGTH`)."""
+    return head(db.session)

@@ -2,25 +2,29 @@
 
 The transaction (see ../shared/DESIGN.md, "Ballot secrecy and verifiability"): lock the
 referendum row and check it is open; mark the member's roll entry voted only if it was not (a
-conditional UPDATE whose row count must be 1); insert the ballot with a random id, no voter and no
-time. The tracker code is returned to be shown once; only its hash is kept.
+conditional UPDATE whose row count must be 1); insert the ballot sealed under the vote's key
+(sealing.py) with a random id, no voter and no time. The roll entry's update and the sealed row
+share a transaction, and so a transaction id, but the row reveals nothing until certification
+opens every sealed ballot at once (results.py). The tracker code is returned to be shown once;
+only its hash is kept, inside the seal.
+
+A secret vote writes no per-voter audit event: turnout reaches the audit log as daily counts
+(turnout.py). A roll-call vote is public by design and logs each voter.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from openbargain.clock import now
-from openbargain.models import Ballot, Chapter, Referendum, ReferendumStatus, User, VoterRollEntry
+from openbargain.models import Chapter, Referendum, ReferendumStatus, SealedBallot, User, VoterRollEntry
 from openbargain.models.referendum import YES_NO_METHOD
-from openbargain.services import audit
+from openbargain.services import audit, sealing
 from openbargain.services.chapters import membership_of
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
 from openbargain.services.proposals import require_visible
@@ -90,6 +94,12 @@ def describe(content: dict) -> str:
     return " > ".join(content["ranking"])
 
 
+def longest_payload(referendum: Referendum, labels: list[str]) -> dict:
+    """The largest ballot this vote admits, which every sealed ballot is padded to."""
+    content = {"ranking": labels} if referendum.ranked else {"choice": max(YES_NO_CHOICES, key=len)}
+    return {"content": content, "tracker_hash": "f" * 64, "roll_entry": 2**63 - 1}
+
+
 def _between_check_and_write() -> None:
     """A seam for the concurrency test, which pauses a cast here; nothing happens in production."""
 
@@ -137,21 +147,13 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
         if marked.rowcount != 1:
             raise AlreadyVoted("You have already voted in this referendum.")
         code = secrets.token_hex(TRACKER_HEX // 2)
-        ballot = Ballot(id=str(uuid.uuid4()), referendum_id=referendum.id, content=canonical,
-                        tracker_hash=tracker_hash(code))
-        s.add(ballot)
+        sealed_id = str(uuid.uuid4())
+        seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id)
+        s.add(SealedBallot(id=sealed_id, referendum_id=referendum.id, sealed=seal.seal(sealed_id, {
+            "content": canonical, "tracker_hash": tracker_hash(code),
+            "roll_entry": None if referendum.secret else entry.id}, longest=longest_payload(referendum, labels))))
         s.flush()
         if not referendum.secret:
-            s.execute(update(VoterRollEntry).where(VoterRollEntry.id == entry.id).values(ballot_id=ballot.id)
-                      .execution_options(synchronize_session=False))
-        # Says only that this member voted: nothing of the ballot, its id or its tracker.
-        audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
+            audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
         roll_call = not referendum.secret
     return Receipt(tracker=code, roll_call=roll_call)
-
-
-def ballot_set(session: Session, referendum_id: int) -> list[Ballot]:
-    """A referendum's ballots in canonical order — by content, then by random id — so that no
-    listing, export or count ever follows the order in which they were cast."""
-    ballots = session.scalars(select(Ballot).where(Ballot.referendum_id == referendum_id))
-    return sorted(ballots, key=lambda b: (json.dumps(b.content, sort_keys=True), b.id))

@@ -1,4 +1,7 @@
-"""The chapter's Atom feed of public mandates, compliance reports and bargaining updates."""
+"""The chapter's Atom feed of public results, mandates, compliance reports and bargaining updates.
+
+It carries the audit log's checkpoint twice: the current one in the feed's subtitle, and with each
+certified result the one of its moment, so a reader's archive holds heads to check the log against."""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from openbargain.extensions import db
-from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Visibility
+from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Referendum, Result, Visibility
+from openbargain.services.audit import head
 from openbargain.services.bargaining import visible_updates
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.errors import NotFound
@@ -31,7 +35,18 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
         .options(selectinload(ComplianceReport.mandate).selectinload(Mandate.membership).selectinload(Membership.user),
                  selectinload(ComplianceReport.mandate).selectinload(Mandate.proposal))
         .where(*public).order_by(ComplianceReport.filed_at.desc()).limit(ENTRIES))
+    certified = db.session.scalars(
+        select(Result).join(Referendum, Referendum.id == Result.referendum_id)
+        .join(Proposal, Proposal.id == Referendum.proposal_id)
+        .options(selectinload(Result.referendum).selectinload(Referendum.proposal))
+        .where(*public).order_by(Result.certified_at.desc()).limit(ENTRIES))
     entries = []
+    for r in certified:
+        winners = ", ".join(r.winners) if r.winners else "none"
+        entries.append((r.certified_at, f"result-{r.id}", f"Result certified: {r.referendum.proposal.title}",
+                        f"Outcome: {r.outcome.replace('_', ' ')}; winners: {winners}; {r.ballots_cast} of "
+                        f"{r.roll_size} voted. Audit log checkpoint: {r.audit_head}@{r.audit_length}",
+                        link_for("result", r.referendum_id)))
     for m in mandates:
         who = m.membership.user.name
         entries.append((m.issued_at, f"mandate-{m.id}", f"Mandate for {who}: {m.proposal.title}",
@@ -48,7 +63,8 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
                         link_for("bargaining", u.id)))
     feed = FeedGenerator()
     feed.id(self_url)
-    feed.title(f"{chapter.name}: mandates and open bargaining")
+    feed.title(f"{chapter.name}: results, mandates and open bargaining")
+    feed.subtitle(f"Audit log checkpoint: {head(db.session).label}")
     feed.link(href=self_url, rel="self")
     feed.language("en")
     entries.sort(key=lambda e: e[0], reverse=True)

@@ -1,4 +1,5 @@
-"""`flask openbargain tick` (cron): opens rolls that are due and mails each reminder once."""
+"""`flask openbargain tick` (cron): opens rolls that are due, mails each reminder once, logs the
+turnout of each finished voting day and certifies what has closed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from openbargain.clock import now
 from openbargain.models import Chapter, Membership, Proposal, Referendum, User, VoterRollEntry
 from openbargain.services.results import certify_closed
 from openbargain.services.rolls import freeze_due_rolls
+from openbargain.services.turnout import record_finished_days
 from openbargain.services.uow import unit_of_work
 
 CLOSING_SOON = timedelta(hours=24)
@@ -46,6 +48,7 @@ def tick() -> TickReport:
             proposal = s.get(Proposal, referendum.proposal_id)
             chapter = s.get(Chapter, proposal.chapter_id)
             context = {"chapter": chapter, "proposal": proposal, "referendum": referendum}
+            record_finished_days(s, referendum)
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
                 for email, name in _recipients(s, referendum, only_non_voters=False):

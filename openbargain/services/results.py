@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import (
     Ballot,
+    BallotTracker,
     Chapter,
     Membership,
     Proposal,
@@ -18,10 +19,11 @@ from openbargain.models import (
     Referendum,
     ReferendumStatus,
     Result,
+    SealedBallot,
     User,
     VoterRollEntry,
 )
-from openbargain.services import audit
+from openbargain.services import audit, sealing
 from openbargain.services.casting import tracker_hash
 from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, NotFound
@@ -29,6 +31,7 @@ from openbargain.services.lifecycle import transition
 from openbargain.services.proposals import require_visible
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.mandates import issue_mandates
+from openbargain.services.turnout import record_turnout
 from openbargain.services.uow import UnitOfWork, unit_of_work
 from openbargain.tally import board
 from openbargain.tally.verify import EXPORT_FORMAT, first_difference
@@ -36,9 +39,35 @@ from openbargain.tally.verify import EXPORT_FORMAT, first_difference
 
 def _published(session: Session, referendum: Referendum) -> tuple[list[str], list[dict]]:
     """The board's two lists: tracker hashes (sorted) and contents (canonical order)."""
-    rows = session.execute(select(Ballot.tracker_hash, Ballot.content)
-                           .where(Ballot.referendum_id == referendum.id)).all()
-    return sorted(r.tracker_hash for r in rows), board.canonical_order(r.content for r in rows)
+    trackers = session.scalars(select(BallotTracker.tracker_hash).where(BallotTracker.referendum_id == referendum.id)
+                               .order_by(BallotTracker.tracker_hash))
+    contents = session.scalars(select(Ballot.content).where(Ballot.referendum_id == referendum.id)
+                               .order_by(Ballot.position))
+    return list(trackers), list(contents)
+
+
+def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str], list[dict]]:
+    """Opens every sealed ballot of the vote and writes them out in the open, in this one
+    transaction: contents in canonical order (position = place in that order), trackers sorted
+    and apart from the contents, roll-call voters pointed at a ballot of their content. Then the
+    sealed rows go, so no stored row keeps the order, transaction or time of any cast."""
+    rows = session.execute(select(SealedBallot.id, SealedBallot.sealed)
+                           .where(SealedBallot.referendum_id == referendum.id)).all()
+    seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id) if rows else None
+    opened = [seal.open(row.id, row.sealed) for row in rows]
+    opened.sort(key=lambda b: board.canonical(b["content"]))
+    contents = [b["content"] for b in opened]
+    trackers = sorted(b["tracker_hash"] for b in opened)
+    if opened:
+        session.execute(insert(Ballot), [{"referendum_id": referendum.id, "position": i, "content": content}
+                                         for i, content in enumerate(contents)])
+        session.execute(insert(BallotTracker), [{"referendum_id": referendum.id, "tracker_hash": t}
+                                                for t in trackers])
+    voters = [{"id": b["roll_entry"], "ballot_position": i} for i, b in enumerate(opened) if b["roll_entry"]]
+    if voters:
+        session.execute(update(VoterRollEntry), voters)
+    session.execute(delete(SealedBallot).where(SealedBallot.referendum_id == referendum.id))
+    return trackers, contents
 
 
 def _count(referendum: Referendum, proposal: Proposal, contents: list[dict]):
@@ -62,23 +91,26 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     freeze_due_rolls(session)  # a vote nobody touched while open still has the roll it opened with
     session.refresh(referendum)
     proposal = session.get(Proposal, referendum.proposal_id)
-    trackers, contents = _published(session, referendum)
+    chapter = session.get(Chapter, proposal.chapter_id)
+    trackers, contents = _unseal_ballots(session, referendum)
+    record_turnout(session, referendum, chapter)
+    checkpoint = audit.head(session)
     tally = _count(referendum, proposal, contents)
     quorum = tally.details.get("quorum") or {}
     result = Result(
         referendum_id=referendum.id, outcome=tally.outcome, winners=list(tally.winners), tally=tally.to_dict(),
         ballots_cast=len(contents), roll_size=referendum.roll_size or 0, quorum_met=bool(quorum.get("met")),
         ballot_set_hash=board.ballot_set_hash(contents),
-        board_hash=board.board_hash(referendum.roll_hash or "", trackers, contents), certified_at=now())
+        board_hash=board.board_hash(referendum.roll_hash or "", trackers, contents), certified_at=now(),
+        audit_length=checkpoint.length, audit_head=checkpoint.hash)
     session.add(result)
     referendum.certified_at = result.certified_at
     transition(proposal, ProposalStatus.NO_DECISION if tally.outcome == "no_decision" else ProposalStatus.DECIDED)
     session.flush()
-    audit.record(session, "referendum.certified", f"referendum:{referendum.id}", actor=None,
-                 chapter=session.get(Chapter, proposal.chapter_id),
+    audit.record(session, "referendum.certified", f"referendum:{referendum.id}", actor=None, chapter=chapter,
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
-                       "board_hash": result.board_hash})
+                       "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
     issue_mandates(uow, referendum, proposal, result)
     return result
 
@@ -128,7 +160,8 @@ def get_result(actor: User | None, chapter: Chapter, referendum_id: int) -> Resu
         rows = db.session.execute(
             select(User.name, Ballot.content).join(Membership, Membership.user_id == User.id)
             .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
-            .join(Ballot, Ballot.id == VoterRollEntry.ballot_id)
+            .join(Ballot, (Ballot.referendum_id == VoterRollEntry.referendum_id)
+                  & (Ballot.position == VoterRollEntry.ballot_position))
             .where(VoterRollEntry.referendum_id == referendum.id).order_by(User.name))
         roll_call = [(r.name, r.content) for r in rows]
     return ResultView(referendum, referendum.proposal, mine, result, roll_call)
@@ -137,8 +170,7 @@ def get_result(actor: User | None, chapter: Chapter, referendum_id: int) -> Resu
 def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code: str) -> bool:
     referendum, _ = _certified(actor, chapter, referendum_id)
     digest = tracker_hash(code)
-    return bool(db.session.scalar(select(func.count()).select_from(Ballot).where(
-        Ballot.referendum_id == referendum.id, Ballot.tracker_hash == digest)))
+    return db.session.get(BallotTracker, (referendum.id, digest)) is not None
 
 
 def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
@@ -164,6 +196,7 @@ def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
         "ballot_set_hash": result.ballot_set_hash,
         "board_hash": result.board_hash,
         "certified_at": result.certified_at.isoformat(),
+        "audit_checkpoint": {"length": result.audit_length, "head": result.audit_head},
         "result": result.tally,
     }
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Membership, Proposal, ProposalStatus, Referendum, Standing, VoterRollEntry
-from openbargain.services import audit
+from openbargain.services import audit, sealing
 from openbargain.services.lifecycle import transition
 from openbargain.services.uow import unit_of_work
 
@@ -40,6 +40,7 @@ def freeze_due_rolls(session: Session, chapter_id: int | None = None) -> list[Re
         referendum.roll_frozen_at = moment
         referendum.roll_size = len(members)
         referendum.roll_hash = roll_digest(members)
+        referendum.seal_key_id = sealing.current_key_id()
         if proposal.status == ProposalStatus.SCHEDULED:
             transition(proposal, ProposalStatus.VOTING)
         session.flush()

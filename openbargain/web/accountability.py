@@ -217,6 +217,8 @@ def atom(slug: str):
     def link(kind: str, item_id: int) -> str:
         if kind == "mandate":
             return url_for("accountability.mandate", slug=slug, mandate_id=item_id, _external=True)
+        if kind == "result":
+            return url_for("referenda.result", slug=slug, referendum_id=item_id, _external=True)
         return url_for("accountability.update", slug=slug, update_id=item_id, _external=True)
 
     body = feed.atom_feed(chapter, url_for("accountability.atom", slug=slug, _external=True), link)

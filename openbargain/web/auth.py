@@ -8,7 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from openbargain.extensions import limiter
 from openbargain.clock import now
-from openbargain.services import accounts, api_tokens
+from openbargain.models import User
+from openbargain.services import accounts, api_tokens, login_sessions
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from openbargain.web.forms import (
     ActionForm,
@@ -27,6 +28,12 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
+
+
+def _log_in(user: User, remember: bool = False) -> None:
+    """Starts a server-side login session for this browser, so logging out can end it."""
+    user.login_token = login_sessions.start_session(user, request.user_agent.string or "")
+    login_user(user, remember=remember)
 
 
 def _login_limit() -> str:
@@ -51,7 +58,7 @@ def login():
         except InvalidCredentials as exc:
             form.form_errors.append(exc.message)
         else:
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
@@ -59,6 +66,8 @@ def login():
 @bp.post("/logout")
 def logout():
     ActionForm().validate_on_submit()
+    if current_user.is_authenticated:
+        login_sessions.end_session(current_user.login_token)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
@@ -67,7 +76,8 @@ def logout():
 def _account_page(password_form=None, token_form=None, new_token: str | None = None, status: int = 200):
     return render_template("auth/account.html", password_form=password_form or ChangePasswordForm(),
                            action_form=ActionForm(), token_form=token_form or TokenForm(),
-                           tokens=api_tokens.tokens_of(current_user), new_token=new_token, now=now()), status
+                           tokens=api_tokens.tokens_of(current_user), new_token=new_token, now=now(),
+                           sessions=login_sessions.active_sessions(current_user)), status
 
 
 @bp.route("/account", methods=["GET"])
@@ -82,7 +92,8 @@ def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            _, secret = api_tokens.create_token(current_user, form.name.data or "", form.days.data)
+            _, secret = api_tokens.create_token(current_user, form.name.data or "", form.days.data,
+                                                form.scopes.data or [])
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -111,8 +122,8 @@ def change_password():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            login_user(user)
-            flash("Password changed. Your other sessions are logged out.", "success")
+            _log_in(user)
+            flash("Password changed. Your other sessions and your access tokens are ended.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=422)
 
@@ -180,7 +191,7 @@ def accept_invitation(token: str):
             return _link_invalid(exc)
         else:
             logout_user()
-            login_user(user)
+            _log_in(user)
             flash(f"Welcome to {invitation.chapter.name}.", "success")
             return redirect(url_for("chapters.home", slug=invitation.chapter.slug))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,

@@ -65,7 +65,7 @@ class NewPasswordForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     new_password = PasswordField("New password", validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                                 description="At least 10 characters. Every other session is logged out.")
+                                 description="At least 10 characters. Every other session and every access token end.")
 
 
 class ActionForm(FlaskForm):
@@ -247,3 +247,9 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[Optional(), Length(max=100)],
                        description="What uses it, e.g. “phone-bank dashboard”.")
     days = IntegerField("Valid for (days)", default=90, validators=[InputRequired()])
+    scopes = SelectMultipleField("What it may do", default=["read"], widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput(), validate_choice=False,
+                                 choices=[SelectChoice("read", "Read what you may read"),
+                                          SelectChoice("write", "Change things as you (propose, comment, sign, report…)"),
+                                          SelectChoice("vote", "Cast your ballots")],
+                                 description="Give a script no more than it needs.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from openbargain.services import chapters
+from openbargain.services import audit_log, chapters
 
 bp = Blueprint("main", __name__)
 
@@ -12,6 +12,11 @@ bp = Blueprint("main", __name__)
 def index():
     mine = chapters.chapters_of(current_user) if current_user.is_authenticated else []
     return render_template("index.html", mine=mine)
+
+
+@bp.get("/audit")
+def audit_checkpoint():
+    return render_template("audit_checkpoint.html", checkpoint=audit_log.current_checkpoint())
 
 
 @bp.get("/healthz")

@@ -1,19 +1,20 @@
-"""Flask-Login wiring: the session names a user *and* their session version."""
+"""Flask-Login wiring: the session names a user *and* one of their server-side login sessions."""
 from __future__ import annotations
 
 from flask import Flask
 
-from openbargain.extensions import db, login_manager
+from openbargain.extensions import login_manager
 from openbargain.models import User
+from openbargain.services import login_sessions
 
 
 def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isdigit() and token):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
+    user = login_sessions.user_for_session(int(user_id), token)
+    if user is not None:
+        user.login_token = token
     return user
 
 

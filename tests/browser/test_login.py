@@ -1,56 +1,12 @@
 """A real browser (Debian's Chromium, driven by Playwright) logs in and sees the dashboard."""
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
 from openbargain.services import demo
+from tests.browser.conftest import log_in, screenshots
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app):
-    demo.create_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the browser tests: install Debian's chromium (.ci/run does)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(browser, live_server: str, email: str, password: str):
-    page = browser.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    return page
 
 
 def test_demo_member_logs_in_and_sees_the_dashboard(live_server, browser, tmp_path):
@@ -98,7 +54,7 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     from sqlalchemy import select
 
     from openbargain.extensions import db
-    from openbargain.models import Ballot, Membership
+    from openbargain.models import Membership
     from tests import factories
 
     elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
@@ -120,8 +76,7 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     tracker = page.locator(".tracker code").inner_text()
     assert len(tracker.replace(" ", "")) == 32
     db.session.rollback()
-    ballot = db.session.scalar(select(Ballot).where(Ballot.referendum_id == referendum.id))
-    assert ballot.content == {"ranking": ["Individually", "Bloc"]}
+    assert [b["content"] for b in factories.opened_ballots(referendum.id)] == [{"ranking": ["Individually", "Bloc"]}]
 
 
 def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world, tmp_path):
@@ -146,8 +101,9 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     page.goto(f"{live_server}/c/riverside/referenda/{rid}/result")
     assert page.get_by_text("Elected: Bloc after 1 round").is_visible()
     assert page.locator("svg[role=img]").count() == 1
+    assert page.locator("p.muted", has_text="audit log checkpoint").is_visible()
+    screenshots(page, "result", tmp_path)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    page.screenshot(path=str(tmp_path / "result-phone.png"), full_page=True)
     page.get_by_role("link", name="Check your tracker").click()
     page.get_by_label("Your tracker code").fill(receipt.display)
     page.get_by_role("button", name="Check").click()

@@ -169,7 +169,7 @@ def test_tick_freezes_and_mails_each_reminder_once(app, world, outbox):
     assert {m.to for m in outbox} == {world.member.email, world.elected.email, world.steering.email}
     assert reminders.tick() == reminders.TickReport(0, 0, 0)
     start = now()
-    set_clock(lambda: r.closes_at - timedelta(hours=2))
+    set_clock(lambda at=r.closes_at: at - timedelta(hours=2))
     from openbargain.services import casting
 
     casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})

@@ -141,7 +141,8 @@ def test_verify_result_recounts_the_stored_ballots(app, world, voted):
     ok = runner.invoke(args=["openbargain", "verify-result", str(r.id)])
     assert ok.exit_code == 0 and "agrees" in ok.output
     forged = db.session.scalar(select(Ballot).where(Ballot.content["choice"].as_string() == "no"))
-    db.session.execute(update(Ballot).where(Ballot.id == forged.id).values(content={"choice": "yes"}))
+    db.session.execute(update(Ballot).where(Ballot.referendum_id == forged.referendum_id,
+                                            Ballot.position == forged.position).values(content={"choice": "yes"}))
     db.session.commit()
     problems = results.verify_result(r.id)
     assert problems[0] == "the stored ballots do not match the certified ballot-set hash"

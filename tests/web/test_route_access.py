@@ -17,6 +17,7 @@ ACCESS = {
     "static": "public",
     "main.index": "public",
     "main.healthz": "public",
+    "main.audit_checkpoint": "public",
     "auth.login": "public",
     "auth.reset_request": "public",
     "auth.reset_password": "token",
@@ -82,6 +83,7 @@ ACCESS = {
     # The API ignores the session cookie: without a bearer token, members-only resources do not exist
     # and every action is 401.
     "api.openapi": "public",
+    "api.audit_checkpoint": "public",
     "api.docs": "public",
     "api.chapter": "public",
     "api.proposal_list": "public",

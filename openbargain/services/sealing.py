@@ -1,0 +1,92 @@
+"""Sealing a secret vote's ballots while it is open, so the database alone never reveals them.
+
+Each referendum has its own key, derived (HKDF-SHA256) from one of the app's ballot keys, which
+live in the environment or the instance folder and never in the database. A ballot is sealed
+with AES-256-GCM; the referendum and the sealed row's id are bound in as associated data, so a
+blob cannot be moved to another vote or duplicated under another id. Whoever reads the database
+or a dump of it during the vote sees who voted and opaque blobs: the transaction ids, physical
+order and timing that join a voter to a row join them to nothing readable.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+from openbargain.services.errors import DomainError
+
+NONCE_BYTES = 12
+
+
+class BallotKeyMissing(DomainError):
+    """The key a vote was sealed under is not configured on this server: an operator's error,
+    never a member's, so it says what to restore instead of failing anonymously."""
+
+    status = 503
+    title = "Ballot key missing"
+
+
+class SealBroken(DomainError):
+    """A sealed ballot does not open under its vote's key: the database was tampered with."""
+
+    status = 500
+    title = "Sealed ballot does not verify"
+
+
+def key_id(key: bytes) -> str:
+    """Names a ballot key without revealing it (kept on each referendum, shown to operators)."""
+    return hashlib.sha256(b"openbargain-ballot-key-id/1:" + key).hexdigest()[:16]
+
+
+def current_key_id() -> str:
+    return key_id(current_app.config["BALLOT_KEYS"][0])
+
+
+def configured_key_ids() -> list[str]:
+    return [key_id(k) for k in current_app.config["BALLOT_KEYS"]]
+
+
+def _serialise(payload: dict) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+class BallotSeal:
+    """One referendum's sealing key, derived once and used for all of its ballots."""
+
+    def __init__(self, seal_key_id: str, referendum_id: int) -> None:
+        self.referendum_id = referendum_id
+        for key in current_app.config["BALLOT_KEYS"]:
+            if key_id(key) == seal_key_id:
+                derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                               info=f"openbargain-ballot-seal/1:referendum:{referendum_id}".encode()).derive(key)
+                self._aead = AESGCM(derived)
+                return
+        raise BallotKeyMissing(f"This vote's ballots are sealed under ballot key {seal_key_id}, which this "
+                               "server does not have. The operator must add it back to BALLOT_KEYS.")
+
+    def _associated(self, sealed_id: str) -> bytes:
+        return f"referendum:{self.referendum_id}/sealed:{sealed_id}".encode()
+
+    def seal(self, sealed_id: str, payload: dict, longest: dict) -> bytes:
+        """Pads every ballot of a vote to the size of its `longest` possible payload, so that the
+        length of a blob — which a reader can join to a voter — says nothing of its content."""
+        nonce = os.urandom(NONCE_BYTES)
+        plaintext = _serialise(payload)
+        size = len(_serialise(longest))
+        if len(plaintext) > size:
+            raise ValueError("a ballot is longer than the longest one its vote allows")
+        return nonce + self._aead.encrypt(nonce, plaintext.ljust(size), self._associated(sealed_id))
+
+    def open(self, sealed_id: str, blob: bytes) -> dict:
+        try:
+            plaintext = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], self._associated(sealed_id))
+        except InvalidTag:
+            raise SealBroken(f"Sealed ballot {sealed_id} of referendum {self.referendum_id} does not verify "
+                             "under its key: it was altered, moved or forged in the database.")
+        return json.loads(plaintext)
