@@ -98,7 +98,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     INVITATION_MAX_AGE = timedelta(days=14)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per address, a ceiling against abuse only: a general meeting logs in from one address.
+    LOGIN_RATE_LIMIT = "120 per minute;2000 per hour"
+    # Wrong passwords, per account and per account+address (services/throttle.py).
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = "5 per minute"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     API_RATE_LIMIT = "300 per minute"
 

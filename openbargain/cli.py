@@ -68,10 +68,12 @@ def verify_audit_command(expect: list[audit.Checkpoint]) -> None:
 
 @cli.command("tick")
 def tick_command() -> None:
-    """Run from cron (every few minutes): freeze rolls of votes that opened, send reminders once."""
+    """Run from cron (every few minutes): freeze rolls of votes that opened, send reminders once,
+    certify what closed, retry mail that could not be delivered."""
     report = reminders.tick()
     click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
-               f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}.")
+               f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}; "
+               f"queued mails delivered: {report.mail_retried}.")
 
 
 @cli.command("verify-result")

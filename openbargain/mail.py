@@ -1,4 +1,6 @@
-"""Outgoing mail: printed to the console by default, SMTP when configured, kept in memory in tests."""
+"""Outgoing mail: composing a message, and handing it to the transport — printed to the console by
+default, SMTP when configured, kept in memory in tests. Use-cases never call the transport
+themselves: they queue mail in their transaction (services/outbox.py), which delivers it."""
 from __future__ import annotations
 
 import logging
@@ -19,13 +21,17 @@ class Message:
     body: str
 
 
-def send(to: str, subject: str, template: str, **context) -> Message:
+def compose(to: str, subject: str, template: str, **context) -> Message:
     # Mail is read far from this request: its links are built on the configured public address.
     # A fresh app context keeps the page's `g` (and so its logged-in user) out of the mail's reach.
     app = current_app._get_current_object()
     with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
         body = render_template(f"mail/{template}.txt", **context)
-    message = Message(to=to, subject=subject, body=body)
+    return Message(to=to, subject=subject, body=body)
+
+
+def transmit(message: Message) -> Message:
+    """Hands one message to the configured transport; raises when it refuses or cannot be reached."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)

@@ -80,7 +80,8 @@ def make_proposal(chapter: Chapter, author: User, electeds: list[Membership], *,
 
 
 def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", secret: bool = True,
-                         method: str | None = None, title: str = "Endorse the strike", closed: bool = False):
+                         method: str | None = None, title: str = "Endorse the strike", closed: bool = False,
+                         **draft):
     """A proposal published ten days ago whose vote opened an hour ago and runs a week (or, when
     `closed`, ran from two days ago to yesterday)."""
     from datetime import timedelta
@@ -92,7 +93,7 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
     start = now()
     set_clock(lambda: start - timedelta(days=10))
     try:
-        proposal = make_proposal(world.chapter, world.member, [elected], kind=kind, title=title)
+        proposal = make_proposal(world.chapter, world.member, [elected], kind=kind, title=title, **draft)
         schedule = referenda.Schedule(
             method=method or ("yes_no" if kind == "yes_no" else "irv"),
             opens_at=start - timedelta(days=2 if closed else 0, hours=0 if closed else 1),

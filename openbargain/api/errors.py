@@ -26,7 +26,9 @@ def _api_problem(exc: ApiProblem):
 
 @bp.errorhandler(DomainError)
 def _domain(exc: DomainError):
-    return problem(exc.status, exc.title, exc.message, exc.errors or None)
+    retry = getattr(exc, "retry_after", None)
+    return problem(exc.status, exc.title, exc.message, exc.errors or None,
+                   headers={"Retry-After": str(retry)} if retry else None)
 
 
 @bp.errorhandler(HTTPException)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_limiter.util import get_remote_address
 
 from openbargain.api import bp
 from openbargain.api.auth import refresh, token_pair
@@ -18,7 +19,7 @@ def _limits_off() -> bool:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], exempt_when=_limits_off)
 def create_tokens():
     data = body_of({"email": (str, 254), "password": (str, 128)})
-    user = accounts.authenticate(data["email"], data["password"])
+    user = accounts.authenticate(data["email"], data["password"], get_remote_address())
     return token_pair(user), 201
 
 

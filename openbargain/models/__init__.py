@@ -5,6 +5,7 @@ from openbargain.models.base import Base
 from openbargain.models.bylaws import Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
+from openbargain.models.outbox import OutboxMail
 from openbargain.models.mandate import (
     MANDATE_TRANSITIONS,
     BargainingUpdate,
@@ -45,7 +46,7 @@ from openbargain.models.user import User
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
-    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option",
+    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
 ]

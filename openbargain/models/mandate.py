@@ -54,7 +54,7 @@ class Mandate(Base):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     # None: the result gave no directive and the elected keeps their discretion (said on the page).
     directive: Mapped[str | None] = mapped_column(Text)
-    basis: Mapped[str] = mapped_column(String(40))  # which outcome the directive comes from
+    basis: Mapped[str] = mapped_column(Text)  # which outcome the directive comes from, never cut short
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[MandateStatus] = mapped_column(str_enum(MandateStatus), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,13 +8,12 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from openbargain import mail
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Invitation, User
-from openbargain.services import api_tokens, audit, login_sessions, tokens
+from openbargain.services import api_tokens, audit, login_sessions, outbox, throttle, tokens
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -41,12 +40,16 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def authenticate(email: str, password: str) -> User:
+def authenticate(email: str, password: str, address: str = "") -> User:
+    """`address` is the client's, for the throttle on wrong passwords (throttle.py)."""
+    throttle.check_login_allowed(email, address)
     user = find_user_by_email(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
+        throttle.record_failed_login(email, address)
         raise InvalidCredentials("That email and password do not match an account.")
     if not check_password_hash(user.password_hash, password):
+        throttle.record_failed_login(email, address)
         raise InvalidCredentials("That email and password do not match an account.")
     return user
 
@@ -93,14 +96,9 @@ def request_password_reset(email: str) -> None:
         return
     max_age: timedelta = current_app.config["PASSWORD_RESET_MAX_AGE"]
     token = tokens.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
-    mail.send(
-        user.email,
-        "Reset your openbargain password",
-        "password_reset",
-        user=user,
-        token=token,
-        hours=int(max_age.total_seconds() // 3600),
-    )
+    with unit_of_work() as uow:
+        outbox.queue(uow, user.email, "Reset your openbargain password", "password_reset", user=user, token=token,
+                     hours=int(max_age.total_seconds() // 3600))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -158,9 +156,11 @@ def accept_invitation(token: str, password: str | None) -> User:
     return user
 
 
-def send_invitation(invitation: Invitation, inviter: User | None) -> None:
+def send_invitation(uow: UnitOfWork, invitation: Invitation, inviter: User | None) -> None:
+    """Queues the invitation in the transaction that created it."""
     max_age: timedelta = current_app.config["INVITATION_MAX_AGE"]
-    mail.send(
+    outbox.queue(
+        uow,
         invitation.user.email,
         f"You are invited to {invitation.chapter.name} on openbargain",
         "invitation",

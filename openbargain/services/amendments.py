@@ -26,6 +26,7 @@ from openbargain.models import (
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of, members_needed
+from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.proposals import NO, YES, acting_on, add_revision
 from openbargain.services.uow import unit_of_work
@@ -61,6 +62,8 @@ def _check(proposal: Proposal, draft: AmendmentDraft) -> Option | None:
             errors["label"] = ["An option already has this label."]
     if len(label) > LABEL_MAX:
         errors["label"] = [f"Use at most {LABEL_MAX} characters."]
+    elif breaks_the_line(label):
+        errors["label"] = [ONE_LINE]
     if not draft.directive.strip():
         errors["directive"] = ["Write the directive the amendment proposes."]
     elif len(draft.directive) > DIRECTIVE_MAX:

@@ -13,6 +13,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import TOKEN_SCOPES, PersonalAccessToken, SpentRefreshToken, User
 from openbargain.services import audit
+from openbargain.services.text import breaks_the_line
 from openbargain.services.errors import InvalidCredentials, NotFound, ValidationFailed
 from openbargain.services.uow import unit_of_work
 
@@ -27,8 +28,9 @@ def _hash(token: str) -> str:
 def create_token(actor: User, name: str, days: int, scopes: list[str]) -> tuple[PersonalAccessToken, str]:
     """Returns the token record and the token itself, which is shown once and never stored."""
     name = name.strip()
-    if not name or len(name) > 100:
-        raise ValidationFailed.on("name", "Name the token (at most 100 characters), e.g. the script that uses it.")
+    if not name or len(name) > 100 or breaks_the_line(name):
+        raise ValidationFailed.on("name", "Name the token in one line (at most 100 characters), e.g. the script "
+                                          "that uses it.")
     if not 1 <= days <= MAX_DAYS:
         raise ValidationFailed.on("days", f"A token lasts 1 to {MAX_DAYS} days.")
     if not scopes or set(scopes) - set(TOKEN_SCOPES):

@@ -18,6 +18,7 @@ from openbargain.models.proposal import TEXT_MAX
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.chapters import membership_of, require
+from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import NotFound, ValidationFailed
 from openbargain.services.proposals import require_visible
 from openbargain.services.uow import unit_of_work
@@ -46,6 +47,8 @@ def _check(draft: UpdateDraft, moment: datetime) -> None:
         errors["counterparty"] = ["Say with whom (e.g. the Speaker's office)."]
     elif len(draft.counterparty) > PARTY_MAX:
         errors["counterparty"] = [f"Use at most {PARTY_MAX} characters."]
+    elif breaks_the_line(draft.counterparty):
+        errors["counterparty"] = [ONE_LINE]
     for name in ("offered", "demanded", "threatened", "notes"):
         if len(getattr(draft, name)) > TEXT_MAX:
             errors[name] = [f"Use at most {TEXT_MAX} characters."]

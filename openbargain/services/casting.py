@@ -52,13 +52,22 @@ def tracker_hash(code: str) -> str:
 
 def ballot_content(referendum: Referendum, options: list[str], *, choice: str | None = None,
                    ranks: dict[str, str] | None = None, ranking: list[str] | None = None) -> dict:
-    """The canonical content of a ballot; refuses anything malformed. A yes/no ballot gives a
-    `choice`; a ranked one gives `ranks` (the form: option label → rank, "" for unranked) or a
-    `ranking` (the options in order). A blank ranked ballot is an explicit abstention."""
+    """The canonical content of a ballot; refuses anything malformed, including a ballot of the
+    other method's shape. A yes/no ballot gives a `choice`; a ranked one gives `ranks` (the form:
+    option label → rank, "" for unranked) or a `ranking` (the options in order). A blank ranked
+    ballot is an explicit abstention. Ranks with gaps (1, 3) keep their order and close the gap."""
     if referendum.method == YES_NO_METHOD:
+        if ranks is not None or ranking is not None:
+            raise ValidationFailed.on("choice", "This is a yes/no vote: choose yes, no or abstain; a ranking is "
+                                                "not a ballot here.")
         if choice not in YES_NO_CHOICES:
             raise ValidationFailed.on("choice", "Choose yes, no or abstain.")
         return {"choice": choice}
+    if choice is not None:
+        raise ValidationFailed.on("ranking", "This is a ranked vote: rank the options (an empty ranking abstains); "
+                                             "a yes/no choice is not a ballot here.")
+    if ranks is None and ranking is None:
+        raise ValidationFailed.on("ranking", "Send a ranking of the options (an empty one abstains).")
     if ranking is None:
         ranking = _ranking_from_ranks(options, ranks or {})
     if set(ranking) - set(options):

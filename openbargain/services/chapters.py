@@ -13,6 +13,7 @@ from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Invitation, Membership, Standing, User
 from openbargain.models.chapter import OFFICE_MAX
 from openbargain.services import accounts, audit
+from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.uow import unit_of_work
@@ -83,6 +84,10 @@ def create_chapter(actor: User, new: NewChapter) -> Chapter:
     if not SLUG_RE.match(slug):
         raise ValidationFailed.on("slug", "Use lowercase letters, digits and hyphens (at most 60).")
     check_timezone(new.timezone)
+    if not new.name.strip() or breaks_the_line(new.name):
+        raise ValidationFailed.on("name", "Name the chapter. " + ONE_LINE)
+    if breaks_the_line(new.steering_name):
+        raise ValidationFailed.on("steering_name", ONE_LINE)
     with unit_of_work() as uow:
         s = uow.session
         if s.scalar(select(func.count()).select_from(Chapter).where(Chapter.slug == slug)):
@@ -103,7 +108,7 @@ def create_chapter(actor: User, new: NewChapter) -> Chapter:
             s, "chapter.created", f"chapter:{chapter.id}", actor=actor, chapter=chapter,
             data={"slug": slug, "name": chapter.name, "steering": steering.email},
         )
-        uow.after_commit(lambda: accounts.send_invitation(invitation, actor))
+        accounts.send_invitation(uow, invitation, actor)
     return chapter
 
 
@@ -123,7 +128,7 @@ def invite_member(actor: User, chapter: Chapter, membership_id: int) -> Invitati
             s, "invitation.sent", f"invitation:{invitation.id}", actor=actor, chapter=chapter,
             data={"membership_id": target.id},
         )
-        uow.after_commit(lambda: accounts.send_invitation(invitation, actor))
+        accounts.send_invitation(uow, invitation, actor)
     return invitation
 
 
@@ -160,6 +165,8 @@ def check_membership_rules(change: MembershipChange, field_prefix: str = "") -> 
         raise ValidationFailed.on(f"{field_prefix}office", "Name the office the elected holds.")
     if len(office) > OFFICE_MAX:
         raise ValidationFailed.on(f"{field_prefix}office", f"Use at most {OFFICE_MAX} characters.")
+    if breaks_the_line(office):
+        raise ValidationFailed.on(f"{field_prefix}office", ONE_LINE)
 
 
 def update_membership(actor: User, chapter: Chapter, membership_id: int, change: MembershipChange) -> Membership:

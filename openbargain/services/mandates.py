@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from openbargain import mail, policy
+from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import (
@@ -29,7 +29,7 @@ from openbargain.models import (
     User,
 )
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
-from openbargain.services import audit
+from openbargain.services import audit, outbox
 from openbargain.services.chapters import membership_of, require
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.proposals import require_visible
@@ -40,7 +40,7 @@ def directive_for(proposal: Proposal, result: Result) -> tuple[str | None, str]:
     """The directive a result carries, word for word, and what it is based on."""
     options = {o.label: o.directive for o in proposal.options}
     if result.outcome == "no_decision":
-        return proposal.fallback_directive, "no_decision"
+        return proposal.fallback_directive or None, "no_decision"
     if proposal.ballot_kind == BallotKind.YES_NO:
         chosen = "Yes" if result.outcome == "adopted" else "No"
         return options.get(chosen), result.outcome
@@ -49,16 +49,22 @@ def directive_for(proposal: Proposal, result: Result) -> tuple[str | None, str]:
 
 
 def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, result: Result) -> list[Mandate]:
-    """One mandate for each elected the proposal directs; each is mailed once the count is saved."""
+    """One mandate for each elected the proposal directs; each is mailed once the count is saved.
+
+    "No decision" (quorum missed, or no option reached the threshold) binds nobody unless the
+    proposal set a fallback directive for that case: with none, no mandate is issued, and the
+    outcome stays recorded on the proposal and its result."""
     s = uow.session
     directive, basis = directive_for(proposal, result)
+    if basis == "no_decision" and directive is None:
+        return []
     directed = list(s.scalars(select(DirectedElected).options(
         selectinload(DirectedElected.membership).selectinload(Membership.user))
         .where(DirectedElected.proposal_id == proposal.id)))
     mandates = []
     for d in directed:
         mandate = Mandate(chapter_id=proposal.chapter_id, proposal_id=proposal.id, referendum_id=referendum.id,
-                          membership_id=d.membership_id, directive=directive, basis=basis[:40],
+                          membership_id=d.membership_id, directive=directive, basis=basis,
                           due_on=proposal.deadline, status=MandateStatus.ISSUED, issued_at=now())
         s.add(mandate)
         mandates.append(mandate)
@@ -68,14 +74,10 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
         audit.record(s, "mandate.issued", f"mandate:{mandate.id}", actor=None, chapter=chapter,
                      data={"proposal_id": proposal.id, "membership_id": d.membership_id, "basis": basis,
                            "directive": directive})
-    letters = [(d.membership.user.email, d.membership.user.name, m.id) for m, d in zip(mandates, directed)]
-
-    def send() -> None:
-        for email, name, mandate_id in letters:
-            mail.send(email, f"Your mandate: {proposal.title}", "mandate_issued", name=name, chapter=chapter,
-                      title=proposal.title, directive=directive, due_on=proposal.deadline, mandate_id=mandate_id)
-
-    uow.after_commit(send)
+    for mandate, d in zip(mandates, directed):
+        outbox.queue(uow, d.membership.user.email, f"Your mandate: {proposal.title}", "mandate_issued",
+                     name=d.membership.user.name, chapter=chapter, title=proposal.title, directive=directive,
+                     due_on=proposal.deadline, mandate_id=mandate.id)
     return mandates
 
 

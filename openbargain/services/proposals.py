@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from openbargain import mail, policy
+from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import (
@@ -27,9 +27,10 @@ from openbargain.models import (
     Visibility,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
-from openbargain.services import audit
+from openbargain.services import audit, outbox
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.chapters import membership_of, require
+from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.lifecycle import transition
 from openbargain.services.uow import unit_of_work
@@ -83,6 +84,8 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
         err("title", "Give the proposal a title.")
     elif len(draft.title) > TITLE_MAX:
         err("title", f"Use at most {TITLE_MAX} characters.")
+    elif breaks_the_line(draft.title):
+        err("title", ONE_LINE)
     for name in ("body", "decision"):
         if len(getattr(draft, name)) > TEXT_MAX:
             err(name, f"Use at most {TEXT_MAX} characters.")
@@ -126,6 +129,8 @@ def _check_options(options: list[OptionDraft], err) -> None:
             err("options", f"Option {number} needs a label.")
         elif len(label) > LABEL_MAX:
             err("options", f"Option {number}: a label has at most {LABEL_MAX} characters.")
+        elif breaks_the_line(label):
+            err("options", f"Option {number}: {ONE_LINE}")
         elif label.casefold() in seen:
             err("options", f"Two options are labelled {label!r}.")
         seen.add(label.casefold())
@@ -264,15 +269,10 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
         add_revision(s, proposal, actor, "published")
         audit.record(s, "proposal.published", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"title": proposal.title})
-        recipients = [(d.membership.user.email, d.membership.user.name) for d in proposal.directed]
-        title, pid = proposal.title, proposal.id
-
-        def notify() -> None:
-            for email, name in recipients:
-                mail.send(email, f"A proposal directs you: {title}", "proposal_published",
-                          name=name, chapter=chapter, title=title, proposal_id=pid, author=actor.name)
-
-        uow.after_commit(notify)
+        for d in proposal.directed:
+            outbox.queue(uow, d.membership.user.email, f"A proposal directs you: {proposal.title}",
+                         "proposal_published", name=d.membership.user.name, chapter=chapter, title=proposal.title,
+                         proposal_id=proposal.id, author=actor.name)
     return proposal
 
 

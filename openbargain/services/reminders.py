@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from openbargain import mail
+from openbargain.services import outbox
 from openbargain.clock import now
 from openbargain.models import Chapter, Membership, Proposal, Referendum, User, VoterRollEntry
 from openbargain.services.results import certify_closed
@@ -24,6 +24,7 @@ class TickReport:
     open_notices: int
     closing_notices: int
     certified: int = 0
+    mail_retried: int = 0
 
 
 def _recipients(session, referendum: Referendum, only_non_voters: bool) -> list[tuple[str, str]]:
@@ -36,7 +37,6 @@ def _recipients(session, referendum: Referendum, only_non_voters: bool) -> list[
 
 
 def tick() -> TickReport:
-    outbox: list[tuple[str, str, str, dict]] = []
     with unit_of_work() as uow:
         s = uow.session
         moment = now()
@@ -52,18 +52,13 @@ def tick() -> TickReport:
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
                 for email, name in _recipients(s, referendum, only_non_voters=False):
-                    outbox.append((email, f"Vote now: {proposal.title}", "vote_open", {**context, "name": name}))
+                    outbox.queue(uow, email, f"Vote now: {proposal.title}", "vote_open", **context, name=name)
                     opened += 1
             if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON:
                 referendum.closing_notice_sent_at = moment
                 for email, name in _recipients(s, referendum, only_non_voters=True):
-                    outbox.append((email, f"Closes within 24 hours: {proposal.title}", "vote_closing",
-                                   {**context, "name": name}))
+                    outbox.queue(uow, email, f"Closes within 24 hours: {proposal.title}", "vote_closing",
+                                 **context, name=name)
                     closing += 1
-
-        def send() -> None:
-            for to, subject, template, ctx in outbox:
-                mail.send(to, subject, template, **ctx)
-
-        uow.after_commit(send)
-    return TickReport(len(frozen), opened, closing, certify_closed())
+    certified = certify_closed()
+    return TickReport(len(frozen), opened, closing, certified, outbox.deliver_due())

@@ -25,6 +25,7 @@ from openbargain.services.chapters import (
     membership_of,
     require,
 )
+from openbargain.services.text import breaks_the_line
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.uow import unit_of_work
@@ -77,6 +78,8 @@ def _parse_row(line: int, record: dict, has_roles: bool, has_office: bool) -> tu
         problems.append("name is empty")
     elif len(name) > NAME_MAX:
         problems.append(f"name is longer than {NAME_MAX} characters")
+    elif breaks_the_line(name):
+        problems.append("name holds a line break, tab or control character")
     email = ""
     if len(raw_email) > EMAIL_MAX:
         problems.append(f"email is longer than {EMAIL_MAX} characters")
@@ -255,12 +258,8 @@ def import_roster(actor: User, chapter: Chapter, data: bytes) -> RosterPlan:
                 "updated": [{"email": r.email, "before": before, "after": _row_state(r)} for r, before in plan.updated],
             },
         )
-
-        def send_all() -> None:
-            for invitation in invitations:
-                accounts.send_invitation(invitation, actor)
-
-        uow.after_commit(send_all)
+        for invitation in invitations:
+            accounts.send_invitation(uow, invitation, actor)
     return plan
 
 

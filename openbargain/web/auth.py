@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from openbargain.extensions import limiter
@@ -11,6 +12,7 @@ from openbargain.clock import now
 from openbargain.models import User
 from openbargain.services import accounts, api_tokens, login_sessions
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
+from openbargain.services.throttle import TooManyAttempts
 from openbargain.web.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -54,7 +56,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(form.email.data, form.password.data, get_remote_address())
+        except TooManyAttempts as exc:
+            form.form_errors.append(exc.message)
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         except InvalidCredentials as exc:
             form.form_errors.append(exc.message)
         else:

