@@ -118,6 +118,10 @@ def can_schedule(user: User | None, membership: Membership | None) -> bool:
     return is_active_steering(membership)
 
 
+def can_declare_urgent(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)
+
+
 def can_review_reports(user: User | None, membership: Membership | None) -> bool:
     return is_active_steering(membership)
 

@@ -49,7 +49,7 @@ def make_membership(chapter: Chapter, user: User | None = None, *, standing: Sta
 
 
 def proposal_draft(electeds: list[Membership], *, kind: str = "yes_no", visibility: str = "members",
-                   urgent: bool = False, title: str = "Vote no on the budget deal", **changes):
+                   title: str = "Vote no on the budget deal", **changes):
     from datetime import date, timedelta
 
     from openbargain.models import BallotKind, Visibility
@@ -59,7 +59,7 @@ def proposal_draft(electeds: list[Membership], *, kind: str = "yes_no", visibili
     fields = dict(
         title=title, body="The deal **cuts** transit.", decision="How to vote on the budget deal.",
         deadline=date.today() + timedelta(days=30), ballot_kind=BallotKind(kind), visibility=Visibility(visibility),
-        urgent=urgent, elected_ids=[m.id for m in electeds],
+        elected_ids=[m.id for m in electeds],
         adopted_directive="" if ranked else "Vote no on the budget deal.",
         rejected_directive="" if ranked else "Vote yes on the budget deal.",
         fallback_directive="Abstain.",
@@ -144,3 +144,47 @@ class audit_triggers_set_aside:
             db.session.execute(text(statement))
         db.session.commit()
         return False
+
+
+COMMITTEE = ["Ana Organizer", "Ben Steward", "Chema Delegate-Longname", "Dee Treasurer"]
+
+
+def certified_committee_election(world, elected: Membership):
+    """A three-seat STV election among four long names, voted by member, elected and steering and
+    certified: each winner's name in full is part of what the mandate records."""
+    from datetime import timedelta
+
+    from openbargain.clock import set_clock
+    from openbargain.services import casting, results
+    from openbargain.services.proposals import OptionDraft
+
+    names = COMMITTEE
+    r = make_open_referendum(world, elected, kind="ranked", method="stv", title="Committee",
+                             options=[OptionDraft(n, f"Seat {n}.") for n in names])
+    r.seats = 3
+    db.session.commit()
+    for user, ranking in zip((world.member, world.elected, world.steering),
+                             (names[:3], [names[1], names[2], names[0]], [names[2], names[0], names[1]])):
+        casting.cast_ballot(user, world.chapter, r.id, {"ranking": ranking})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    return r
+
+
+def proposal_due_at_ten(world, elected: Membership):
+    """A proposal published eight days ago (past the usual deliberation) whose elected must act in
+    three days at 10:00, chapter time; returns it with the deadline as a moment."""
+    from datetime import time, timedelta
+
+    from openbargain.clock import now, set_clock
+    from openbargain.services.proposals import deadline_moment
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    try:
+        deadline = (start + timedelta(days=3)).date()
+        proposal = make_proposal(world.chapter, world.member, [elected], deadline=deadline, deadline_time=time(10, 0))
+    finally:
+        set_clock(None)
+    return proposal, deadline_moment(world.chapter, deadline, time(10, 0))

@@ -1,7 +1,7 @@
 """Writing through the API: proposals, comments, scheduling, results, reports, bargaining."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask import g
 
@@ -21,6 +21,17 @@ def _date(value: str | None, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ApiProblem(422, "Unprocessable Content", "Invalid date.", {field: ["Use YYYY-MM-DD."]})
+
+
+def _clock_time(value: str | None) -> time | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 5:
+            raise ValueError(value)
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ApiProblem(422, "Unprocessable Content", "Invalid time of day.", {"deadline_time": ["Use HH:MM."]})
 
 
 def _moment(value: str | None, field: str) -> datetime | None:
@@ -45,10 +56,10 @@ def _choice(value: str, allowed: type, field: str):
 
 def _proposal_draft() -> proposals.ProposalDraft:
     data = body_of({"title": (str, 200), "body": (str, 20_000), "decision": (str, 20_000), "deadline": (str, 10),
-                    "ballot_kind": (str, 10), "visibility": (str, 10), "urgent": (bool, 0), "electeds": (list, 20),
+                    "deadline_time": (str, 5), "ballot_kind": (str, 10), "visibility": (str, 10), "electeds": (list, 20),
                     "adopted_directive": (str, 2000), "rejected_directive": (str, 2000),
                     "fallback_directive": (str, 2000), "options": (list, 12), "option_directives": (list, 12)},
-                   optional=("body", "urgent", "adopted_directive", "rejected_directive", "fallback_directive",
+                   optional=("body", "deadline_time", "adopted_directive", "rejected_directive", "fallback_directive",
                              "options", "option_directives", "visibility"))
     if not all(str(e).isdigit() for e in data["electeds"]):
         raise ApiProblem(422, "Unprocessable Content", "Invalid electeds.", {"electeds": ["Membership ids."]})
@@ -60,7 +71,7 @@ def _proposal_draft() -> proposals.ProposalDraft:
         title=data["title"], body=data.get("body", ""), decision=data["decision"],
         deadline=_date(data["deadline"], "deadline"), ballot_kind=_choice(data["ballot_kind"], BallotKind, "ballot_kind"),
         visibility=_choice(data.get("visibility", "members"), Visibility, "visibility"),
-        urgent=bool(data.get("urgent", False)), elected_ids=[int(e) for e in data["electeds"]],
+        deadline_time=_clock_time(data.get("deadline_time")), elected_ids=[int(e) for e in data["electeds"]],
         adopted_directive=data.get("adopted_directive", ""), rejected_directive=data.get("rejected_directive", ""),
         fallback_directive=data.get("fallback_directive", ""),
         options=[proposals.OptionDraft(label, directive) for label, directive in zip(labels, directives)])
@@ -108,15 +119,19 @@ def _schedule() -> referenda.Schedule:
 @bp.post("/chapters/<slug>/proposals/<int:proposal_id>/referendum")
 @token_required
 def referendum_schedule(slug: str, proposal_id: int):
-    r = referenda.schedule_referendum(g.api_user, visible_chapter(slug), proposal_id, _schedule())
-    return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at)}, 201
+    chapter = visible_chapter(slug)
+    r = referenda.schedule_referendum(g.api_user, chapter, proposal_id, _schedule())
+    return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at),
+            "warnings": referenda.schedule_warnings(chapter, r.proposal, r)}, 201
 
 
 @bp.put("/chapters/<slug>/referenda/<int:referendum_id>")
 @token_required
 def referendum_reschedule(slug: str, referendum_id: int):
-    r = referenda.reschedule_referendum(g.api_user, visible_chapter(slug), referendum_id, _schedule())
-    return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at)}
+    chapter = visible_chapter(slug)
+    r = referenda.reschedule_referendum(g.api_user, chapter, referendum_id, _schedule())
+    return {"id": r.id, "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at),
+            "warnings": referenda.schedule_warnings(chapter, r.proposal, r)}
 
 
 @bp.get("/chapters/<slug>/referenda/<int:referendum_id>/result")
@@ -153,13 +168,24 @@ def report_create(slug: str, mandate_id: int):
 def bargaining_create(slug: str):
     data = body_of({"met_on": (str, 10), "counterparty": (str, 200), "offered": (str, 20_000),
                     "demanded": (str, 20_000), "threatened": (str, 20_000), "notes": (str, 20_000),
-                    "proposal_id": (int, 0), "embargo_until": (str, 40), "corrects_id": (int, 0)},
+                    "proposal_id": (int, 0), "embargo_until": (str, 40), "embargo_until_vote": (bool, 0),
+                    "corrects_id": (int, 0)},
                    optional=("offered", "demanded", "threatened", "notes", "proposal_id", "embargo_until",
-                             "corrects_id"))
+                             "embargo_until_vote", "corrects_id"))
     update = bargaining.post_update(g.api_user, visible_chapter(slug), bargaining.UpdateDraft(
         met_on=_date(data["met_on"], "met_on"), counterparty=data["counterparty"], offered=data.get("offered", ""),
         demanded=data.get("demanded", ""), threatened=data.get("threatened", ""), notes=data.get("notes", ""),
         proposal_id=data.get("proposal_id"), embargo_until=_moment(data.get("embargo_until"), "embargo_until"),
-        corrects_id=data.get("corrects_id")))
-    return {"id": update.id, "recorded_at": iso(update.recorded_at),
-            "embargo_until": iso(update.embargo_until)}, 201
+        embargo_until_vote=bool(data.get("embargo_until_vote", False)), corrects_id=data.get("corrects_id")))
+    # The real release: when the embargo ends or the vote opens, whichever is first (null: when the
+    # proposal's vote, not yet scheduled, opens).
+    return {"id": update.id, "recorded_at": iso(update.recorded_at), "embargo_until": iso(update.embargo_until),
+            "embargo_until_vote": update.embargo_until_vote, "released_at": iso(bargaining.release_time(update))}, 201
+
+
+@bp.post("/chapters/<slug>/bargaining/<int:update_id>/links")
+@token_required
+def bargaining_link(slug: str, update_id: int):
+    data = body_of({"proposal_id": (int, 0)})
+    link = bargaining.link_update(g.api_user, visible_chapter(slug), update_id, data["proposal_id"])
+    return {"update_id": link.update_id, "proposal_id": link.proposal_id, "linked_at": iso(link.linked_at)}, 201

@@ -22,6 +22,7 @@ from openbargain.services import (
     results,
     roster,
     scorecards,
+    urgency,
 )
 
 
@@ -30,7 +31,8 @@ def _update_json(view) -> dict:
     return {"id": u.id, "elected": u.membership_id, "proposal_id": u.proposal_id, "met_on": u.met_on.isoformat(),
             "counterparty": u.counterparty, "offered": u.offered, "demanded": u.demanded,
             "threatened": u.threatened, "notes": u.notes, "recorded_at": iso(u.recorded_at),
-            "embargo_until": iso(u.embargo_until), "published": view.published, "corrects_id": u.corrects_id}
+            "embargo_until": iso(u.embargo_until), "embargo_until_vote": u.embargo_until_vote,
+            "released_at": iso(view.release_at), "published": view.published, "corrects_id": u.corrects_id}
 
 
 @bp.get("/chapters/<slug>/proposals/<int:proposal_id>/comments")
@@ -71,6 +73,23 @@ def petition(slug: str, proposal_id: int):
     body = {"signatures": status.signatures, "needed": status.needed, "signed_by_me": status.signed_by_me,
             "vote_scheduled_by_this_signature": carried}
     return (body, 201) if request.method == "POST" else body
+
+
+@bp.post("/chapters/<slug>/proposals/<int:proposal_id>/urgency")
+@token_required
+def urgency_declare(slug: str, proposal_id: int):
+    data = body_of({"reason": (str, 300)})
+    return proposal_json(urgency.declare_urgent(g.api_user, visible_chapter(slug), proposal_id, data["reason"]))
+
+
+@bp.post("/chapters/<slug>/proposals/<int:proposal_id>/urgency/signatures")
+@token_required
+def urgency_sign(slug: str, proposal_id: int):
+    data = body_of({"reason": (str, 300)}, optional=("reason",))
+    chapter = visible_chapter(slug)
+    carried = urgency.support_urgency(g.api_user, chapter, proposal_id, data.get("reason"))
+    status = urgency.urgency_status(g.api_user, chapter, proposals.get_proposal(g.api_user, chapter, proposal_id).proposal)
+    return {"carried": carried, "signatures": status.signatures, "needed": status.needed, "reason": status.reason}, 201
 
 
 @bp.post("/chapters/<slug>/reports/<int:report_id>/review")

@@ -60,13 +60,14 @@ DOCUMENT = {
                           "properties": {"access_token": _str, "refresh_token": _str, "token_type": {"const": "Bearer"},
                                          "expires_in": {"type": "integer"}}},
             "Proposal": {"type": "object", "additionalProperties": False, "required": [
-                "id", "title", "status", "decision", "body", "deadline", "ballot_kind", "visibility", "urgent",
-                "published_at", "fallback_directive", "options", "electeds"], "properties": {
+                "id", "title", "status", "decision", "body", "deadline", "deadline_time", "ballot_kind",
+                "visibility", "urgent", "urgent_reason", "published_at", "fallback_directive", "options", "electeds"], "properties": {
                 "id": {"type": "integer"}, "title": _str, "decision": _str, "body": _str, "deadline": _date,
                 "status": {"enum": ["draft", "deliberation", "scheduled", "voting", "decided", "no_decision",
                                     "withdrawn"]},
                 "ballot_kind": {"enum": ["yes_no", "ranked"]}, "visibility": {"enum": ["members", "public"]},
-                "urgent": {"type": "boolean"}, "published_at": {"type": ["string", "null"]},
+                "urgent": {"type": "boolean"}, "urgent_reason": {"type": ["string", "null"]},
+                "deadline_time": {"type": ["string", "null"]}, "published_at": {"type": ["string", "null"]},
                 "fallback_directive": {"type": ["string", "null"]},
                 "options": {"type": "array", "items": {"type": "object", "required": ["label", "directive"],
                                                        "properties": {"label": _str,
@@ -104,7 +105,8 @@ DOCUMENT = {
             "post": _op("Draft a proposal", [_slug], True, "201", _object({
                 "title": _str, "body": _str, "decision": _str, "deadline": _date,
                 "ballot_kind": {"enum": ["yes_no", "ranked"]}, "visibility": {"enum": ["members", "public"]},
-                "urgent": {"type": "boolean"}, "electeds": {"type": "array", "items": {"type": "integer"}},
+                "deadline_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                "electeds": {"type": "array", "items": {"type": "integer"}},
                 "adopted_directive": _str, "rejected_directive": _str, "fallback_directive": _str,
                 "options": {"type": "array", "items": _str}, "option_directives": {"type": "array", "items": _str}},
                 ["title", "decision", "deadline", "ballot_kind", "electeds"]))},
@@ -185,6 +187,12 @@ DOCUMENT = {
         "/api/v1/chapters/{slug}/electeds/{membership_id}/scorecard": {"get": _op(
             "An elected's scorecard", [_slug, _id("membership_id")], False)},
         "/api/v1/chapters/{slug}/mandates": {"get": _op("Mandates you may see", [_slug], False)},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/urgency": {"post": _op(
+            "Declare a proposal urgent, with the reason members see (steering)", [_slug, _id("proposal_id")], True,
+            "200", _object({"reason": _str}, ["reason"]), returns="Proposal")},
+        "/api/v1/chapters/{slug}/proposals/{proposal_id}/urgency/signatures": {"post": _op(
+            "Ask for the urgent track, or co-sign the request (members, where the bylaws allow)",
+            [_slug, _id("proposal_id")], True, "201", _object({"reason": _str}, []))},
         "/api/v1/audit/checkpoint": {"get": _op(
             "The audit log's checkpoint: its length and head hash (public; keep it to prove a rewrite later)",
             [], False, returns="Checkpoint")},
@@ -195,7 +203,11 @@ DOCUMENT = {
             "Log a bargaining update (electeds)", [_slug], True, "201",
             _object({"met_on": _date, "counterparty": _str, "offered": _str, "demanded": _str, "threatened": _str,
                      "notes": _str, "proposal_id": {"type": "integer"}, "embargo_until": _time,
-                     "corrects_id": {"type": "integer"}}, ["met_on", "counterparty"]))},
+                     "embargo_until_vote": {"type": "boolean"}, "corrects_id": {"type": "integer"}},
+                    ["met_on", "counterparty"]))},
+        "/api/v1/chapters/{slug}/bargaining/{update_id}/links": {"post": _op(
+            "Put your earlier update on the timeline of a later proposal (an append-only link)",
+            [_slug, _id("update_id")], True, "201", _object({"proposal_id": {"type": "integer"}}, ["proposal_id"]))},
     },
 }
 

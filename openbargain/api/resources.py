@@ -29,7 +29,8 @@ def proposal_json(p: Proposal) -> dict:
     return {
         "id": p.id, "title": p.title, "status": p.status.value, "decision": p.decision, "body": p.body,
         "deadline": p.deadline.isoformat(), "ballot_kind": p.ballot_kind.value, "visibility": p.visibility.value,
-        "urgent": p.urgent, "published_at": iso(p.published_at), "fallback_directive": p.fallback_directive,
+        "deadline_time": p.deadline_time.strftime("%H:%M") if p.deadline_time else None,
+        "urgent": p.urgent, "urgent_reason": p.urgent_reason, "published_at": iso(p.published_at), "fallback_directive": p.fallback_directive,
         "options": [{"label": o.label, "directive": o.directive} for o in p.options],
         "electeds": [d.membership_id for d in p.directed],
     }
@@ -104,7 +105,9 @@ def referendum(slug: str, referendum_id: int):
     return {"id": r.id, "proposal_id": r.proposal_id, "status": view.status.value, "method": r.method,
             "seats": r.seats, "threshold": r.threshold, "quorum_percent": r.quorum_percent, "secret": r.secret,
             "opens_at": iso(r.opens_at), "closes_at": iso(r.closes_at), "roll_size": r.roll_size,
-            "roll_hash": r.roll_hash, "turnout": view.turnout, "my_voting_status": mine}
+            "roll_hash": r.roll_hash, "turnout": view.turnout, "my_voting_status": mine,
+            "by_petition": r.by_petition, "petition_signatures": r.petition_signatures,
+            "locked_by_petition": list(referenda.PETITION_LOCKED) if r.by_petition else []}
 
 
 @bp.post("/chapters/<slug>/referenda/<int:referendum_id>/ballots")

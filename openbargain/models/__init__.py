@@ -8,6 +8,7 @@ from openbargain.models.invitation import Invitation
 from openbargain.models.outbox import OutboxMail
 from openbargain.models.mandate import (
     MANDATE_TRANSITIONS,
+    BargainingLink,
     BargainingUpdate,
     ComplianceReport,
     Mandate,
@@ -30,6 +31,7 @@ from openbargain.models.proposal import (
     ProposalStatus,
     Revision,
     Stance,
+    UrgencySignature,
     Visibility,
 )
 from openbargain.models.referendum import (
@@ -44,9 +46,9 @@ from openbargain.models.result import Result
 from openbargain.models.user import User
 
 __all__ = [
-    "MANDATE_TRANSITIONS", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
+    "MANDATE_TRANSITIONS", "BargainingLink", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
-    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "User", "Visibility", "VoterRollEntry",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
 ]

@@ -14,6 +14,9 @@ DEFAULTS = {
     "urgent_min_deliberation_hours": 24,
     "voting_hours": 168,
     "urgent_voting_hours": 48,
+    "min_voting_hours": 24,
+    "urgent_min_voting_hours": 4,
+    "urgent_cosign_percent": 10,
     "petition_delay_hours": 48,
     "quorum_percent": 20,
     "threshold": "majority",
@@ -33,6 +36,11 @@ class Bylaws(Base):
     urgent_min_deliberation_hours: Mapped[int] = mapped_column(Integer)
     voting_hours: Mapped[int] = mapped_column(Integer)
     urgent_voting_hours: Mapped[int] = mapped_column(Integer)
+    # The shortest vote anyone, steering included, may schedule; and who may ask for the urgent
+    # track besides steering (a share of members in good standing co-signing; 0: steering alone).
+    min_voting_hours: Mapped[int] = mapped_column(Integer, default=DEFAULTS["min_voting_hours"])
+    urgent_min_voting_hours: Mapped[int] = mapped_column(Integer, default=DEFAULTS["urgent_min_voting_hours"])
+    urgent_cosign_percent: Mapped[int] = mapped_column(Integer, default=DEFAULTS["urgent_cosign_percent"])
     petition_delay_hours: Mapped[int] = mapped_column(Integer)
     quorum_percent: Mapped[int] = mapped_column(Integer)
     threshold: Mapped[str] = mapped_column(String(20))
@@ -48,6 +56,9 @@ class Bylaws(Base):
 
     def min_deliberation(self, urgent: bool) -> timedelta:
         return timedelta(hours=self.urgent_min_deliberation_hours if urgent else self.min_deliberation_hours)
+
+    def min_voting(self, urgent: bool) -> timedelta:
+        return timedelta(hours=self.urgent_min_voting_hours if urgent else self.min_voting_hours)
 
     def voting_length(self, urgent: bool) -> timedelta:
         return timedelta(hours=self.urgent_voting_hours if urgent else self.voting_hours)

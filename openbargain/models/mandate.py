@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.base import Base, UTCDateTime, str_enum
@@ -129,15 +129,39 @@ class BargainingUpdate(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held until the vote on its proposal opens, however far off that is (no date to invent).
+    embargo_until_vote: Mapped[bool] = mapped_column(Boolean, default=False)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("bargaining_updates.id"))
 
     membership: Mapped[Membership] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
 
+    @property
+    def embargoed(self) -> bool:
+        return self.embargo_until is not None or self.embargo_until_vote
+
+    def release_at(self, vote_opens_at: datetime | None) -> datetime | None:
+        """When the entry is public: at once without an embargo; else when the embargo ends or the
+        proposal's vote opens, whichever is first; None while it waits for a vote not yet set."""
+        if not self.embargoed:
+            return self.recorded_at
+        moments = [m for m in (self.embargo_until, vote_opens_at) if m is not None]
+        return min(moments) if moments else None
+
     def published(self, moment: datetime, vote_opens_at: datetime | None) -> bool:
-        """Embargoed talks are published when the embargo ends or the proposal's vote opens,
-        whichever is first; nothing needs to run for that to happen."""
-        if self.embargo_until is None:
-            return True
-        release = min(self.embargo_until, vote_opens_at) if vote_opens_at else self.embargo_until
-        return moment >= release
+        """Nothing needs to run for a release to happen: it follows the clock."""
+        release = self.release_at(vote_opens_at)
+        return release is not None and moment >= release
+
+
+class BargainingLink(Base):
+    """An earlier update put on the timeline of a proposal drafted after it: an append-only link,
+    sealed in the audit chain, never an edit of the entry."""
+
+    __tablename__ = "bargaining_links"
+    __table_args__ = (UniqueConstraint("update_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("bargaining_updates.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -91,9 +92,14 @@ class Proposal(Base):
     body: Mapped[str] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date] = mapped_column(Date)
+    # The hour the elected must act by, in the chapter's timezone ("before the council meets at
+    # 10:00"); None: by the end of the deadline's day.
+    deadline_time: Mapped[time | None] = mapped_column(Time)
     ballot_kind: Mapped[BallotKind] = mapped_column(str_enum(BallotKind))
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # set only by declaring it (urgency.py)
+    urgent_reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+    urgent_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fallback_directive: Mapped[str | None] = mapped_column(Text)
     status: Mapped[ProposalStatus] = mapped_column(str_enum(ProposalStatus), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
@@ -219,6 +225,19 @@ class AmendmentSignature(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     membership: Mapped[Membership] = relationship()
+
+
+class UrgencySignature(Base):
+    """A member's signature on a request for the urgent track; the first carries the reason."""
+
+    __tablename__ = "urgency_signatures"
+    __table_args__ = (UniqueConstraint("proposal_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
 
 
 class PetitionSignature(Base):

@@ -6,20 +6,21 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import BargainingUpdate, Chapter, Membership, Proposal, Referendum, User
+from openbargain.models import BargainingLink, BargainingUpdate, Chapter, Membership, Proposal, Referendum, User
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
 from openbargain.services import audit
 from openbargain.services.bylaws import bylaws_of
 from openbargain.services.chapters import membership_of, require
+from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
-from openbargain.services.errors import NotFound, ValidationFailed
 from openbargain.services.proposals import require_visible
 from openbargain.services.uow import unit_of_work
 
@@ -34,6 +35,7 @@ class UpdateDraft:
     notes: str = ""
     proposal_id: int | None = None
     embargo_until: datetime | None = None
+    embargo_until_vote: bool = False
     corrects_id: int | None = None
 
 
@@ -78,6 +80,8 @@ def post_update(actor: User, chapter: Chapter, draft: UpdateDraft) -> Bargaining
             if proposal is None or proposal.chapter_id != chapter.id:
                 raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
             require_visible(actor, mine, proposal, chapter, s)
+        if draft.embargo_until_vote and draft.proposal_id is None:
+            raise ValidationFailed.on("embargo_until_vote", "Choose the proposal whose vote releases this update.")
         if draft.corrects_id is not None:
             earlier = s.get(BargainingUpdate, draft.corrects_id)
             if earlier is None or earlier.membership_id != mine.id:
@@ -86,7 +90,10 @@ def post_update(actor: User, chapter: Chapter, draft: UpdateDraft) -> Bargaining
             chapter_id=chapter.id, membership_id=mine.id, proposal_id=draft.proposal_id, met_on=draft.met_on,
             counterparty=draft.counterparty.strip(), offered=draft.offered.strip(), demanded=draft.demanded.strip(),
             threatened=draft.threatened.strip(), notes=draft.notes.strip(), recorded_at=moment,
-            embargo_until=draft.embargo_until, corrects_id=draft.corrects_id)
+            embargo_until=draft.embargo_until, embargo_until_vote=draft.embargo_until_vote,
+            corrects_id=draft.corrects_id)
+        if update.embargoed:
+            _check_embargo_holds(update, vote_opening(s, draft.proposal_id), moment)
         s.add(update)
         s.flush()
         # The content's hash is sealed in the audit chain now, embargoed or not: nobody can later
@@ -94,14 +101,64 @@ def post_update(actor: User, chapter: Chapter, draft: UpdateDraft) -> Bargaining
         audit.record(s, "bargaining.logged", f"bargaining:{update.id}", actor=actor, chapter=chapter,
                      data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(update),
                            "embargo_until": draft.embargo_until.isoformat() if draft.embargo_until else None,
-                           "corrects": draft.corrects_id})
+                           "embargo_until_vote": draft.embargo_until_vote, "corrects": draft.corrects_id})
     return update
+
+
+def vote_opening(session, proposal_id: int | None) -> datetime | None:
+    if proposal_id is None:
+        return None
+    return session.scalar(select(Referendum.opens_at).where(Referendum.proposal_id == proposal_id))
+
+
+def _check_embargo_holds(update: BargainingUpdate, opens_at: datetime | None, moment: datetime) -> None:
+    """An embargo ends at the latest when the proposal's vote opens. One that would end at once is
+    refused with the reason, rather than the entry going public while the elected is told it is not."""
+    release = update.release_at(opens_at)
+    if release is not None and release <= moment:
+        field = "embargo_until" if update.embargo_until is not None else "embargo_until_vote"
+        raise ValidationFailed.on(field, f"The vote on this proposal opened {opens_at:%Y-%m-%d %H:%M} UTC, and an "
+                                         "embargo ends when the vote opens at the latest: this update would be "
+                                         "public at once. Log it without an embargo, or wait.")
+
+
+def release_time(update: BargainingUpdate) -> datetime | None:
+    """For the confirmation: when this entry becomes public (None: when its vote is scheduled and opens)."""
+    return update.release_at(vote_opening(db.session, update.proposal_id))
+
+
+def link_update(actor: User, chapter: Chapter, update_id: int, proposal_id: int) -> BargainingLink:
+    """Puts an earlier entry on the timeline of a proposal, by its author; the entry is unchanged."""
+    with unit_of_work() as uow:
+        s = uow.session
+        mine = membership_of(actor, chapter, s)
+        update = s.get(BargainingUpdate, update_id)
+        if update is None or update.chapter_id != chapter.id:
+            raise NotFound("No such update.")
+        if mine is None or mine.id != update.membership_id:
+            raise PermissionDenied("Only the elected who logged an update can link it to a proposal.")
+        proposal = s.get(Proposal, proposal_id) if proposal_id else None
+        if proposal is None or proposal.chapter_id != chapter.id:
+            raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
+        require_visible(actor, mine, proposal, chapter, s)
+        if update.proposal_id == proposal.id:
+            raise InvalidTransition("This update is already about that proposal.")
+        link = BargainingLink(update_id=update.id, proposal_id=proposal.id, linked_at=now())
+        s.add(link)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise InvalidTransition("This update is already linked to that proposal.")
+        audit.record(s, "bargaining.linked", f"bargaining:{update.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id, "content_sha256": content_hash(update)})
+    return link
 
 
 @dataclass(frozen=True)
 class UpdateView:
     update: BargainingUpdate
     published: bool
+    release_at: datetime | None = None  # None: embargoed until a vote not yet scheduled opens
 
 
 def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal | None = None,
@@ -116,7 +173,8 @@ def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal 
              .where(BargainingUpdate.chapter_id == chapter.id)
              .order_by(BargainingUpdate.met_on.desc(), BargainingUpdate.id.desc()))
     if proposal is not None:
-        query = query.where(BargainingUpdate.proposal_id == proposal.id)
+        linked = select(BargainingLink.update_id).where(BargainingLink.proposal_id == proposal.id)
+        query = query.where(or_(BargainingUpdate.proposal_id == proposal.id, BargainingUpdate.id.in_(linked)))
     if membership_id is not None:
         query = query.where(BargainingUpdate.membership_id == membership_id)
     updates = list(s.scalars(query))
@@ -130,9 +188,10 @@ def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal 
             continue
         if u.proposal is None and not (policy.is_chapter_insider(mine) or bylaws.public_pages):
             continue
-        published = u.published(moment, opens.get(u.proposal_id))
+        release = u.release_at(opens.get(u.proposal_id))
+        published = release is not None and moment >= release
         if published or policy.is_active_steering(mine) or (mine is not None and mine.id == u.membership_id):
-            views.append(UpdateView(u, published))
+            views.append(UpdateView(u, published, release))
     return views
 
 

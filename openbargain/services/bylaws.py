@@ -36,6 +36,9 @@ class BylawsChange:
     urgent_min_deliberation_hours: int
     voting_hours: int
     urgent_voting_hours: int
+    min_voting_hours: int
+    urgent_min_voting_hours: int
+    urgent_cosign_percent: int
     petition_delay_hours: int
     quorum_percent: int
     threshold: str
@@ -52,10 +55,17 @@ def check_bylaws(change: BylawsChange) -> None:
     for name in ("min_deliberation_hours", "urgent_min_deliberation_hours", "petition_delay_hours"):
         if not 0 <= getattr(change, name) <= HOURS_MAX:
             errors[name] = [f"Use 0 to {HOURS_MAX} hours."]
-    for name in ("voting_hours", "urgent_voting_hours"):
+    for name in ("voting_hours", "urgent_voting_hours", "min_voting_hours", "urgent_min_voting_hours"):
         if not 1 <= getattr(change, name) <= HOURS_MAX:
             errors[name] = [f"A vote lasts 1 to {HOURS_MAX} hours."]
-    for name in ("quorum_percent", "petition_percent", "amendment_percent"):
+    if change.voting_hours < change.min_voting_hours:
+        errors.setdefault("voting_hours", []).append("The default length cannot be shorter than the minimum.")
+    if change.urgent_voting_hours < change.urgent_min_voting_hours:
+        errors.setdefault("urgent_voting_hours", []).append("The default length cannot be shorter than the minimum.")
+    if change.urgent_min_voting_hours > change.min_voting_hours:
+        errors.setdefault("urgent_min_voting_hours", []).append("An urgent vote's minimum cannot be longer than "
+                                                               "the normal one.")
+    for name in ("quorum_percent", "petition_percent", "amendment_percent", "urgent_cosign_percent"):
         if not 0 <= getattr(change, name) <= 100:
             errors[name] = ["Use a percentage from 0 to 100."]
     if change.urgent_min_deliberation_hours > change.min_deliberation_hours:

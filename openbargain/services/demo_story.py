@@ -49,7 +49,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
         "primary. Do our electeds endorse the insurgents together, one by one, or not at all?",
         decision="Whether and how to endorse the insurgent primary challengers.",
         deadline=today + timedelta(days=20), ballot_kind=BallotKind.RANKED, visibility=Visibility.PUBLIC,
-        urgent=False, elected_ids=list(elected_ids.values()), fallback_directive="Make no endorsement.",
+        elected_ids=list(elected_ids.values()), fallback_directive="Make no endorsement.",
         options=[OptionDraft("As a bloc", "Endorse all six insurgents together, at one press event."),
                  OptionDraft("One by one", "Endorse each insurgent separately, as their campaigns ask."),
                  OptionDraft("No endorsement", "Make no endorsement in these primaries.")]))
@@ -69,7 +69,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
         title="Vote no on the budget deal", body="The leadership's deal **cuts transit** by 12% to fund a "
         "corporate tax credit. Our electeds should vote no and say why on the floor.",
         decision="How to vote on the budget deal on the Assembly floor.", deadline=today + timedelta(days=12),
-        ballot_kind=BallotKind.YES_NO, visibility=Visibility.PUBLIC, urgent=False,
+        ballot_kind=BallotKind.YES_NO, visibility=Visibility.PUBLIC,
         elected_ids=[elected_ids[alex.id]], adopted_directive="Vote no on the budget deal and speak against it.",
         rejected_directive="", fallback_directive=""))
     proposals.publish_proposal(members[2], chapter, budget.id)
@@ -90,7 +90,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
     transit = proposals.draft_proposal(members[4], chapter, ProposalDraft(
         title="Back the transit workers' strike", body="Local 100 may strike next month.",
         decision="Whether our electeds publicly back a transit strike.", deadline=today + timedelta(days=40),
-        ballot_kind=BallotKind.YES_NO, visibility=Visibility.MEMBERS, urgent=False,
+        ballot_kind=BallotKind.YES_NO, visibility=Visibility.MEMBERS,
         elected_ids=list(elected_ids.values()), adopted_directive="Publicly back the strike and join the picket.",
         rejected_directive="", fallback_directive=""))
     proposals.publish_proposal(members[4], chapter, transit.id)

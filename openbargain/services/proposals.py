@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -54,16 +54,24 @@ class ProposalDraft:
     deadline: date | None
     ballot_kind: BallotKind
     visibility: Visibility
-    urgent: bool
     elected_ids: list[int]
     adopted_directive: str = ""
     rejected_directive: str = ""
     fallback_directive: str = ""
     options: list[OptionDraft] = field(default_factory=list)
+    deadline_time: time | None = None  # the hour the elected acts by, in the chapter's timezone
 
 
 def chapter_today(chapter: Chapter) -> date:
     return now().astimezone(ZoneInfo(chapter.timezone)).date()
+
+
+def deadline_moment(chapter: Chapter, deadline: date, at: time | None) -> datetime:
+    """The deadline as a moment: its hour in the chapter's timezone, or the end of its day."""
+    zone = ZoneInfo(chapter.timezone)
+    if at is None:
+        return datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(deadline, at, tzinfo=zone).astimezone(timezone.utc)
 
 
 def _electeds(session: Session, chapter: Chapter, ids: list[int]) -> list[Membership]:
@@ -93,7 +101,8 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
         err("decision", "Say what decision the elected faces.")
     if draft.deadline is None:
         err("deadline", "Give the date by which the elected must act.")
-    elif draft.deadline < chapter_today(chapter):
+    elif draft.deadline < chapter_today(chapter) or (
+            draft.deadline_time is not None and deadline_moment(chapter, draft.deadline, draft.deadline_time) <= now()):
         err("deadline", "The deadline is in the past.")
     electeds = _electeds(session, chapter, list(dict.fromkeys(draft.elected_ids)))
     if not draft.elected_ids:
@@ -151,9 +160,9 @@ def _apply(session: Session, proposal: Proposal, draft: ProposalDraft, electeds:
     proposal.body = draft.body
     proposal.decision = draft.decision.strip()
     proposal.deadline = draft.deadline
+    proposal.deadline_time = draft.deadline_time
     proposal.ballot_kind = draft.ballot_kind
     proposal.visibility = draft.visibility
-    proposal.urgent = draft.urgent
     proposal.fallback_directive = draft.fallback_directive.strip() or None
     rows = _option_rows(draft)
     targeted = set(session.scalars(select(Amendment.option_id).where(
@@ -184,6 +193,7 @@ def snapshot(proposal: Proposal) -> dict:
         "title": proposal.title,
         "decision": proposal.decision,
         "deadline": proposal.deadline.isoformat(),
+        "deadline_time": proposal.deadline_time.strftime("%H:%M") if proposal.deadline_time else None,
         "ballot_kind": proposal.ballot_kind.value,
         "visibility": proposal.visibility.value,
         "urgent": proposal.urgent,

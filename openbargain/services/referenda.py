@@ -28,14 +28,11 @@ from openbargain.services.bylaws import bylaws_of
 from openbargain.services.chapters import membership_of, require
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
-from openbargain.services.proposals import acting_on, require_visible
+from openbargain.services.proposals import acting_on, deadline_moment, require_visible
 from openbargain.services.results import certify_closed
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 from openbargain.tally import THRESHOLDS
-
-MIN_VOTING = timedelta(hours=1)
-
 
 def earliest_opening(bylaws: Bylaws, proposal: Proposal) -> datetime:
     """No vote opens before the bylaws' minimum deliberation since publication."""
@@ -47,8 +44,10 @@ def default_method(proposal: Proposal) -> str:
     return YES_NO_METHOD if proposal.ballot_kind == BallotKind.YES_NO else "irv"
 
 
-def schedule_by_petition(session: Session, proposal: Proposal, bylaws: Bylaws, moment: datetime) -> Referendum:
-    """A successful petition schedules the vote with the chapter's default timing."""
+def schedule_by_petition(session: Session, proposal: Proposal, bylaws: Bylaws, moment: datetime,
+                         signatures: int) -> Referendum:
+    """A successful petition schedules the vote on the terms of the bylaws in force now; those terms
+    belong to the petitioners from then on (see `check_petition_terms`)."""
     opens_at = max(moment + timedelta(hours=bylaws.petition_delay_hours), earliest_opening(bylaws, proposal))
     referendum = Referendum(
         proposal_id=proposal.id,
@@ -60,6 +59,7 @@ def schedule_by_petition(session: Session, proposal: Proposal, bylaws: Bylaws, m
         opens_at=opens_at,
         closes_at=opens_at + bylaws.voting_length(proposal.urgent),
         by_petition=True,
+        petition_signatures=signatures,
     )
     session.add(referendum)
     return referendum
@@ -107,10 +107,47 @@ def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, momen
             "deliberation after publication before a vote opens."]
     if schedule.closes_at is None:
         errors["closes_at"] = ["Say when the vote closes."]
-    elif schedule.opens_at is not None and schedule.closes_at - schedule.opens_at < MIN_VOTING:
-        errors["closes_at"] = ["A vote closes after it opens, and lasts at least one hour."]
+    elif schedule.opens_at is not None and schedule.closes_at - schedule.opens_at < bylaws.min_voting(proposal.urgent):
+        hours = bylaws.min_voting(proposal.urgent).total_seconds() / 3600
+        errors["closes_at"] = [f"The bylaws say a{'n urgent' if proposal.urgent else ''} vote lasts at least "
+                               f"{hours:g} hours."]
     if errors:
         raise ValidationFailed("The schedule has problems; nothing was changed.", errors=errors)
+
+
+# What a petitioned vote keeps from the bylaws in force when the petition succeeded.
+PETITION_LOCKED = ("method", "seats", "threshold", "quorum_percent", "secret", "length")
+
+
+def check_petition_terms(referendum: Referendum, schedule: Schedule) -> None:
+    """Steering may move a petitioned vote earlier, where the bylaws allow; nothing else of it."""
+    locked = {"method": referendum.method, "seats": referendum.seats, "threshold": referendum.threshold,
+              "quorum_percent": referendum.quorum_percent, "secret": referendum.secret,
+              "length": referendum.closes_at - referendum.opens_at}
+    asked = {"method": schedule.method, "seats": schedule.seats if schedule.method == "stv" else 1,
+             "threshold": schedule.threshold if schedule.method == YES_NO_METHOD else None,
+             "quorum_percent": schedule.quorum_percent, "secret": schedule.secret,
+             "length": schedule.closes_at - schedule.opens_at}
+    fields = {"length": "closes_at"}
+    errors = {fields.get(term, term): [f"Members forced this vote by petition: its {term.replace('_', ' ')} is "
+                                       "fixed by the bylaws in force when the petition succeeded."]
+              for term in PETITION_LOCKED if asked[term] != locked[term]}
+    if schedule.opens_at > referendum.opens_at:
+        errors["opens_at"] = ["Members forced this vote by petition: it can be moved earlier, not later."]
+    if errors:
+        raise ValidationFailed("A petitioned vote belongs to the petitioners: only an earlier opening is "
+                               "possible; nothing was changed.", errors=errors)
+
+
+def schedule_warnings(chapter: Chapter, proposal: Proposal, schedule: Schedule | Referendum) -> list[str]:
+    """What steering should know but may still decide: a vote closing after the moment the
+    elected must act leaves the elected without a mandate in time."""
+    deadline = deadline_moment(chapter, proposal.deadline, proposal.deadline_time)
+    if schedule.closes_at is not None and schedule.closes_at > deadline:
+        when = "at " + proposal.deadline_time.strftime("%H:%M") if proposal.deadline_time else "by the end of the day"
+        return [f"The vote closes after the proposal's deadline ({proposal.deadline:%-d %B %Y}, {when} in "
+                f"{chapter.timezone}): the elected would have to act before members decide."]
+    return []
 
 
 def _describe(r: Referendum) -> dict:
@@ -159,10 +196,9 @@ def reschedule_referendum(actor: User, chapter: Chapter, referendum_id: int, sch
     with unit_of_work() as uow:
         s = uow.session
         referendum, proposal, _ = _referendum_for_change(s, actor, chapter, referendum_id)
+        if referendum.by_petition and schedule.opens_at and schedule.closes_at:
+            check_petition_terms(referendum, schedule)  # first: its refusal is the one that matters
         check_schedule(schedule, proposal, bylaws_of(chapter, s), now())
-        if referendum.by_petition and schedule.opens_at > referendum.opens_at:
-            raise ValidationFailed.on("opens_at", "Members forced this vote by petition: it can be moved earlier, "
-                                                  "not later.")
         before = _describe(referendum)
         _apply(referendum, schedule)
         audit.record(s, "referendum.rescheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,

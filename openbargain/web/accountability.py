@@ -14,13 +14,14 @@ from openbargain.web.feedback import flash_refusal, submit
 from openbargain.web.forms import (
     ActionForm,
     CommentForm,
+    LinkForm,
     ReportForm,
     ReviewForm,
     SupersedeForm,
     UpdateForm,
     apply_errors,
 )
-from openbargain.web.timezones import to_utc
+from openbargain.web.timezones import local, to_utc
 
 bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
 
@@ -112,6 +113,21 @@ def supersede(slug: str, mandate_id: int):
                  "Mandate marked superseded.")
 
 
+def _proposal_choices(chapter: Chapter) -> list[tuple[int, str]]:
+    return [(p.id, p.title) for p in db.session.scalars(select(Proposal).where(
+        Proposal.chapter_id == chapter.id, Proposal.status != ProposalStatus.DRAFT).order_by(Proposal.id.desc()))]
+
+
+def _logged_message(update, chapter: Chapter) -> str:
+    """The confirmation says when the entry really becomes public."""
+    if not update.embargoed:
+        return "Logged. It is public now."
+    release = bargaining.release_time(update)
+    if release is None:
+        return "Logged. It stays under embargo until the vote on its proposal opens (no vote is scheduled yet)."
+    return f"Logged. It stays under embargo until {local(release, chapter)}."
+
+
 @bp.route("/bargaining/new", methods=["GET", "POST"])
 @login_required
 def new_update(slug: str):
@@ -120,9 +136,7 @@ def new_update(slug: str):
     chapters.require(policy.can_post_bargaining_update(current_user, membership), membership,
                      "Only electeds log bargaining updates.")
     form = UpdateForm()
-    form.proposal_id.choices = [(0, "— my own log (public) —")] + [
-        (p.id, p.title) for p in db.session.scalars(select(Proposal).where(
-            Proposal.chapter_id == chapter.id, Proposal.status != ProposalStatus.DRAFT).order_by(Proposal.id.desc()))]
+    form.proposal_id.choices = [(0, "— my own log (public) —")] + _proposal_choices(chapter)
     if request.method == "GET":
         form.proposal_id.data = request.args.get("proposal", 0, type=int)
         form.corrects_id.data = request.args.get("corrects", type=int)
@@ -131,13 +145,13 @@ def new_update(slug: str):
             met_on=form.met_on.data, counterparty=form.counterparty.data or "", offered=form.offered.data or "",
             demanded=form.demanded.data or "", threatened=form.threatened.data or "", notes=form.notes.data or "",
             proposal_id=form.proposal_id.data or None, embargo_until=to_utc(form.embargo_until.data, chapter),
-            corrects_id=form.corrects_id.data)
+            embargo_until_vote=form.embargo_until_vote.data, corrects_id=form.corrects_id.data)
         try:
             update = bargaining.post_update(current_user, chapter, draft)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash("Logged." + (" It stays under embargo until released." if update.embargo_until else ""), "success")
+            flash(_logged_message(update, chapter), "success")
             return redirect(url_for("accountability.update", slug=slug, update_id=update.id))
     return render_template("accountability/update_form.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
@@ -156,9 +170,28 @@ def update(slug: str, update_id: int):
     chapter = chapters.get_chapter(slug)
     view = bargaining.get_update(current_user, chapter, update_id)
     proposal, thread = _discussion(chapter, view.update.proposal_id, deliberation.Thread(update_id=update_id))
+    link_form = LinkForm()
+    link_form.proposal_id.choices = [(pid, title) for pid, title in _proposal_choices(chapter)
+                                     if pid != view.update.proposal_id]
     return render_template("accountability/update.html", chapter=chapter,
                            membership=chapters.membership_of(current_user, chapter), view=view, update=view.update,
-                           proposal=proposal, thread=thread, comment_form=CommentForm())
+                           proposal=proposal, thread=thread, comment_form=CommentForm(), link_form=link_form)
+
+
+@bp.post("/bargaining/<int:update_id>/links")
+@login_required
+def link(slug: str, update_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            bargaining.link_update(current_user, chapter, update_id, form.proposal_id.data)
+        except DomainError as exc:
+            flash_refusal(exc)
+        else:
+            flash("Linked: the update now shows on that proposal's timeline too. The entry itself is unchanged.",
+                  "success")
+    return redirect(url_for("accountability.update", slug=slug, update_id=update_id))
 
 
 @bp.get("/reports/<int:report_id>")

@@ -20,6 +20,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
@@ -118,6 +119,8 @@ class ProposalForm(FlaskForm):
                              description='e.g. "How to vote on the budget deal on the Assembly floor."')
     deadline = DateField("Deadline", validators=[Optional()],
                          description="The real-world date by which the elected must act (e.g. the floor vote).")
+    deadline_time = TimeField("…at (optional)", validators=[Optional()], format="%H:%M",
+                              description="The hour, in the chapter's timezone (“before the council meets at 10:00”).")
     body = TextAreaField("Argument and background (Markdown)", validators=[Optional(), Length(max=TEXT_MAX)])
     electeds = SelectMultipleField("Electeds it directs", coerce=int, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
@@ -133,7 +136,6 @@ class ProposalForm(FlaskForm):
                                        description="What the elected must do if the vote reaches no decision (quorum not met).")
     visibility = RadioField("Who can read it", choices=[SelectChoice("members", "Members only"),
                                                         SelectChoice("public", "Public")], default="members")
-    urgent = BooleanField("Urgent (uses the chapter's shorter urgent timings)")
 
 
 class CommentForm(FlaskForm):
@@ -146,6 +148,10 @@ class CommentForm(FlaskForm):
 
 class CommentEditForm(FlaskForm):
     body = TextAreaField("Comment (Markdown)", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+
+
+class UrgencyForm(FlaskForm):
+    reason = StringField("Why it cannot wait (shown to members)", validators=[Optional(), Length(max=REASON_MAX)])
 
 
 class HideForm(FlaskForm):
@@ -168,6 +174,11 @@ class BylawsForm(FlaskForm):
     urgent_min_deliberation_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
     voting_hours = IntegerField("Default voting length (hours)", validators=[InputRequired()])
     urgent_voting_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
+    min_voting_hours = IntegerField("Shortest vote anyone may schedule (hours)", validators=[InputRequired()])
+    urgent_min_voting_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
+    urgent_cosign_percent = IntegerField(
+        "Members who can put a proposal on the urgent track by co-signing (% in good standing)",
+        validators=[InputRequired()], description="0: only the steering committee declares urgency.")
     petition_delay_hours = IntegerField("A successful petition's vote opens after (hours)",
                                         validators=[InputRequired()])
     quorum_percent = IntegerField("Default quorum (% of the roll)", validators=[InputRequired()])
@@ -228,6 +239,15 @@ class SupersedeForm(FlaskForm):
     by_proposal_id = SelectField("Superseded by the decided proposal", coerce=int, validate_choice=False)
 
 
+def _optional_id(value) -> int:
+    """A select whose empty choice is 0 ("none"), however a client sends it."""
+    return int(value) if value not in (None, "") else 0
+
+
+class LinkForm(FlaskForm):
+    proposal_id = SelectField("Put it on the timeline of", coerce=_optional_id, validate_choice=False)
+
+
 class UpdateForm(FlaskForm):
     met_on = DateField("Date of the meeting", validators=[Optional()])
     counterparty = StringField("With whom", validators=[Optional(), Length(max=PARTY_MAX)],
@@ -236,10 +256,11 @@ class UpdateForm(FlaskForm):
     demanded = TextAreaField("What they demanded", validators=[Optional(), Length(max=TEXT_MAX)])
     threatened = TextAreaField("What they threatened", validators=[Optional(), Length(max=TEXT_MAX)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=TEXT_MAX)])
-    proposal_id = SelectField("About the proposal (optional)", coerce=int, validate_choice=False)
+    proposal_id = SelectField("About the proposal (optional)", coerce=_optional_id, validate_choice=False)
     embargo_until = DateTimeLocalField("Embargo until (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
                                        description="Talks still live? Recorded now, shown to steering, and "
                                                    "published then — or when the proposal's vote opens.")
+    embargo_until_vote = BooleanField("Keep it under embargo until the vote on this proposal opens")
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 

@@ -15,6 +15,7 @@ from openbargain.services import (
     petitions,
     proposals,
     revisions,
+    urgency,
 )
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.web.feedback import flash_refusal, submit
@@ -25,6 +26,7 @@ from openbargain.web.forms import (
     CommentForm,
     HideForm,
     ProposalForm,
+    UrgencyForm,
     apply_errors,
 )
 
@@ -46,7 +48,8 @@ def _draft(form: ProposalForm) -> proposals.ProposalDraft:
     return proposals.ProposalDraft(
         title=form.title.data or "", body=form.body.data or "", decision=form.decision.data or "",
         deadline=form.deadline.data, ballot_kind=BallotKind(form.ballot_kind.data),
-        visibility=Visibility(form.visibility.data), urgent=form.urgent.data, elected_ids=form.electeds.data or [],
+        visibility=Visibility(form.visibility.data), elected_ids=form.electeds.data or [],
+        deadline_time=form.deadline_time.data,
         adopted_directive=form.adopted_directive.data or "", rejected_directive=form.rejected_directive.data or "",
         fallback_directive=form.fallback_directive.data or "", options=options)
 
@@ -101,6 +104,7 @@ def show(slug: str, proposal_id: int):
         mandates=mandates.mandates_of(view.proposal),
         updates=bargaining.visible_updates(current_user, chapter, proposal=view.proposal),
         amendment_form=amendment_form, action_form=ActionForm(),
+        urgency=urgency.urgency_status(current_user, chapter, view.proposal), urgency_form=UrgencyForm(),
     )
 
 
@@ -173,6 +177,30 @@ def sign(slug: str, proposal_id: int):
     return _act(slug, proposal_id, lambda c: petitions.sign_petition(current_user, c, proposal_id),
                 lambda carried: "You signed. The petition reached its threshold: the vote is scheduled."
                 if carried else "You signed the petition.", "#petition")
+
+
+@bp.post("/<int:proposal_id>/urgency")
+@login_required
+def urgency_request(slug: str, proposal_id: int):
+    """Steering declares; a member asks for the urgent track or co-signs the request."""
+    form = UrgencyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chapter = _chapter(slug)
+    declaring = policy.can_declare_urgent(current_user, chapters.membership_of(current_user, chapter))
+    try:
+        if declaring:
+            urgency.declare_urgent(current_user, chapter, proposal_id, form.reason.data or "")
+            message = "Declared urgent: the bylaws' shorter timings now apply, and members see why."
+        else:
+            carried = urgency.support_urgency(current_user, chapter, proposal_id, form.reason.data)
+            message = ("You signed. Enough members asked: the proposal is on the urgent track." if carried
+                       else "You signed the request for the urgent track.")
+    except DomainError as exc:
+        flash_refusal(exc)
+    else:
+        flash(message, "success")
+    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#urgency")
 
 
 @bp.get("/<int:proposal_id>/revisions")

@@ -44,8 +44,11 @@ def schedule(slug: str, proposal_id: int):
     chapters.require(policy.can_schedule(current_user, view.membership), view.membership,
                      "Only the steering committee schedules votes.")
     form = ScheduleForm()
+    warnings: list[str] = []
     if request.method == "GET":
-        _fill(form, referenda.default_schedule(chapter, view.proposal), chapter)
+        default = referenda.default_schedule(chapter, view.proposal)
+        _fill(form, default, chapter)
+        warnings = referenda.schedule_warnings(chapter, view.proposal, default)
     elif form.validate_on_submit():
         followed = submit(
             form, lambda: referenda.schedule_referendum(current_user, chapter, proposal_id, _schedule(form, chapter)),
@@ -55,7 +58,8 @@ def schedule(slug: str, proposal_id: int):
         if followed:
             return followed
     return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
-                           proposal=view.proposal, form=form, referendum=None), 422 if form.errors else 200
+                           proposal=view.proposal, form=form, referendum=None, warnings=warnings), \
+        422 if form.errors else 200
 
 
 @bp.get("/referenda/<int:referendum_id>")
@@ -63,7 +67,8 @@ def show(slug: str, referendum_id: int):
     chapter = chapters.get_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     return render_template("referenda/show.html", chapter=chapter, membership=view.membership, view=view,
-                           referendum=view.referendum, proposal=view.proposal, action_form=ActionForm())
+                           referendum=view.referendum, proposal=view.proposal, action_form=ActionForm(),
+                           warnings=referenda.schedule_warnings(chapter, view.proposal, view.referendum))
 
 
 @bp.route("/referenda/<int:referendum_id>/reschedule", methods=["GET", "POST"])
@@ -88,7 +93,9 @@ def reschedule(slug: str, referendum_id: int):
         if followed:
             return followed
     return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
-                           proposal=view.proposal, form=form, referendum=view.referendum), 422 if form.errors else 200
+                           proposal=view.proposal, form=form, referendum=view.referendum,
+                           warnings=referenda.schedule_warnings(chapter, view.proposal, view.referendum)), \
+        422 if form.errors else 200
 
 
 @bp.post("/referenda/<int:referendum_id>/cancel")

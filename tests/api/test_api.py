@@ -115,7 +115,8 @@ def test_cast_a_ballot_once_and_read_my_status(client, world):
     assert status["status"] == "open" and status["turnout"] == 1 and status["my_voting_status"]["voted_on"]
     assert set(status) == {"id", "proposal_id", "status", "method", "seats", "threshold", "quorum_percent",
                            "secret", "opens_at", "closes_at", "roll_size", "roll_hash", "turnout",
-                           "my_voting_status"}  # nothing of how anyone voted
+                           "my_voting_status", "by_petition", "petition_signatures",
+                           "locked_by_petition"}  # nothing of how anyone voted
 
 
 def test_the_elected_acknowledges_a_mandate(client, world):

@@ -91,3 +91,82 @@ def test_the_atom_feed_holds_public_items_only(app, world):
     text = body.decode()
     assert "Lobbyist" in text and "Secret talks" not in text and "Whip" not in text
     assert f"bargaining/{public.id}" in text and f"bargaining/{embargoed.id}" not in text
+
+
+# --- embargoes that say what they do -----------------------------------------------------------
+
+def _public_ids(chapter, proposal=None):
+    return [v.update.id for v in bargaining.visible_updates(None, chapter, proposal=proposal)]
+
+
+def test_an_embargo_past_the_opened_vote_is_refused_not_published(app, world):
+    from openbargain.models import Bylaws
+
+    db.session.get(Bylaws, world.chapter.id).public_pages = True
+    db.session.commit()
+    r = factories.make_open_referendum(world, membership(world.elected), visibility="public")
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(ValidationFailed) as refused:
+        bargaining.post_update(world.elected, world.chapter, draft(
+            proposal_id=r.proposal_id, embargo_until=now() + timedelta(days=90), offered="SECRET-MARKER"))
+    assert "embargo_until" in refused.value.errors and "public at once" in refused.value.errors["embargo_until"][0]
+    assert count() == 0 and db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert "SECRET-MARKER" not in feed.atom_feed(world.chapter, "http://x/feed", lambda k, i: "http://x/").decode()
+    # Without an embargo it is logged, and public, as the elected is told.
+    update = bargaining.post_update(world.elected, world.chapter, draft(proposal_id=r.proposal_id))
+    assert bargaining.release_time(update) == update.recorded_at and update.id in _public_ids(world.chapter)
+
+
+def test_an_embargo_until_the_vote_opens_needs_no_date(app, world):
+    from openbargain.models import Bylaws
+
+    db.session.get(Bylaws, world.chapter.id).public_pages = True
+    db.session.commit()
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], visibility="public")
+    update = bargaining.post_update(world.elected, world.chapter, draft(proposal_id=proposal.id,
+                                                                         embargo_until_vote=True))
+    assert update.embargo_until is None and bargaining.release_time(update) is None
+    assert _public_ids(world.chapter) == [] and _public_ids(world.chapter, proposal) == []
+    assert [v.update.id for v in bargaining.visible_updates(world.steering, world.chapter)] == [update.id]
+    later = now() + timedelta(days=8)  # past the bylaws' deliberation minimum
+    set_clock(lambda: later)
+    schedule = referenda.default_schedule(world.chapter, proposal)
+    referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, schedule)
+    assert bargaining.release_time(update) == referendum.opens_at
+    assert _public_ids(world.chapter) == []
+    set_clock(lambda at=referendum.opens_at: at)
+    assert _public_ids(world.chapter) == [update.id]
+
+
+def test_an_embargo_until_the_vote_needs_a_proposal(app, world):
+    with pytest.raises(ValidationFailed) as refused:
+        bargaining.post_update(world.elected, world.chapter, draft(embargo_until_vote=True))
+    assert "embargo_until_vote" in refused.value.errors and count() == 0
+
+
+def test_a_dated_embargo_ends_when_the_vote_opens_if_that_is_sooner(app, world):
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    later = now() + timedelta(days=8)
+    set_clock(lambda: later)
+    referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id,
+                                               referenda.default_schedule(world.chapter, proposal))
+    update = bargaining.post_update(world.elected, world.chapter, draft(
+        proposal_id=proposal.id, embargo_until=referendum.opens_at + timedelta(days=30)))
+    assert bargaining.release_time(update) == referendum.opens_at
+
+
+def test_an_earlier_update_is_linked_to_a_later_proposal_without_editing_it(app, world):
+    update = bargaining.post_update(world.elected, world.chapter, draft())
+    sealed = bargaining.content_hash(update)
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    with pytest.raises(PermissionDenied):
+        bargaining.link_update(world.steering, world.chapter, update.id, proposal.id)
+    bargaining.link_update(world.elected, world.chapter, update.id, proposal.id)
+    with pytest.raises(Exception, match="already linked"):
+        bargaining.link_update(world.elected, world.chapter, update.id, proposal.id)
+    db.session.refresh(update)
+    assert update.proposal_id is None and bargaining.content_hash(update) == sealed
+    timeline = bargaining.visible_updates(world.member, world.chapter, proposal=proposal)
+    assert [v.update.id for v in timeline] == [update.id]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "bargaining.linked"))
+    assert event.data == {"proposal_id": proposal.id, "content_sha256": sealed}

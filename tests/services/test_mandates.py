@@ -94,20 +94,8 @@ def test_no_decision_without_a_fallback_issues_no_mandate_and_is_no_to_do(app, w
 
 
 def test_an_stv_mandate_names_every_winner_in_full(app, world):
-    from openbargain.services import proposals as proposal_service
-    from openbargain.services.proposals import OptionDraft
-
-    names = ["Ana Organizer", "Ben Steward", "Chema Delegate-Longname", "Dee Treasurer"]
-    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", method="stv",
-                                       title="Committee", options=[OptionDraft(n, f"Seat {n}.") for n in names])
-    r.seats = 3
-    db.session.commit()
-    for user, ranking in zip((world.member, world.elected, world.steering),
-                             (names[:3], [names[1], names[2], names[0]], [names[2], names[0], names[1]])):
-        casting.cast_ballot(user, world.chapter, r.id, {"ranking": ranking})
-    closed = r.closes_at + timedelta(minutes=1)
-    set_clock(lambda: closed)
-    results.certify_closed(world.chapter.id)
+    factories.certified_committee_election(world, membership(world.elected))
+    names = factories.COMMITTEE
     [m] = db.session.scalars(select(Mandate))
     assert m.basis == "elected: " + ", ".join(db.session.scalar(select(Result)).winners)
     assert len(m.basis) > 40 and all(n in m.basis for n in names[:3])

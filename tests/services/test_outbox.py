@@ -93,3 +93,18 @@ def test_the_retry_delay_grows_and_is_capped():
     delays = [outbox.retry_delay(n) for n in (1, 2, 3, 10, 50)]
     assert delays[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
     assert delays[-1] == outbox.MAX_DELAY and delays == sorted(delays)
+
+
+def test_publishing_through_the_page_with_the_mail_server_down_is_no_500(app, world, smtp_port):
+    from tests.conftest import login
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    draft = factories.make_proposal(world.chapter, world.member, [elected], publish=False)
+    draft_id, member_id = draft.id, world.member.id
+    with other_app(**smtp_settings(smtp_port)) as down:
+        client = down.test_client()
+        login(client, db.session.get(User, member_id))
+        published = client.post(f"/c/riverside/proposals/{draft_id}/publish", follow_redirects=True)
+        assert published.status_code == 200 and "Published" in published.get_data(as_text=True)
+        assert db.session.get(Proposal, draft_id).status == ProposalStatus.DELIBERATION
+        assert db.session.scalar(select(OutboxMail.last_error)) is not None

@@ -77,8 +77,10 @@ def test_the_vote_never_opens_before_the_minimum_deliberation(app, world):
     petitions.sign_petition(world.member, world.chapter, normal.id)
     r = db.session.scalar(select(Referendum).where(Referendum.proposal_id == normal.id))
     assert r.opens_at == db.session.get(Proposal, normal.id).published_at + timedelta(hours=240)
-    urgent = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], urgent=True,
-                                     title="Urgent")
+    urgent = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], title="Urgent")
+    from openbargain.services import urgency
+
+    urgency.declare_urgent(world.steering, world.chapter, urgent.id, "The council votes tomorrow.")
     petitions.sign_petition(world.member, world.chapter, urgent.id)
     r = db.session.scalar(select(Referendum).where(Referendum.proposal_id == urgent.id))
     assert r.opens_at == db.session.get(Proposal, urgent.id).published_at + timedelta(hours=12)

@@ -17,7 +17,7 @@ from openbargain.models import (
     Standing,
     VoterRollEntry,
 )
-from openbargain.services import calendar, chapters, petitions, proposals, referenda, reminders
+from openbargain.services import calendar, chapters, petitions, proposals, referenda, reminders, urgency
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests import factories
 
@@ -79,7 +79,8 @@ def test_the_minimum_deliberation_is_enforced(app, world):
     with pytest.raises(ValidationFailed) as exc:
         referenda.schedule_referendum(world.steering, world.chapter, fresh.id, plan())
     assert "168 hours of deliberation" in exc.value.errors["opens_at"][0]
-    urgent = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], urgent=True)
+    urgent = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    urgency.declare_urgent(world.steering, world.chapter, urgent.id, "The council votes on Thursday.")
     referenda.schedule_referendum(world.steering, world.chapter, urgent.id,
                                   plan(opens_at=now() + timedelta(hours=25)))
 
@@ -125,17 +126,51 @@ def test_reschedule_and_cancel_before_opening_only(app, world, proposal):
     assert kinds == ["referendum.scheduled", "referendum.rescheduled", "referendum.cancelled"]
 
 
+def _as_petitioned(r, **changes):
+    """The petitioned vote's own terms, with some changed."""
+    values = dict(method=r.method, opens_at=r.opens_at, closes_at=r.closes_at, quorum_percent=r.quorum_percent,
+                  secret=r.secret, threshold=r.threshold, seats=r.seats)
+    values.update(changes)
+    return referenda.Schedule(**values)
+
+
 def test_a_petitioned_vote_moves_earlier_but_not_later_and_is_not_cancelled(app, world, proposal):
     petitions.sign_petition(world.member, world.chapter, proposal.id)  # 1 signature is 10% of 3
     r = db.session.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
-    assert r.by_petition
+    assert r.by_petition and r.petition_signatures == 1
     with pytest.raises(ValidationFailed, match="earlier"):
         referenda.reschedule_referendum(world.steering, world.chapter, r.id,
-                                        plan(opens_at=r.opens_at + timedelta(hours=1),
-                                             closes_at=r.closes_at + timedelta(hours=1)))
-    referenda.reschedule_referendum(world.steering, world.chapter, r.id, plan(opens_at=r.opens_at - timedelta(hours=24)))
+                                        _as_petitioned(r, opens_at=r.opens_at + timedelta(hours=1),
+                                                       closes_at=r.closes_at + timedelta(hours=1)))
+    earlier = timedelta(hours=24)
+    referenda.reschedule_referendum(world.steering, world.chapter, r.id, _as_petitioned(
+        r, opens_at=r.opens_at - earlier, closes_at=r.closes_at - earlier))
     with pytest.raises(InvalidTransition, match="petition"):
         referenda.cancel_referendum(world.steering, world.chapter, r.id)
+
+
+@pytest.mark.parametrize("changes, field", [
+    (dict(threshold="two_thirds"), "threshold"),
+    (dict(quorum_percent=90), "quorum_percent"),
+    (dict(secret=False), "secret"),
+    ("one hour", "closes_at"),
+    ("shorter and earlier", "closes_at"),
+])
+def test_steering_cannot_change_the_terms_of_a_petitioned_vote(app, world, proposal, changes, field):
+    petitions.sign_petition(world.member, world.chapter, proposal.id)
+    r = db.session.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
+    before = (r.method, r.threshold, r.quorum_percent, r.secret, r.opens_at, r.closes_at)
+    events = counts()[1]
+    if changes == "one hour":  # the review's repro: a one-hour vote at 2/3 and 90% quorum
+        changes = dict(closes_at=r.opens_at + timedelta(hours=1))
+    elif changes == "shorter and earlier":
+        changes = dict(opens_at=r.opens_at - timedelta(hours=2), closes_at=r.closes_at - timedelta(hours=5))
+    with pytest.raises(ValidationFailed) as refused:
+        referenda.reschedule_referendum(world.steering, world.chapter, r.id, _as_petitioned(r, **changes))
+    assert field in refused.value.errors and "petition" in refused.value.errors[field][0]
+    db.session.refresh(r)
+    assert (r.method, r.threshold, r.quorum_percent, r.secret, r.opens_at, r.closes_at) == before
+    assert counts()[1] == events
 
 
 def test_status_follows_the_clock(app, world, proposal):

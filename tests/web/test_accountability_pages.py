@@ -77,3 +77,19 @@ def test_the_feed_is_atom(client, world):
     response = client.get("/c/riverside/feed.atom")
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
     assert b"<feed" in response.data
+
+
+def test_the_bargaining_form_says_when_an_entry_really_goes_public(client, world):
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    proposal = factories.make_proposal(world.chapter, world.member, [elected])
+    login(client, world.elected)
+    today = now().date().isoformat()
+    own = client.post("/c/riverside/bargaining/new", data={"met_on": today, "counterparty": "Lobbyist",
+                                                            "offered": "Dinner", "proposal_id": ""},
+                      follow_redirects=True)  # no proposal chosen: the elected's own log
+    assert own.status_code == 200 and "Logged. It is public now." in own.get_data(as_text=True)
+    held = client.post("/c/riverside/bargaining/new", data={"met_on": today, "counterparty": "Speaker",
+                                                             "offered": "A chair", "proposal_id": str(proposal.id),
+                                                             "embargo_until_vote": "y"}, follow_redirects=True)
+    page = held.get_data(as_text=True)
+    assert "under embargo until the vote on its proposal opens" in page and "embargoed until its vote opens" in page

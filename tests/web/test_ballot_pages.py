@@ -91,7 +91,7 @@ def test_steering_schedules_from_the_proposal_page(client, world):
             "opens_at": local.strftime("%Y-%m-%dT%H:%M"), "closes_at": local.strftime("%Y-%m-%dT%H:%M"),
             "secret": "secret"}
     bad = client.post(url, data=data)
-    assert bad.status_code == 422 and "lasts at least one hour" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "lasts at least 24 hours" in bad.get_data(as_text=True)
     data["closes_at"] = (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, data=data).status_code == 302
     r = db.session.scalar(select(Referendum))

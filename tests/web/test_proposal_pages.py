@@ -140,8 +140,30 @@ def test_bylaws_page(client, world):
     assert bad.status_code == 422
     fields = {"min_deliberation_hours": "72", "urgent_min_deliberation_hours": "12", "voting_hours": "96",
               "urgent_voting_hours": "24", "petition_delay_hours": "24", "quorum_percent": "25",
-              "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y"}
+              "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y",
+              "min_voting_hours": "24", "urgent_min_voting_hours": "6", "urgent_cosign_percent": "15"}
     assert client.post("/c/riverside/bylaws", data=fields).status_code == 302
     from openbargain.models import Bylaws
 
     assert db.session.get(Bylaws, world.chapter.id).threshold == "two_thirds"
+
+
+def test_urgency_on_the_proposal_page(client, world):
+    from openbargain.models import Bylaws, Membership, Proposal
+
+    db.session.get(Bylaws, world.chapter.id).urgent_cosign_percent = 50
+    db.session.commit()
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    proposal = factories.make_proposal(world.chapter, world.member, [elected])
+    url = f"/c/riverside/proposals/{proposal.id}"
+    login(client, world.member)
+    page = client.get(url).get_data(as_text=True)
+    assert "Ask for the urgent track" in page and "2 members can ask for it together" in page
+    asked = client.post(f"{url}/urgency", data={"reason": "The council votes Thursday at 10:00."},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "You signed the request" in asked and "1 of 2 members asked" in asked
+    login(client, world.steering)
+    declared = client.post(f"{url}/urgency", data={"reason": "The council moved the vote up."},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "Declared urgent" in declared and "Urgent because" in declared
+    assert db.session.get(Proposal, proposal.id).urgent_reason == "The council moved the vote up."

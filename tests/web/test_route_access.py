@@ -47,6 +47,8 @@ ACCESS = {
     "proposals.publish": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "proposals.withdraw": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "proposals.sign": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    # One-button: a refusal is a message on the proposal page (the form needs its reason).
+    "proposals.urgency_request": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "proposals.comment": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
     "proposals.comment_edit": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
     # One-button actions tell a refusal in a message on the proposal page.
@@ -75,6 +77,8 @@ ACCESS = {
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.new_update": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
     "accountability.update": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
+    "accountability.link": dict.fromkeys(ROLES, 302),
     "accountability.report_page": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "accountability.remark": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.scorecard": "public",
@@ -101,6 +105,9 @@ ACCESS = {
     "api.referendum_schedule": dict.fromkeys(ROLES, 401),
     "api.report_create": dict.fromkeys(ROLES, 401),
     "api.bargaining_create": dict.fromkeys(ROLES, 401),
+    "api.bargaining_link": dict.fromkeys(ROLES, 401),
+    "api.urgency_declare": dict.fromkeys(ROLES, 401),
+    "api.urgency_sign": dict.fromkeys(ROLES, 401),
     "api.result": {},
     "api.comment_list": {},
     "api.proposal_withdraw": dict.fromkeys(ROLES, 401),
