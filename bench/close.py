@@ -59,7 +59,7 @@ def main() -> None:
         set_clock(lambda: start - timedelta(days=10))
         proposal = proposals.draft_proposal(member, chapter, ProposalDraft(
             title="Endorsements", body="", decision="Whom to endorse", deadline=date.today() + timedelta(days=30),
-            ballot_kind="ranked", visibility="members", urgent=False, elected_ids=[elected.id],
+            ballot_kind="ranked", visibility="members", elected_ids=[elected.id],
             options=[OptionDraft(label, f"Endorse {label}") for label in labels]))
         proposals.publish_proposal(member, chapter, proposal.id)
         referendum = referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(

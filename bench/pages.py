@@ -66,7 +66,7 @@ def main() -> None:
         chapter = db.session.scalar(select(Membership).where(Membership.user_id == member.id)).chapter
         elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
         draft = ProposalDraft(title="Budget deal", body="Body", decision="How to vote", ballot_kind="yes_no",
-                              deadline=date.today() + timedelta(days=30), visibility="members", urgent=False,
+                              deadline=date.today() + timedelta(days=30), visibility="members",
                               elected_ids=[elected.id], adopted_directive="Vote no.")
         proposal = proposals.draft_proposal(member, chapter, draft)
         proposals.publish_proposal(member, chapter, proposal.id)

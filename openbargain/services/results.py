@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from openbargain.clock import now
@@ -24,6 +24,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.services import audit, sealing
+from openbargain.services.bulk import write_rows
 from openbargain.services.casting import tracker_hash
 from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, NotFound
@@ -46,7 +47,7 @@ def _published(session: Session, referendum: Referendum) -> tuple[list[str], lis
     return list(trackers), list(contents)
 
 
-def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str], list[dict]]:
+def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str], board.BallotSet]:
     """Opens every sealed ballot of the vote and writes them out in the open, in this one
     transaction: contents in canonical order (position = place in that order), trackers sorted
     and apart from the contents, roll-call voters pointed at a ballot of their content. Then the
@@ -55,22 +56,32 @@ def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str]
                            .where(SealedBallot.referendum_id == referendum.id)).all()
     seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id) if rows else None
     opened = [seal.open(row.id, row.sealed) for row in rows]
-    opened.sort(key=lambda b: board.canonical(b["content"]))
-    contents = [b["content"] for b in opened]
+    ballots = board.BallotSet(b["content"] for b in opened)
+    contents = ballots.contents
     trackers = sorted(b["tracker_hash"] for b in opened)
     if opened:
-        session.execute(insert(Ballot), [{"referendum_id": referendum.id, "position": i, "content": content}
-                                         for i, content in enumerate(contents)])
-        session.execute(insert(BallotTracker), [{"referendum_id": referendum.id, "tracker_hash": t}
-                                                for t in trackers])
-    voters = [{"id": b["roll_entry"], "ballot_position": i} for i, b in enumerate(opened) if b["roll_entry"]]
+        write_rows(session, Ballot.__table__, [{"referendum_id": referendum.id, "position": i, "content": content}
+                                               for i, content in enumerate(contents)])
+        write_rows(session, BallotTracker.__table__, [{"referendum_id": referendum.id, "tracker_hash": t}
+                                                      for t in trackers])
+    voters = _roll_call_positions(opened, ballots)
     if voters:
         session.execute(update(VoterRollEntry), voters)
     session.execute(delete(SealedBallot).where(SealedBallot.referendum_id == referendum.id))
-    return trackers, contents
+    return trackers, ballots
 
 
-def _count(referendum: Referendum, proposal: Proposal, contents: list[dict]):
+def _roll_call_positions(opened: list[dict], ballots: board.BallotSet) -> list[dict]:
+    """A roll-call voter points at a counted ballot of the same content (which of several equal
+    ones does not matter: they are the same ballot)."""
+    free: dict[str, list[int]] = {}
+    for position, line in enumerate(ballots.lines):
+        free.setdefault(line, []).append(position)
+    return [{"id": b["roll_entry"], "ballot_position": free[board.canonical(b["content"])].pop()}
+            for b in opened if b["roll_entry"]]
+
+
+def _count(referendum: Referendum, proposal: Proposal, contents: board.BallotSet | list[dict]):
     return board.count_contents(
         referendum.method, [o.label for o in proposal.options], contents, seats=referendum.seats,
         threshold=referendum.threshold, roll_size=referendum.roll_size or 0,
@@ -92,16 +103,16 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     session.refresh(referendum)
     proposal = session.get(Proposal, referendum.proposal_id)
     chapter = session.get(Chapter, proposal.chapter_id)
-    trackers, contents = _unseal_ballots(session, referendum)
+    trackers, ballots = _unseal_ballots(session, referendum)
     record_turnout(session, referendum, chapter)
     checkpoint = audit.head(session)
-    tally = _count(referendum, proposal, contents)
+    tally = _count(referendum, proposal, ballots)
     quorum = tally.details.get("quorum") or {}
     result = Result(
         referendum_id=referendum.id, outcome=tally.outcome, winners=list(tally.winners), tally=tally.to_dict(),
-        ballots_cast=len(contents), roll_size=referendum.roll_size or 0, quorum_met=bool(quorum.get("met")),
-        ballot_set_hash=board.ballot_set_hash(contents),
-        board_hash=board.board_hash(referendum.roll_hash or "", trackers, contents), certified_at=now(),
+        ballots_cast=len(ballots.contents), roll_size=referendum.roll_size or 0,
+        quorum_met=bool(quorum.get("met")), ballot_set_hash=ballots.hash,
+        board_hash=ballots.board_hash(referendum.roll_hash or "", trackers), certified_at=now(),
         audit_length=checkpoint.length, audit_head=checkpoint.hash)
     session.add(result)
     referendum.certified_at = result.certified_at
@@ -211,12 +222,13 @@ def verify_result(referendum_id: int) -> list[str]:
     if result is None:
         raise InvalidTransition(f"Referendum {referendum_id} is not certified yet.")
     trackers, contents = _published(db.session, referendum)
+    ballots = board.BallotSet(contents)
     problems = []
-    if board.ballot_set_hash(contents) != result.ballot_set_hash:
+    if ballots.hash != result.ballot_set_hash:
         problems.append("the stored ballots do not match the certified ballot-set hash")
-    if board.board_hash(referendum.roll_hash or "", trackers, contents) != result.board_hash:
+    if ballots.board_hash(referendum.roll_hash or "", trackers) != result.board_hash:
         problems.append("the stored board does not match the certified closing hash")
-    difference = first_difference(result.tally, _count(referendum, referendum.proposal, contents).to_dict())
+    difference = first_difference(result.tally, _count(referendum, referendum.proposal, ballots).to_dict())
     if difference:
         problems.append(difference)
     return problems

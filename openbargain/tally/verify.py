@@ -11,7 +11,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-from openbargain.tally.board import ballot_set_hash, board_hash, count_contents
+from openbargain.tally.board import BallotSet, count_contents
 
 EXPORT_FORMAT = "openbargain-referendum-export/1"
 
@@ -45,14 +45,14 @@ def verify_export(export: dict[str, Any]) -> list[str]:
     if export.get("format") != EXPORT_FORMAT:
         return [f"not an openbargain export (format {export.get('format')!r})"]
     ref = export["referendum"]
-    ballots = export["ballots"]
+    ballots = BallotSet(export["ballots"])
     problems = []
-    if ballot_set_hash(ballots) != export["ballot_set_hash"]:
+    if ballots.hash != export["ballot_set_hash"]:
         problems.append("the ballots do not match the certified ballot-set hash")
-    if board_hash(ref["roll_hash"], export["trackers"], ballots) != export["board_hash"]:
+    if ballots.board_hash(ref["roll_hash"], export["trackers"]) != export["board_hash"]:
         problems.append("the bulletin board (trackers and ballots) does not match its closing hash")
-    if len(export["trackers"]) != len(ballots):
-        problems.append(f"{len(export['trackers'])} trackers published for {len(ballots)} ballots")
+    if len(export["trackers"]) != len(ballots.contents):
+        problems.append(f"{len(export['trackers'])} trackers published for {len(ballots.contents)} ballots")
     recount = count_contents(ref["method"], ref["options"], ballots, seats=ref["seats"], threshold=ref["threshold"],
                              roll_size=ref["roll_size"], quorum=Fraction(ref["quorum_percent"], 100))
     difference = first_difference(export["result"], recount.to_dict())

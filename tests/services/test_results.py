@@ -126,7 +126,7 @@ def test_the_export_recounts_alone_and_a_tampered_ballot_is_caught(app, world, v
     path.write_text(json.dumps(document))
     assert verify.main([str(path)]) == 1
     assert "DISAGREES: the ballots do not match the certified ballot-set hash" in capsys.readouterr().out
-    document["ballot_set_hash"] = board.ballot_set_hash(document["ballots"])
+    document["ballot_set_hash"] = board.BallotSet(document["ballots"]).hash
     path.write_text(json.dumps(document))
     assert verify.main([str(path)]) == 1
     out = capsys.readouterr().out
