@@ -54,12 +54,16 @@ def other_app(**overrides) -> Iterator[Flask]:
 
     Inside it, the test's own session would run on this app's engine: commit before, read after."""
     db.session.commit()
+    outer = db.session()
     app = make_test_app(**overrides)
     with app.app_context():
         try:
             yield app
         finally:
             db.session.remove()
+            # The test's own objects, touched in here, load through this app's engine: give those
+            # connections back before the engine goes, or they outlive it unclosed.
+            outer.close()
             db.engine.dispose()
 
 

@@ -34,11 +34,12 @@ def test_fifteen_wrong_passwords_for_one_account_are_throttled(app, world):
 
 
 def test_one_address_guessing_one_account_is_stopped_sooner(app, world):
+    email = world.member.email
     with other_app(**MEETING) as meeting:
         client = meeting.test_client()
-        statuses = [client.post("/login", data={"email": world.member.email, "password": f"guess-{i:04d}x"})
+        statuses = [client.post("/login", data={"email": email, "password": f"guess-{i:04d}x"})
                     .status_code for i in range(7)]
-        elsewhere = meeting.test_client().post("/login", data={"email": world.member.email,
+        elsewhere = meeting.test_client().post("/login", data={"email": email,
                                                                "password": factories.PASSWORD},
                                                environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert statuses == [422] * 5 + [429] * 2
@@ -46,9 +47,10 @@ def test_one_address_guessing_one_account_is_stopped_sooner(app, world):
 
 
 def test_the_api_token_endpoint_throttles_the_same_way(app, world):
+    email = world.member.email
     with other_app(**MEETING) as meeting:
         client = meeting.test_client()
-        answers = [client.post("/api/v1/tokens", json={"email": world.member.email, "password": "wrong-password"},
+        answers = [client.post("/api/v1/tokens", json={"email": email, "password": "wrong-password"},
                                environ_base={"REMOTE_ADDR": f"10.0.1.{i}"}) for i in range(12)]
     assert [a.status_code for a in answers[:10]] == [401] * 10
     throttled = answers[10]
