@@ -9,26 +9,11 @@ from sqlalchemy import func, select
 
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import Ballot, Mandate, Membership, PersonalAccessToken
+from openbargain.models import Ballot, Mandate, PersonalAccessToken
 from openbargain.services import accounts, results
 from tests import factories
 from tests.conftest import login
-
-PROBLEM = "application/problem+json"
-
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-
-
-def tokens(client, user, password=factories.PASSWORD):
-    response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def auth(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
+from tests.helpers import PROBLEM, auth, membership, tokens
 
 
 def test_tokens_and_their_problems(client, world):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import Membership
-from tests.api.test_api import auth, tokens
+from tests.helpers import auth, tokens
 
 
 def test_the_whole_loop_through_the_api(client, world):

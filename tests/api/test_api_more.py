@@ -6,14 +6,11 @@ from sqlalchemy import select
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
-from openbargain.models import Mandate, Membership, ReportOutcome, Stance
+from openbargain.models import Mandate, ReportOutcome, Stance
 from openbargain.services import bargaining, deliberation, mandates, results
 from tests import factories
-from tests.api.test_api import auth, tokens
+from tests.helpers import auth, membership, tokens
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def test_comments_petition_and_withdrawal(client, world):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from openbargain.extensions import db
 from openbargain.models import SealedBallot
 from tests import factories
-from tests.api.test_api import PROBLEM, auth, membership, tokens
+from tests.helpers import FORMULAS, PROBLEM, auth, formula_vote, membership, tokens
 
 
 def test_a_ranked_vote_refuses_a_yes_no_ballot_and_the_member_votes_after(client, world):
@@ -63,9 +63,7 @@ def test_no_decision_without_a_fallback_lists_no_mandate(client, world):
 
 
 def test_the_api_export_keeps_formula_like_labels_verbatim(client, world):
-    from tests.web.test_result_pages import FORMULAS, _formula_vote
-
-    r = _formula_vote(world)
+    r = formula_vote(world)
     token = tokens(client, world.member)["access_token"]
     document = client.get(f"/api/v1/chapters/riverside/referenda/{r.id}/export", headers=auth(token)).get_json()
     assert document["ballots"] == [{"ranking": FORMULAS}] and document["referendum"]["options"] == FORMULAS

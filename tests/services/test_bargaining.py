@@ -7,14 +7,12 @@ from sqlalchemy import func, select
 
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, BargainingUpdate, Membership
+from openbargain.models import AuditEvent, BargainingUpdate
 from openbargain.services import bargaining, feed, referenda
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests import factories
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def draft(**changes):

@@ -12,16 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, Ballot, Chapter, Membership, SealedBallot, User, VoterRollEntry
+from openbargain.models import AuditEvent, Ballot, Chapter, SealedBallot, User, VoterRollEntry
 from openbargain.services import casting, results
 from openbargain.services.errors import AlreadyVoted, NotEligible
 from openbargain.services.errors import InvalidTransition, ValidationFailed
 from tests import factories
-from tests.services.test_concurrency import race
+from tests.helpers import membership, race
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 @pytest.fixture

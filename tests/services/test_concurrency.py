@@ -1,7 +1,6 @@
 """Use-cases racing each other on real connections (threads, each with its own session)."""
 from __future__ import annotations
 
-import threading
 
 from sqlalchemy import func, select
 
@@ -10,30 +9,9 @@ from openbargain.models import AuditEvent, Bylaws, Membership, PetitionSignature
 from openbargain.services import audit, petitions
 from openbargain.services.errors import DomainError
 from tests import factories
+from tests.helpers import race
 
 
-def race(app, jobs):
-    """Runs each job in its own thread and app context, released together by a barrier."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[object] = [None] * len(jobs)
-
-    def run(i, job):
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes[i] = job()
-            except DomainError as exc:
-                outcomes[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    db.session.rollback()  # the test's own session starts afresh, seeing what the threads wrote
-    return outcomes
 
 
 def test_racing_signatures_carry_the_petition_exactly_once(app, world):

@@ -11,7 +11,6 @@ from openbargain.models import (
     AuditEvent,
     Mandate,
     MandateStatus,
-    Membership,
     Proposal,
     ReportOutcome,
     ReportReview,
@@ -21,10 +20,8 @@ from openbargain.services import casting, mandates, results, scorecards
 from openbargain.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openbargain.services.mandates import ReportDraft
 from tests import factories
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def decide(world, choices, electeds=None, **kw):

@@ -13,7 +13,6 @@ from openbargain.models import (
     AuditEvent,
     BallotKind,
     Bylaws,
-    Membership,
     PetitionSignature,
     Proposal,
     ProposalStatus,
@@ -22,22 +21,14 @@ from openbargain.models import (
 from openbargain.services import amendments, bylaws, petitions, proposals
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests import factories
+from tests.helpers import membership, set_bylaws
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 @pytest.fixture
 def proposal(world):
     return factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
 
-
-def set_bylaws(chapter, **values):
-    row = db.session.get(Bylaws, chapter.id)
-    for k, v in values.items():
-        setattr(row, k, v)
-    db.session.commit()
 
 
 # --- petitions ------------------------------------------------------------------------------

@@ -6,15 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, BallotKind, Membership, Proposal, ProposalStatus, Revision, Standing
+from openbargain.models import AuditEvent, BallotKind, Proposal, ProposalStatus, Revision, Standing
 from openbargain.services import proposals, revisions
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.proposals import OptionDraft
 from tests import factories
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import (
     AuditEvent,
-    Membership,
     Proposal,
     ProposalStatus,
     Referendum,
@@ -20,10 +19,8 @@ from openbargain.models import (
 from openbargain.services import calendar, chapters, petitions, proposals, referenda, reminders, urgency
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests import factories
+from tests.helpers import membership, plan
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 @pytest.fixture
@@ -34,13 +31,6 @@ def proposal(world):
     set_clock(None)
     return p
 
-
-def plan(**changes):
-    start = now()
-    values = dict(method="yes_no", opens_at=start + timedelta(hours=2), closes_at=start + timedelta(days=2),
-                  quorum_percent=20, secret=True, threshold="majority", seats=1)
-    values.update(changes)
-    return referenda.Schedule(**values)
 
 
 def counts():

@@ -9,16 +9,13 @@ from sqlalchemy import func, select, update
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, Ballot, Chapter, Membership, Proposal, ProposalStatus, Result, User
+from openbargain.models import AuditEvent, Ballot, Chapter, Proposal, ProposalStatus, Result, User
 from openbargain.services import casting, results
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.tally import board, verify
 from tests import factories
-from tests.services.test_concurrency import race
+from tests.helpers import membership, race
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def after_close(referendum):

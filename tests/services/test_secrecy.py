@@ -19,7 +19,6 @@ from openbargain.models import (
     Ballot,
     BallotTracker,
     Chapter,
-    Membership,
     Referendum,
     SealedBallot,
     User,
@@ -29,13 +28,10 @@ from openbargain.services import casting, reminders, results, sealing
 from openbargain.services.errors import DomainError
 from tests import factories
 from tests.conftest import other_app
-from tests.services.test_concurrency import race
+from tests.helpers import membership, race
 
 CHOICES = ["yes", "no", "abstain"]
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def postgresql() -> bool:

@@ -9,16 +9,12 @@ from sqlalchemy import func, select
 
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, Membership, Proposal, UrgencySignature
+from openbargain.models import AuditEvent, Proposal, UrgencySignature
 from openbargain.services import proposals, referenda, urgency
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied, ValidationFailed
 from tests import factories
-from tests.services.test_petitions_amendments import set_bylaws
-from tests.services.test_referenda import plan
+from tests.helpers import membership, plan, set_bylaws
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from openbargain.models import ComplianceReport, Mandate, MandateStatus, Members
 from openbargain.services import casting, results
 from tests import factories
 from tests.conftest import login
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def mandate_for(world, **kw):

@@ -5,13 +5,11 @@ import re
 from sqlalchemy import func, select
 
 from openbargain.extensions import db
-from openbargain.models import Membership, Referendum, SealedBallot
+from openbargain.models import Referendum, SealedBallot
 from tests import factories
 from tests.conftest import login, other_app
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def ballot_count():

@@ -5,14 +5,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from openbargain.extensions import db
-from openbargain.models import Comment, Membership, Proposal, ProposalStatus, Stance
+from openbargain.models import Comment, Proposal, ProposalStatus, Stance
 from openbargain.services import deliberation
 from tests import factories
 from tests.conftest import login
+from tests.helpers import membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def form_data(world, **changes):

