@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install bench clean
+.PHONY: run test test-fast install bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser and fuzz tests. `make test` still runs them all.
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/tally.py

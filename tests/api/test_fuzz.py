@@ -2,9 +2,12 @@
 generates gets a 500, and every response conforms to the OpenAPI document."""
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.fuzz
 
 
 def test_no_generated_request_breaks_the_api(app, world):
