@@ -5,7 +5,19 @@ the acting user's Membership in the chapter concerned, or None when they have no
 """
 from __future__ import annotations
 
-from openbargain.models import Bylaws, Membership, Proposal, ProposalStatus, Standing, User, Visibility
+from openbargain.models import (
+    Bylaws,
+    Mandate,
+    MandateStatus,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    ReferendumStatus,
+    Standing,
+    User,
+    Visibility,
+    VoterRollEntry,
+)
 
 OPEN_FOR_DEBATE = (ProposalStatus.DELIBERATION, ProposalStatus.SCHEDULED, ProposalStatus.VOTING)
 
@@ -120,6 +132,24 @@ def can_schedule(user: User | None, membership: Membership | None) -> bool:
 
 def can_declare_urgent(user: User | None, membership: Membership | None) -> bool:
     return is_active_steering(membership)
+
+
+def can_vote(entry: VoterRollEntry | None, status: ReferendumStatus) -> bool:
+    """On the roll frozen at opening, not voted yet, and the vote open."""
+    return status == ReferendumStatus.OPEN and entry is not None and entry.voted_on is None
+
+
+def holds_mandate(membership: Membership | None, mandate: Mandate) -> bool:
+    return membership is not None and membership.id == mandate.membership_id
+
+
+def can_acknowledge_mandate(membership: Membership | None, mandate: Mandate) -> bool:
+    return holds_mandate(membership, mandate) and mandate.status == MandateStatus.ISSUED
+
+
+def can_file_report(membership: Membership | None, mandate: Mandate) -> bool:
+    return holds_mandate(membership, mandate) and mandate.status not in (MandateStatus.ISSUED,
+                                                                       MandateStatus.SUPERSEDED)
 
 
 def can_review_reports(user: User | None, membership: Membership | None) -> bool:

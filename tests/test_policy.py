@@ -43,3 +43,31 @@ def test_lapsed_steering_loses_steering_powers(app, world):
     db.session.commit()
     assert not policy.can_manage_roster(world.steering, m)
     assert policy.can_view_chapter(world.steering, m)
+
+
+def test_can_vote_only_when_open_on_the_roll_and_not_yet_voted():
+    from datetime import date
+
+    from openbargain.models import ReferendumStatus, VoterRollEntry
+
+    fresh, voted = VoterRollEntry(), VoterRollEntry(voted_on=date(2026, 11, 25))
+    assert policy.can_vote(fresh, ReferendumStatus.OPEN)
+    assert not policy.can_vote(voted, ReferendumStatus.OPEN)
+    assert not policy.can_vote(None, ReferendumStatus.OPEN)
+    for status in (ReferendumStatus.SCHEDULED, ReferendumStatus.CLOSED, ReferendumStatus.CERTIFIED):
+        assert not policy.can_vote(fresh, status)
+
+
+@pytest.mark.parametrize("status, acknowledge, report", [
+    ("issued", True, False), ("acknowledged", False, True), ("fulfilled", False, True),
+    ("breached", False, True), ("superseded", False, False),
+])
+def test_only_the_holder_acknowledges_then_reports(status, acknowledge, report):
+    from openbargain.models import Mandate, MandateStatus, Membership
+
+    holder, other = Membership(id=1), Membership(id=2)
+    mandate = Mandate(membership_id=1, status=MandateStatus(status))
+    assert policy.can_acknowledge_mandate(holder, mandate) is acknowledge
+    assert policy.can_file_report(holder, mandate) is report
+    assert not policy.can_acknowledge_mandate(other, mandate) and not policy.can_file_report(other, mandate)
+    assert not policy.can_file_report(None, mandate)

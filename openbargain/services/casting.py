@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from openbargain import policy
 from openbargain.clock import now
 from openbargain.models import Chapter, Referendum, ReferendumStatus, SealedBallot, User, VoterRollEntry
 from openbargain.models.referendum import YES_NO_METHOD
@@ -103,6 +104,19 @@ def describe(content: dict) -> str:
     return " > ".join(content["ranking"])
 
 
+def check_may_cast(status: ReferendumStatus, entry: VoterRollEntry | None) -> None:
+    """Why this member may not cast now, if they may not: the vote is not open, they are not on
+    its roll, or they have voted. The ballot pages ask the same before showing a ballot."""
+    if policy.can_vote(entry, status):
+        return
+    if status != ReferendumStatus.OPEN:
+        raise InvalidTransition("This vote is not open." if status == ReferendumStatus.SCHEDULED
+                                else "This vote has closed.")
+    if entry is None:
+        raise NotEligible("You are not on this vote's roll: it holds the members in good standing when it opened.")
+    raise AlreadyVoted("You have already voted in this referendum.")
+
+
 def longest_payload(referendum: Referendum, labels: list[str]) -> dict:
     """The largest ballot this vote admits, which every sealed ballot is padded to."""
     content = {"ranking": labels} if referendum.ranked else {"choice": max(YES_NO_CHOICES, key=len)}
@@ -135,19 +149,12 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
             raise NotFound("No such vote.")
         mine = membership_of(actor, chapter, s)
         require_visible(actor, mine, referendum.proposal, chapter, s)
-        status = referendum.status_at(now())
-        if status != ReferendumStatus.OPEN:
-            raise InvalidTransition("This vote is not open." if status == ReferendumStatus.SCHEDULED
-                                    else "This vote has closed.")
+        entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,
+                                                      VoterRollEntry.membership_id == (mine.id if mine else None)))
+        check_may_cast(referendum.status_at(now()), entry)
         labels = [o.label for o in referendum.proposal.options]
         canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
                                                              if k in content})
-        entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,
-                                                      VoterRollEntry.membership_id == (mine.id if mine else None)))
-        if entry is None:
-            raise NotEligible("You are not on this vote's roll: it holds the members in good standing when it opened.")
-        if entry.voted_on is not None:
-            raise AlreadyVoted("You have already voted in this referendum.")
         _between_check_and_write()
         today = now().astimezone(ZoneInfo(chapter.timezone)).date()
         marked = s.execute(update(VoterRollEntry)

@@ -99,7 +99,7 @@ def _mandate(session: Session, actor: User | None, chapter: Chapter, mandate_id:
 
 
 def _only_the_mandated(mandate: Mandate, mine: Membership | None, what: str) -> None:
-    if mine is None or mine.id != mandate.membership_id:
+    if not policy.holds_mandate(mine, mandate):
         raise PermissionDenied(f"Only the elected who holds this mandate can {what}.")
 
 

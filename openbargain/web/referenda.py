@@ -118,15 +118,10 @@ def cancel(slug: str, referendum_id: int):
 def _ballot_view(slug: str, referendum_id: int):
     chapter = chapters.get_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
-    if view.status != ReferendumStatus.OPEN:
-        flash("This vote is not open." if view.status == ReferendumStatus.SCHEDULED else "This vote has closed.",
-              "error")
-        return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
-    if view.my_entry is None:
-        flash("You are not on this vote's roll: it holds the members in good standing when it opened.", "error")
-        return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
-    if view.my_entry.voted_on is not None:
-        flash("You have already voted in this referendum.", "info")
+    try:
+        casting.check_may_cast(view.status, view.my_entry)
+    except DomainError as exc:
+        flash_refusal(exc)
         return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     return chapter, view, None
 
