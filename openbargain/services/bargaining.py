@@ -189,7 +189,7 @@ def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal 
         if u.proposal is None and not (policy.is_chapter_insider(mine) or bylaws.public_pages):
             continue
         release = u.release_at(opens.get(u.proposal_id))
-        published = release is not None and moment >= release
+        published = u.published(moment, opens.get(u.proposal_id))
         if published or policy.is_active_steering(mine) or (mine is not None and mine.id == u.membership_id):
             views.append(UpdateView(u, published, release))
     return views

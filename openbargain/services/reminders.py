@@ -48,7 +48,7 @@ def tick() -> TickReport:
             proposal = s.get(Proposal, referendum.proposal_id)
             chapter = s.get(Chapter, proposal.chapter_id)
             context = {"chapter": chapter, "proposal": proposal, "referendum": referendum}
-            record_finished_days(s, referendum)
+            record_finished_days(s, referendum, chapter)
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
                 for email, name in _recipients(s, referendum, only_non_voters=False):

@@ -48,10 +48,6 @@ def current_key_id() -> str:
     return key_id(current_app.config["BALLOT_KEYS"][0])
 
 
-def configured_key_ids() -> list[str]:
-    return [key_id(k) for k in current_app.config["BALLOT_KEYS"]]
-
-
 def _serialise(payload: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
 

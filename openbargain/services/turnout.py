@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openbargain.clock import now
-from openbargain.models import AuditEvent, Chapter, Proposal, Referendum, VoterRollEntry
+from openbargain.models import AuditEvent, Chapter, Referendum, VoterRollEntry
 from openbargain.services import audit
 
 KIND = "referendum.turnout"
@@ -42,8 +42,7 @@ def record_turnout(session: Session, referendum: Referendum, chapter: Chapter, t
     return days
 
 
-def record_finished_days(session: Session, referendum: Referendum) -> int:
+def record_finished_days(session: Session, referendum: Referendum, chapter: Chapter) -> int:
     """During the vote: only the days already over in the chapter's timezone."""
-    chapter = session.get(Chapter, session.get(Proposal, referendum.proposal_id).chapter_id)
     today = now().astimezone(ZoneInfo(chapter.timezone)).date()
     return record_turnout(session, referendum, chapter, through=today - timedelta(days=1))
