@@ -93,8 +93,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # no longer than a server-side login session lives
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; sessions are versioned
-    # Our own switch, read per request: Flask-Limiter's RATELIMIT_ENABLED is process-wide.
-    RATE_LIMITS_ENABLED = True
+    # Flask-Limiter's own switch; also read per request (extensions.py), as tests run apps with it both ways.
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     INVITATION_MAX_AGE = timedelta(days=14)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
@@ -128,7 +128,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
-    RATE_LIMITS_ENABLED = False
+    RATELIMIT_ENABLED = False
 
     def __init__(self) -> None:
         super().__init__()

@@ -12,6 +12,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     cfg = config if isinstance(config, Config) else config_from_env(config)
     app = Flask(__name__, instance_path=cfg.INSTANCE_PATH, instance_relative_config=False)
     app.config.from_object(cfg)
+    from openbargain.routing import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from openbargain import extensions as ext
@@ -28,7 +31,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     session_auth.init_app(app)
     security.init_app(app)
 
-    from openbargain.api import bp as api_bp
+    from openbargain import api
     from openbargain.web.accountability import bp as accountability_bp
     from openbargain.web.admin import bp as admin_bp
     from openbargain.web.auth import bp as auth_bp
@@ -39,8 +42,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp):
         app.register_blueprint(bp)
-    ext.csrf.exempt(api_bp)  # bearer tokens only: no cookie authenticates the API, so no CSRF
-    app.register_blueprint(api_bp)
+    api.init_app(app, ext.csrf)
 
     from openbargain import policy
     from openbargain.web import errors

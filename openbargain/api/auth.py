@@ -16,8 +16,9 @@ from functools import wraps
 
 import jwt
 from flask import current_app, g, request
+from flask_smorest import Blueprint
 
-from openbargain.api.errors import ApiProblem
+from openbargain.api.errors import ApiProblem, unauthorised
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import TOKEN_SCOPES, User
@@ -25,6 +26,7 @@ from openbargain.services import api_tokens
 from openbargain.services.errors import InvalidCredentials
 
 AUDIENCE = "openbargain-api"
+INVALID = "The token is missing, expired, revoked or not valid."
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 
@@ -48,8 +50,7 @@ def _authenticate(token: str) -> None:
     if token.startswith(api_tokens.PREFIX):
         record = api_tokens.personal_token(token)
         if record is None:
-            raise ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
-                             headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+            raise unauthorised(INVALID)
         g.api_user, g.api_scopes = record.user, record.scope_set
     else:
         g.api_user, g.api_scopes = _user_for_jwt(token, "access"), frozenset(TOKEN_SCOPES)
@@ -83,29 +84,28 @@ def refresh(token: str) -> User:
     try:
         api_tokens.spend_refresh_token(str(jti)[:32])
     except InvalidCredentials as exc:
-        raise ApiProblem(401, "Unauthorized", exc.message, headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+        raise unauthorised(exc.message)
     return user
 
 
 def _user_for_jwt(token: str, kind: str) -> User:
-    unauthorised = ApiProblem(401, "Unauthorized", "The token is missing, expired, revoked or not valid.",
-                              headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+    refused = unauthorised(INVALID)
     try:
         # Times are checked below against the app's one clock (which tests move), not the OS clock.
         claims = jwt.decode(token, current_app.secret_key, algorithms=["HS256"], audience=AUDIENCE,
                             options={"require": ["exp", "iat", "sub", "aud", "jti"], "verify_exp": False,
                                      "verify_iat": False})
     except jwt.PyJWTError:
-        raise unauthorised
+        raise refused
     if claims.get("typ") != kind or not str(claims.get("sub", "")).isdigit():
-        raise unauthorised
+        raise refused
     moment = now().timestamp()
     if not (isinstance(claims["exp"], int) and isinstance(claims["iat"], int)) \
             or claims["exp"] <= moment or claims["iat"] > moment + 60:
-        raise unauthorised
+        raise refused
     user = db.session.get(User, int(claims["sub"]))
     if user is None or not user.is_active or claims.get("ver") != user.session_version:
-        raise unauthorised
+        raise refused
     return user
 
 
@@ -116,16 +116,16 @@ def bearer() -> str | None:
 
 
 def token_required(view):
-    """Only `Authorization: Bearer` authenticates the API — never the session cookie."""
+    """Only `Authorization: Bearer` authenticates the API — never the session cookie. Checked
+    before the body is read, so an anonymous request learns nothing of the body's shape."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer()
         if token is None:
-            raise ApiProblem(401, "Unauthorized", "Send an access token: Authorization: Bearer <token>.",
-                             headers={"WWW-Authenticate": 'Bearer realm="openbargain"'})
+            raise unauthorised("Send an access token: Authorization: Bearer <token>.")
         _authenticate(token)
         return view(*args, **kwargs)
-    return wrapper
+    return Blueprint.doc(security=[{"bearer": []}])(wrapper)
 
 
 def optional_token(view):
@@ -138,4 +138,13 @@ def optional_token(view):
         else:
             g.api_user, g.api_scopes = None, frozenset()
         return view(*args, **kwargs)
-    return wrapper
+    return Blueprint.doc(security=[{}, {"bearer": []}])(wrapper)
+
+
+def public(view):
+    """No token needed nor read (the token endpoints, the checkpoint, the document)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.api_user, g.api_scopes = None, frozenset()
+        return view(*args, **kwargs)
+    return Blueprint.doc(security=[])(wrapper)

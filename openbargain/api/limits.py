@@ -16,9 +16,5 @@ def _key() -> str:
     return "token:" + hashlib.sha256(token.encode()).hexdigest() if token else "ip:" + get_remote_address()
 
 
-def _off() -> bool:
-    return not current_app.config["RATE_LIMITS_ENABLED"]
-
-
 def limit_per_token(bp: Blueprint) -> None:
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_key, exempt_when=_off)(bp)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_key)(bp)

@@ -12,6 +12,7 @@ from openbargain.models.user import User
 # What a personal access token may do: read what its owner may read; write (propose, comment,
 # sign, acknowledge, report, schedule, …); vote (cast ballots). Chosen when it is made.
 TOKEN_SCOPES = ("read", "write", "vote")
+TOKEN_NAME_MAX = 100
 
 
 class PersonalAccessToken(Base):
@@ -22,7 +23,7 @@ class PersonalAccessToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

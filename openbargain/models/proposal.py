@@ -210,6 +210,7 @@ class Amendment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    proposal: Mapped[Proposal] = relationship()
     author: Mapped[User] = relationship()
     option: Mapped[Option | None] = relationship()
     signatures: Mapped[list["AmendmentSignature"]] = relationship(cascade="all, delete-orphan")

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import TOKEN_SCOPES, PersonalAccessToken, SpentRefreshToken, User
+from openbargain.models.api_token import TOKEN_NAME_MAX
 from openbargain.services import audit
 from openbargain.services.text import breaks_the_line
-from openbargain.services.errors import InvalidCredentials, NotFound, ValidationFailed
+from openbargain.services.errors import InvalidCredentials, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.uow import unit_of_work
 
 PREFIX = "obpat_"
@@ -25,16 +26,21 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor: User, name: str, days: int, scopes: list[str]) -> tuple[PersonalAccessToken, str]:
-    """Returns the token record and the token itself, which is shown once and never stored."""
+def create_token(actor: User, name: str, days: int, scopes: list[str],
+                 within: frozenset[str] = frozenset(TOKEN_SCOPES)) -> tuple[PersonalAccessToken, str]:
+    """Returns the token record and the token itself, which is shown once and never stored.
+    `within`: the scopes of the token asking, when a token asks; it cannot make a stronger one."""
     name = name.strip()
-    if not name or len(name) > 100 or breaks_the_line(name):
-        raise ValidationFailed.on("name", "Name the token in one line (at most 100 characters), e.g. the script "
-                                          "that uses it.")
+    if not name or len(name) > TOKEN_NAME_MAX or breaks_the_line(name):
+        raise ValidationFailed.on("name", f"Name the token in one line (at most {TOKEN_NAME_MAX} characters), e.g. "
+                                          "the script that uses it.")
     if not 1 <= days <= MAX_DAYS:
         raise ValidationFailed.on("days", f"A token lasts 1 to {MAX_DAYS} days.")
     if not scopes or set(scopes) - set(TOKEN_SCOPES):
         raise ValidationFailed.on("scopes", "Choose what the token may do: " + ", ".join(TOKEN_SCOPES) + ".")
+    if set(scopes) - within:
+        raise PermissionDenied("A token can only make tokens with the scopes it holds itself ("
+                               + ", ".join(s for s in TOKEN_SCOPES if s in within) + ").")
     scopes = [s for s in TOKEN_SCOPES if s in scopes]
     secret = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work() as uow:

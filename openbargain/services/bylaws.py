@@ -76,6 +76,14 @@ def check_bylaws(change: BylawsChange) -> None:
         raise ValidationFailed("Some settings are not valid.", errors=errors)
 
 
+def read_bylaws(actor: User | None, chapter: Chapter) -> Bylaws:
+    """The chapter's rules, for its members (and anyone, where the chapter's pages are public)."""
+    bylaws = bylaws_of(chapter)
+    if not (policy.is_chapter_insider(membership_of(actor, chapter)) or bylaws.public_pages):
+        raise NotFound("No such page.")
+    return bylaws
+
+
 def update_bylaws(actor: User, chapter: Chapter, change: BylawsChange) -> Bylaws:
     check_bylaws(change)
     with unit_of_work() as uow:

@@ -71,6 +71,12 @@ def _may_see(actor: User | None, chapter: Chapter) -> None:
         raise NotFound("No such page.")
 
 
+def list_electeds(actor: User | None, chapter: Chapter) -> list[Membership]:
+    """The chapter's electeds and their offices: whom a proposal can direct."""
+    _may_see(actor, chapter)
+    return _electeds(chapter)
+
+
 def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Scorecard:
     _may_see(actor, chapter)
     elected = db.session.get(Membership, membership_id)

@@ -33,7 +33,7 @@ def _rules(email: str, address: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _enabled() -> bool:
-    return bool(current_app.config["RATE_LIMITS_ENABLED"])
+    return bool(current_app.config["RATELIMIT_ENABLED"])
 
 
 def check_login_allowed(email: str, address: str) -> None:

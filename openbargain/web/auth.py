@@ -46,12 +46,8 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
-def _limits_off() -> bool:
-    return not current_app.config["RATE_LIMITS_ENABLED"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], exempt_when=_limits_off)
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -146,7 +142,7 @@ def logout_everywhere():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"], exempt_when=_limits_off)
+@limiter.limit(_reset_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

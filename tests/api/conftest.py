@@ -1,6 +1,6 @@
 """Every API response in these tests is checked against the API's conventions (errors are problem
-documents whose status matches the response; bodies are JSON objects) and, where the OpenAPI
-document names a schema for that response, against the schema."""
+documents whose status matches the response; bodies are JSON objects) and against the schema the
+generated OpenAPI document gives for it: every operation documents one for each success."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import jsonschema_rs
 import pytest
 from flask import request_finished
 
-from openbargain.api.openapi import DOCUMENT
+from openbargain.api.document import spec
 
 problems: list[str] = []
 
@@ -18,8 +18,9 @@ problems: list[str] = []
 def _check(sender, response, **_extra) -> None:
     from flask import request
 
-    if not request.path.startswith("/api/v1/") or request.path.endswith("/docs") or response.status_code == 304:
+    if not request.path.startswith("/api/v1/") or response.status_code == 304 or request.url_rule is None:
         return
+    document = spec()
     where = f"{request.method} {request.path} → {response.status_code}"
     if response.status_code >= 400:
         if response.mimetype != "application/problem+json":
@@ -28,26 +29,33 @@ def _check(sender, response, **_extra) -> None:
         body = json.loads(response.get_data())
         if body.get("status") != response.status_code or not body.get("title"):
             problems.append(f"{where}: problem document without a matching status and a title: {body}")
+        problem = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                   **document["components"]["schemas"]["Problem"]}
+        for error in jsonschema_rs.validator_for(problem).iter_errors(body):
+            problems.append(f"{where}: {error.message}")
     elif response.mimetype == "application/json":
         body = json.loads(response.get_data())
         if not isinstance(body, dict):
             problems.append(f"{where}: the body is not a JSON object")
-        schema = _documented_schema(request.method, request.url_rule, response.status_code)
-        if schema is not None:
-            for error in jsonschema_rs.validator_for(schema).iter_errors(body):
-                problems.append(f"{where}: {error.message}")
+    if response.status_code < 400:
+        schema = _documented_schema(document, request.method, request.url_rule, response)
+        if schema is None:
+            problems.append(f"{where}: the document gives no schema for this response")
+            return
+        body = json.loads(response.get_data()) if response.mimetype.endswith("json") else response.get_data(True)
+        for error in jsonschema_rs.validator_for(schema).iter_errors(body):
+            problems.append(f"{where}: {error.message}")
 
 
-def _documented_schema(method: str, rule, status: int) -> dict | None:
-    if rule is None:
-        return None
+def _documented_schema(document: dict, method: str, rule, response) -> dict | None:
     path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule)
-    spec = DOCUMENT["paths"].get(path, {}).get(method.lower(), {}).get("responses", {}).get(str(status))
-    schema = (spec or {}).get("content", {}).get("application/json", {}).get("schema")
-    if not schema or "$ref" not in schema:
+    documented = document["paths"].get(path, {}).get(method.lower(), {}).get("responses", {})
+    schema = documented.get(str(response.status_code), {}).get("content", {}).get(response.mimetype, {}).get("schema")
+    if schema is None:
         return None
-    named = DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **named}
+    # Named schemas refer to one another: validate against the whole document's components.
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema,
+            "components": document["components"]}
 
 
 @pytest.fixture(autouse=True)

@@ -149,7 +149,7 @@ def test_rate_limits_are_per_token_with_retry_after(world):
     from tests.conftest import other_app
 
     member_email, elected_email = world.member.email, world.elected.email
-    with other_app(RATE_LIMITS_ENABLED=True, API_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute") as app:
+    with other_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute", LOGIN_RATE_LIMIT="100 per minute") as app:
         client = app.test_client()
         first = client.post("/api/v1/tokens", json={"email": member_email, "password": factories.PASSWORD})
         token = first.get_json()["access_token"]

@@ -118,7 +118,7 @@ def test_a_form_without_its_csrf_token_is_refused(world):
 
 def test_login_is_rate_limited(world):
     email = world.member.email
-    with other_app(RATE_LIMITS_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute") as app:
+    with other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute") as app:
         client = app.test_client()
         codes = [client.post("/login", data={"email": email, "password": "wrong guess"}).status_code
                  for _ in range(4)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests import factories
 from tests.conftest import other_app
 
-MEETING = {"RATE_LIMITS_ENABLED": True}
+MEETING = {"RATELIMIT_ENABLED": True}
 
 
 def test_sixty_members_on_one_network_log_in_within_a_minute(app, world):
