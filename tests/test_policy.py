@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from openbargain import policy
-from openbargain.services.chapters import membership_of
+from openbargain.services.access import membership_of
 from tests.conftest import ROLES
 
 EXPECTED = {

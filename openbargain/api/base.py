@@ -6,12 +6,10 @@ from flask import g
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
-from openbargain import policy
 from openbargain.api.auth import needs_scope, token_required
 from openbargain.api.errors import ApiProblem, field_errors, invalid
 from openbargain.models import Chapter
-from openbargain.services import chapters
-from openbargain.services.bylaws import bylaws_of
+from openbargain.services import access, chapters
 
 
 class Parser(FlaskParser):
@@ -58,7 +56,5 @@ class Resource(Blueprint):
 
 def visible_chapter(slug: str) -> Chapter:
     chapter = chapters.get_chapter(slug)
-    mine = chapters.membership_of(g.api_user, chapter)
-    if not (policy.is_chapter_insider(mine) or bylaws_of(chapter).public_pages):
-        raise ApiProblem(404, "Not Found", "No such chapter.")
+    access.require_chapter_visible(g.api_user, chapter)
     return chapter

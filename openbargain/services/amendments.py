@@ -25,10 +25,11 @@ from openbargain.models import (
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of, members_needed
+from openbargain.services.access import acting_on, bylaws_of
+from openbargain.services.bylaws import members_needed
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import NO, YES, acting_on, add_revision
+from openbargain.services.proposals import NO, YES, add_revision
 from openbargain.services.uow import unit_of_work
 
 REJECT_BOTH = "Reject both"

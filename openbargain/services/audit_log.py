@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Chapter, User
+from openbargain.services.access import membership_of, require
 from openbargain.services.audit import Checkpoint, head
-from openbargain.services.chapters import membership_of, require
 
 PAGE_SIZE = 50
 

@@ -17,11 +17,9 @@ from openbargain.models import BargainingLink, BargainingUpdate, Chapter, Member
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
-from openbargain.services.proposals import require_visible
 from openbargain.services.uow import unit_of_work
 
 

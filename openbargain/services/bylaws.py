@@ -7,11 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openbargain import policy
-from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, Standing, User
 from openbargain.services import audit
-from openbargain.services.chapters import membership_of, require
-from openbargain.services.errors import NotFound, ValidationFailed
+from openbargain.services.access import bylaws_of, membership_of, require, require_chapter_visible
+from openbargain.services.errors import ValidationFailed
 from openbargain.services.uow import unit_of_work
 from openbargain.tally import THRESHOLDS
 
@@ -21,13 +20,6 @@ def members_needed(session: Session, chapter: Chapter, percent: int) -> int:
     members = session.scalar(select(func.count()).select_from(Membership).where(
         Membership.chapter_id == chapter.id, Membership.standing == Standing.GOOD_STANDING)) or 0
     return Bylaws.share_of(percent, members)
-
-
-def bylaws_of(chapter: Chapter, session: Session | None = None) -> Bylaws:
-    bylaws = (session or db.session).get(Bylaws, chapter.id)
-    if bylaws is None:
-        raise NotFound("This chapter has no bylaws yet.")
-    return bylaws
 
 
 @dataclass(frozen=True)
@@ -78,10 +70,8 @@ def check_bylaws(change: BylawsChange) -> None:
 
 def read_bylaws(actor: User | None, chapter: Chapter) -> Bylaws:
     """The chapter's rules, for its members (and anyone, where the chapter's pages are public)."""
-    bylaws = bylaws_of(chapter)
-    if not (policy.is_chapter_insider(membership_of(actor, chapter)) or bylaws.public_pages):
-        raise NotFound("No such page.")
-    return bylaws
+    require_chapter_visible(actor, chapter)
+    return bylaws_of(chapter)
 
 
 def update_bylaws(actor: User, chapter: Chapter, change: BylawsChange) -> Bylaws:

@@ -13,8 +13,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, Referendum, User, Visibility
 from openbargain.services import tokens
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of
+from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.errors import InvalidToken, NotFound
 
 
@@ -38,11 +37,8 @@ def _entries(chapter: Chapter, members_view: bool) -> list[CalendarEntry]:
 
 
 def upcoming_votes(actor: User | None, chapter: Chapter) -> list[CalendarEntry]:
-    mine = membership_of(actor, chapter)
-    insider = policy.is_chapter_insider(mine)
-    if not insider and not bylaws_of(chapter).public_pages:
-        raise NotFound("No such page.")
-    return _entries(chapter, insider)
+    mine = require_chapter_visible(actor, chapter)
+    return _entries(chapter, policy.is_chapter_insider(mine))
 
 
 def feed_key(user: User, chapter: Chapter) -> str:

@@ -26,9 +26,8 @@ from openbargain.clock import now
 from openbargain.models import Chapter, Referendum, ReferendumStatus, SealedBallot, User, VoterRollEntry
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.services import audit, sealing
-from openbargain.services.chapters import membership_of
+from openbargain.services.access import membership_of, require_visible
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
-from openbargain.services.proposals import require_visible
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 

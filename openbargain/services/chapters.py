@@ -13,6 +13,7 @@ from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Invitation, Membership, Standing, User
 from openbargain.models.chapter import OFFICE_MAX
 from openbargain.services import accounts, audit
+from openbargain.services.access import membership_of, require
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.rolls import freeze_due_rolls
@@ -28,15 +29,6 @@ def get_chapter(slug: str) -> Chapter:
     return chapter
 
 
-def membership_of(user: User | None, chapter: Chapter, session: Session | None = None) -> Membership | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    session = session or db.session
-    return session.scalar(
-        select(Membership).where(Membership.chapter_id == chapter.id, Membership.user_id == user.id)
-    )
-
-
 def chapters_of(user: User) -> list[tuple[Chapter, Membership]]:
     rows = db.session.execute(
         select(Chapter, Membership)
@@ -49,15 +41,6 @@ def chapters_of(user: User) -> list[tuple[Chapter, Membership]]:
 
 def all_chapters() -> list[Chapter]:
     return list(db.session.scalars(select(Chapter).order_by(Chapter.name)))
-
-
-def require(allowed: bool, membership: Membership | None, message: str) -> None:
-    """Outsiders learn nothing (404); members without the role are told no (403)."""
-    if allowed:
-        return
-    if not policy.is_chapter_insider(membership):
-        raise NotFound("No such page.")
-    raise PermissionDenied(message)
 
 
 def check_timezone(name: str) -> None:

@@ -22,7 +22,7 @@ from openbargain.models import (
     User,
     VoterRollEntry,
 )
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import membership_of, require
 from openbargain.services.results import certify_closed
 
 

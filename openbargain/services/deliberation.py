@@ -24,9 +24,8 @@ from openbargain.models import (
 )
 from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
 from openbargain.services import audit
-from openbargain.services.chapters import membership_of
+from openbargain.services.access import acting_on, membership_of, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import acting_on, require_visible
 from openbargain.services.uow import unit_of_work
 
 EDIT_WINDOW = timedelta(minutes=15)

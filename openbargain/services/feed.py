@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from openbargain.extensions import db
 from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Referendum, Result, Visibility
+from openbargain.services.access import bylaws_of
 from openbargain.services.audit import head
 from openbargain.services.bargaining import visible_updates
-from openbargain.services.bylaws import bylaws_of
 from openbargain.services.errors import NotFound
 
 ENTRIES = 50

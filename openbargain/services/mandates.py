@@ -30,9 +30,8 @@ from openbargain.models import (
 )
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.services import audit, outbox
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import require_visible
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 

@@ -12,10 +12,10 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, User
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of, members_needed
+from openbargain.services.access import acting_on, bylaws_of
+from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
 from openbargain.services.lifecycle import transition
-from openbargain.services.proposals import acting_on
 from openbargain.services.referenda import schedule_by_petition
 from openbargain.services.uow import unit_of_work
 

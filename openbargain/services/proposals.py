@@ -28,8 +28,7 @@ from openbargain.models import (
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.services import audit, outbox
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.lifecycle import transition
@@ -212,25 +211,6 @@ def add_revision(session: Session, proposal: Proposal, editor: User, note: str) 
     return revision
 
 
-def load_proposal(session: Session, chapter: Chapter, proposal_id: int, *, lock: bool = False) -> Proposal:
-    query = select(Proposal).where(Proposal.id == proposal_id, Proposal.chapter_id == chapter.id)
-    if lock:
-        query = query.with_for_update()
-    proposal = session.scalar(query)
-    if proposal is None:
-        raise NotFound("No such proposal.")
-    return proposal
-
-
-def acting_on(session: Session, actor: User, chapter: Chapter, proposal_id: int) -> tuple[Proposal, Membership | None]:
-    """The proposal a use-case changes, locked for the transaction, and the actor's membership;
-    a proposal the actor may not see does not exist for them."""
-    proposal = load_proposal(session, chapter, proposal_id, lock=True)
-    mine = membership_of(actor, chapter, session)
-    require_visible(actor, mine, proposal, chapter, session)
-    return proposal, mine
-
-
 def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Proposal:
     with unit_of_work() as uow:
         s = uow.session
@@ -305,12 +285,6 @@ def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Propos
         audit.record(s, "proposal.withdrawn", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"by": "author" if policy.is_author(actor, proposal) else "steering"})
     return proposal
-
-
-def require_visible(actor: User | None, mine: Membership | None, proposal: Proposal, chapter: Chapter,
-                     session: Session) -> None:
-    if not policy.can_view_proposal(actor, mine, proposal, bylaws_of(chapter, session)):
-        raise NotFound("No such proposal.")
 
 
 @dataclass(frozen=True)

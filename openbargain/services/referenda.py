@@ -24,11 +24,10 @@ from openbargain.models import (
 )
 from openbargain.models.referendum import RANKED_METHODS, YES_NO_METHOD
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
-from openbargain.services.proposals import acting_on, deadline_moment, require_visible
+from openbargain.services.proposals import deadline_moment
 from openbargain.services.results import certify_closed
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work

@@ -24,12 +24,11 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.services import audit, sealing
+from openbargain.services.access import membership_of, require_visible
 from openbargain.services.bulk import write_rows
 from openbargain.services.casting import tracker_hash
-from openbargain.services.chapters import membership_of
 from openbargain.services.errors import InvalidTransition, NotFound
 from openbargain.services.lifecycle import transition
-from openbargain.services.proposals import require_visible
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.mandates import issue_mandates
 from openbargain.services.turnout import record_turnout

@@ -18,13 +18,8 @@ from openbargain.extensions import db
 from openbargain.models import Chapter, Invitation, Membership, Standing, User
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services import accounts, audit
-from openbargain.services.chapters import (
-    MembershipChange,
-    check_membership_rules,
-    ensure_steering_remains,
-    membership_of,
-    require,
-)
+from openbargain.services.access import membership_of, require
+from openbargain.services.chapters import MembershipChange, check_membership_rules, ensure_steering_remains
 from openbargain.services.text import breaks_the_line
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.services.rolls import freeze_due_rolls

@@ -11,9 +11,8 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Mandate, Membership, User
+from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.bargaining import UpdateView, visible_updates
-from openbargain.services.bylaws import bylaws_of
-from openbargain.services.chapters import membership_of
 from openbargain.services.errors import NotFound
 
 CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "partially", "breached",
@@ -66,19 +65,14 @@ def _electeds(chapter: Chapter) -> list[Membership]:
                                    .order_by(Membership.office)))
 
 
-def _may_see(actor: User | None, chapter: Chapter) -> None:
-    if not (policy.is_chapter_insider(membership_of(actor, chapter)) or bylaws_of(chapter).public_pages):
-        raise NotFound("No such page.")
-
-
 def list_electeds(actor: User | None, chapter: Chapter) -> list[Membership]:
     """The chapter's electeds and their offices: whom a proposal can direct."""
-    _may_see(actor, chapter)
+    require_chapter_visible(actor, chapter)
     return _electeds(chapter)
 
 
 def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Scorecard:
-    _may_see(actor, chapter)
+    require_chapter_visible(actor, chapter)
     elected = db.session.get(Membership, membership_id)
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
         raise NotFound("No such elected.")
@@ -89,7 +83,7 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
 
 def accountability(actor: User | None, chapter: Chapter) -> list[Scorecard]:
     """Every elected with their figures, in a fixed number of queries."""
-    _may_see(actor, chapter)
+    require_chapter_visible(actor, chapter)
     electeds = _electeds(chapter)
     mandates = _visible_mandates(actor, chapter, [e.id for e in electeds])
     return [_score(e, [m for m in mandates if m.membership_id == e.id]) for e in electeds]

@@ -20,10 +20,9 @@ from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, UrgencySignature, User
 from openbargain.models.proposal import REASON_MAX
 from openbargain.services import audit
-from openbargain.services.bylaws import bylaws_of, members_needed
-from openbargain.services.chapters import membership_of, require
+from openbargain.services.access import acting_on, bylaws_of, membership_of, require
+from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied, ValidationFailed
-from openbargain.services.proposals import acting_on
 from openbargain.services.uow import unit_of_work
 
 

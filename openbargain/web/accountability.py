@@ -8,7 +8,7 @@ from sqlalchemy import select
 from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview, Stance
-from openbargain.services import bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
+from openbargain.services import access, bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.web.feedback import flash_refusal, submit
 from openbargain.web.forms import (
@@ -132,9 +132,9 @@ def _logged_message(update, chapter: Chapter) -> str:
 @login_required
 def new_update(slug: str):
     chapter = chapters.get_chapter(slug)
-    membership = chapters.membership_of(current_user, chapter)
-    chapters.require(policy.can_post_bargaining_update(current_user, membership), membership,
-                     "Only electeds log bargaining updates.")
+    membership = access.membership_of(current_user, chapter)
+    access.require(policy.can_post_bargaining_update(current_user, membership), membership,
+                   "Only electeds log bargaining updates.")
     form = UpdateForm()
     form.proposal_id.choices = [(0, "— my own log (public) —")] + _proposal_choices(chapter)
     if request.method == "GET":
@@ -174,7 +174,7 @@ def update(slug: str, update_id: int):
     link_form.proposal_id.choices = [(pid, title) for pid, title in _proposal_choices(chapter)
                                      if pid != view.update.proposal_id]
     return render_template("accountability/update.html", chapter=chapter,
-                           membership=chapters.membership_of(current_user, chapter), view=view, update=view.update,
+                           membership=access.membership_of(current_user, chapter), view=view, update=view.update,
                            proposal=proposal, thread=thread, comment_form=CommentForm(), link_form=link_form)
 
 
@@ -200,7 +200,7 @@ def report_page(slug: str, report_id: int):
     report = mandates.get_report(current_user, chapter, report_id)
     proposal, thread = _discussion(chapter, report.mandate.proposal_id, deliberation.Thread(report_id=report_id))
     return render_template("accountability/report.html", chapter=chapter,
-                           membership=chapters.membership_of(current_user, chapter), report=report,
+                           membership=access.membership_of(current_user, chapter), report=report,
                            proposal=proposal, thread=thread, comment_form=CommentForm())
 
 
@@ -231,7 +231,7 @@ def scorecard(slug: str, membership_id: int):
     chapter = chapters.get_chapter(slug)
     card = scorecards.scorecard(current_user, chapter, membership_id)
     return render_template("accountability/scorecard.html", chapter=chapter,
-                           membership=chapters.membership_of(current_user, chapter), card=card,
+                           membership=access.membership_of(current_user, chapter), card=card,
                            categories=scorecards.CATEGORIES)
 
 
@@ -239,7 +239,7 @@ def scorecard(slug: str, membership_id: int):
 def overview(slug: str):
     chapter = chapters.get_chapter(slug)
     return render_template("accountability/overview.html", chapter=chapter,
-                           membership=chapters.membership_of(current_user, chapter),
+                           membership=access.membership_of(current_user, chapter),
                            cards=scorecards.accountability(current_user, chapter), categories=scorecards.CATEGORIES)
 
 

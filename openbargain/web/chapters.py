@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import audit_log, bylaws, chapters, dashboard, roster
+from openbargain.services import access, audit_log, bylaws, chapters, dashboard, roster
 from openbargain.services.errors import ValidationFailed
 from openbargain.services.roster import RosterInvalid
 from openbargain.web.forms import (
@@ -25,13 +25,13 @@ bp = Blueprint("chapters", __name__, url_prefix="/c/<slug>")
 
 def _chapter_and_membership(slug: str) -> tuple[Chapter, Membership | None]:
     chapter = chapters.get_chapter(slug)
-    return chapter, chapters.membership_of(current_user, chapter)
+    return chapter, access.membership_of(current_user, chapter)
 
 
 def _steering_only(membership: Membership | None) -> None:
     """Pages that only lead to a steering use-case; the service checks again when it acts."""
-    chapters.require(policy.can_manage_roster(current_user, membership), membership,
-                     "Only the steering committee can import the roster.")
+    access.require(policy.can_manage_roster(current_user, membership), membership,
+                   "Only the steering committee can import the roster.")
 
 
 @bp.get("/")
@@ -144,9 +144,9 @@ def membership_invite(slug: str, membership_id: int):
 @login_required
 def bylaws_page(slug: str):
     chapter, membership = _chapter_and_membership(slug)
-    chapters.require(policy.can_edit_bylaws(current_user, membership), membership,
-                     "Only the steering committee can change the bylaws.")
-    current = bylaws.bylaws_of(chapter)
+    access.require(policy.can_edit_bylaws(current_user, membership), membership,
+                   "Only the steering committee can change the bylaws.")
+    current = access.bylaws_of(chapter)
     form = BylawsForm(obj=current) if request.method == "GET" else BylawsForm()
     if form.validate_on_submit():
         change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})

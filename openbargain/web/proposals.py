@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from openbargain import policy
 from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalStatus, Stance, Visibility
 from openbargain.services import (
+    access,
     amendments,
     bargaining,
     chapters,
@@ -63,7 +64,7 @@ def index(slug: str):
     q = request.args.get("q", "")[:100]
     page = proposals.list_proposals(current_user, chapter, status=status, elected_id=elected, query=q,
                                     page=request.args.get("page", 1, type=int))
-    membership = chapters.membership_of(current_user, chapter)
+    membership = access.membership_of(current_user, chapter)
     return render_template("proposals/index.html", chapter=chapter, membership=membership, page=page,
                            status=status, elected=elected, q=q, electeds=proposals.electeds_of(chapter),
                            statuses=list(ProposalStatus))
@@ -73,9 +74,9 @@ def index(slug: str):
 @login_required
 def new(slug: str):
     chapter = _chapter(slug)
-    membership = chapters.membership_of(current_user, chapter)
-    chapters.require(policy.can_draft_proposal(current_user, membership), membership,
-                     "Only members in good standing can open proposals.")
+    membership = access.membership_of(current_user, chapter)
+    access.require(policy.can_draft_proposal(current_user, membership), membership,
+                   "Only members in good standing can open proposals.")
     form = ProposalForm()
     _electeds_choices(form, chapter)
     if form.validate_on_submit():
@@ -187,7 +188,7 @@ def urgency_request(slug: str, proposal_id: int):
     if not form.validate_on_submit():
         abort(400)
     chapter = _chapter(slug)
-    declaring = policy.can_declare_urgent(current_user, chapters.membership_of(current_user, chapter))
+    declaring = policy.can_declare_urgent(current_user, access.membership_of(current_user, chapter))
     try:
         if declaring:
             urgency.declare_urgent(current_user, chapter, proposal_id, form.reason.data or "")

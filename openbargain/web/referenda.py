@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Referendum, ReferendumStatus
-from openbargain.services import calendar, casting, chapters, proposals, referenda, results
+from openbargain.services import access, calendar, casting, chapters, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
@@ -41,8 +41,8 @@ def _fill(form: ScheduleForm, schedule: Referendum | referenda.Schedule, chapter
 def schedule(slug: str, proposal_id: int):
     chapter = chapters.get_chapter(slug)
     view = proposals.get_proposal(current_user, chapter, proposal_id)
-    chapters.require(policy.can_schedule(current_user, view.membership), view.membership,
-                     "Only the steering committee schedules votes.")
+    access.require(policy.can_schedule(current_user, view.membership), view.membership,
+                   "Only the steering committee schedules votes.")
     form = ScheduleForm()
     warnings: list[str] = []
     if request.method == "GET":
@@ -76,8 +76,8 @@ def show(slug: str, referendum_id: int):
 def reschedule(slug: str, referendum_id: int):
     chapter = chapters.get_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
-    chapters.require(policy.can_schedule(current_user, view.membership), view.membership,
-                     "Only the steering committee schedules votes.")
+    access.require(policy.can_schedule(current_user, view.membership), view.membership,
+                   "Only the steering committee schedules votes.")
     if view.status != ReferendumStatus.SCHEDULED:
         flash("The vote has opened: its method, parameters and times can no longer change.", "error")
         return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
@@ -190,7 +190,7 @@ def cast(slug: str, referendum_id: int):
         return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     # Said only now that the ballot is committed. The tracker is shown once and kept nowhere.
     response = make_response(render_template("referenda/receipt.html", chapter=chapter,
-                                             membership=chapters.membership_of(current_user, chapter),
+                                             membership=access.membership_of(current_user, chapter),
                                              referendum_id=referendum_id, receipt=receipt))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -202,7 +202,7 @@ def cast(slug: str, referendum_id: int):
 def calendar_page(slug: str):
     chapter = chapters.get_chapter(slug)
     entries = calendar.upcoming_votes(current_user, chapter)
-    membership = chapters.membership_of(current_user, chapter)
+    membership = access.membership_of(current_user, chapter)
     key = calendar.feed_key(current_user, chapter) if policy.is_chapter_insider(membership) else None
     return render_template("referenda/calendar.html", chapter=chapter, membership=membership, entries=entries,
                            feed_url=url_for("referenda.calendar_feed", slug=slug, key=key, _external=True))

@@ -1,0 +1,73 @@
+"""The access kernel every use-case starts from: who the actor is in the chapter, the chapter's
+bylaws, and the proposal a use-case acts on, which does not exist for whoever may not see it.
+
+Outsiders learn nothing (404); members without the role are told no (403). It depends on the
+models and `policy` only, so any service can use it without importing another use-case."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openbargain import policy
+from openbargain.extensions import db
+from openbargain.models import Bylaws, Chapter, Membership, Proposal, User
+from openbargain.services.errors import NotFound, PermissionDenied
+
+
+def membership_of(user: User | None, chapter: Chapter, session: Session | None = None) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    session = session or db.session
+    return session.scalar(
+        select(Membership).where(Membership.chapter_id == chapter.id, Membership.user_id == user.id)
+    )
+
+
+def require(allowed: bool, membership: Membership | None, message: str) -> None:
+    """Outsiders learn nothing (404); members without the role are told no (403)."""
+    if allowed:
+        return
+    if not policy.is_chapter_insider(membership):
+        raise NotFound("No such page.")
+    raise PermissionDenied(message)
+
+
+def bylaws_of(chapter: Chapter, session: Session | None = None) -> Bylaws:
+    bylaws = (session or db.session).get(Bylaws, chapter.id)
+    if bylaws is None:
+        raise NotFound("This chapter has no bylaws yet.")
+    return bylaws
+
+
+def require_chapter_visible(actor: User | None, chapter: Chapter) -> Membership | None:
+    """The chapter's shared pages (calendar, electeds, scorecards, bylaws): for its members, and
+    for anyone where its bylaws make the pages public. Returns the actor's membership."""
+    mine = membership_of(actor, chapter)
+    if not (policy.is_chapter_insider(mine) or bylaws_of(chapter).public_pages):
+        raise NotFound("No such chapter.")
+    return mine
+
+
+def load_proposal(session: Session, chapter: Chapter, proposal_id: int, *, lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id, Proposal.chapter_id == chapter.id)
+    if lock:
+        query = query.with_for_update()
+    proposal = session.scalar(query)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def require_visible(actor: User | None, mine: Membership | None, proposal: Proposal, chapter: Chapter,
+                    session: Session) -> None:
+    if not policy.can_view_proposal(actor, mine, proposal, bylaws_of(chapter, session)):
+        raise NotFound("No such proposal.")
+
+
+def acting_on(session: Session, actor: User, chapter: Chapter, proposal_id: int) -> tuple[Proposal, Membership | None]:
+    """The proposal a use-case changes, locked for the transaction, and the actor's membership;
+    a proposal the actor may not see does not exist for them."""
+    proposal = load_proposal(session, chapter, proposal_id, lock=True)
+    mine = membership_of(actor, chapter, session)
+    require_visible(actor, mine, proposal, chapter, session)
+    return proposal, mine
