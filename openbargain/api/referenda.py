@@ -12,7 +12,7 @@ from openbargain.api.proposals import Proposal
 from openbargain.models import ReferendumStatus
 from openbargain.models.proposal import LABEL_MAX
 from openbargain.models.referendum import RANKED_METHODS, YES_NO_METHOD
-from openbargain.services import calendar, casting, referenda, results
+from openbargain.services import calendar, casting, due, referenda, results
 from openbargain.services.casting import YES_NO_CHOICES
 from openbargain.services.proposals import MAX_OPTIONS
 from openbargain.tally import THRESHOLDS
@@ -166,6 +166,13 @@ class Export(Shape):
     result = fields.Dict(required=True)
 
 
+def settled_chapter(slug: str):
+    """The chapter, with what its votes have made due done first (a roll frozen, a count certified)."""
+    chapter = visible_chapter(slug)
+    due.settle_due(chapter)
+    return chapter
+
+
 def _schedule(data: dict) -> referenda.Schedule:
     return referenda.Schedule(**data)
 
@@ -185,7 +192,7 @@ def referendum_list(query, slug: str):
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>", returns=Referendum, auth=optional_token)
 def referendum(slug: str, referendum_id: int):
     """A vote: status, times, roll size, turnout, and with a token your voting status"""
-    view = referenda.get_referendum(g.api_user, visible_chapter(slug), referendum_id)
+    view = referenda.get_referendum(g.api_user, settled_chapter(slug), referendum_id)
     mine = None
     if g.api_user is not None:
         mine = {"on_roll": view.my_entry is not None, "voted_on": view.my_entry.voted_on if view.my_entry else None}
@@ -223,17 +230,17 @@ def cast(data, slug: str, referendum_id: int):
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/result", returns=Result, auth=optional_token)
 def result(slug: str, referendum_id: int):
     """The certified result (404 to those who may not see the proposal, 409 until certified)"""
-    return results.get_result(g.api_user, visible_chapter(slug), referendum_id).result
+    return results.get_result(g.api_user, settled_chapter(slug), referendum_id).result
 
 
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/board",
                returns=BoardAnswer, auth=optional_token, query=BoardQuery)
 def board_lookup(query, slug: str, referendum_id: int):
     """Was the ballot with this tracker counted? (after certification)"""
-    return {"counted": results.find_tracker(g.api_user, visible_chapter(slug), referendum_id, query["tracker"])}
+    return {"counted": results.find_tracker(g.api_user, settled_chapter(slug), referendum_id, query["tracker"])}
 
 
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/export", returns=Export, auth=optional_token)
 def export(slug: str, referendum_id: int):
     """Everything needed to recount: parameters, the board and the certified result with its hashes"""
-    return results.export(g.api_user, visible_chapter(slug), referendum_id)
+    return results.export(g.api_user, settled_chapter(slug), referendum_id)

@@ -23,7 +23,6 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.services.access import membership_of, require
-from openbargain.services.results import certify_closed
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,6 @@ class Dashboard:
 def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
     mine = membership_of(actor, chapter)
     require(policy.can_view_chapter(actor, mine), mine, "")
-    certify_closed(chapter.id)
     s = db.session
     moment = now()
     referenda = list(s.scalars(

@@ -28,8 +28,6 @@ from openbargain.services.access import acting_on, bylaws_of, membership_of, req
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
 from openbargain.services.proposals import deadline_moment
-from openbargain.services.results import certify_closed
-from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import unit_of_work
 from openbargain.tally import THRESHOLDS
 
@@ -231,8 +229,6 @@ class ReferendumView:
 
 
 def get_referendum(actor: User | None, chapter: Chapter, referendum_id: int) -> ReferendumView:
-    ensure_rolls_frozen(chapter.id)
-    certify_closed(chapter.id)  # certification is lazy: the first look after closing does it
     s = db.session
     referendum = s.scalar(select(Referendum).options(selectinload(Referendum.proposal).selectinload(Proposal.options))
                           .where(Referendum.id == referendum_id))

@@ -150,7 +150,6 @@ class ResultView:
 
 
 def _certified(actor: User | None, chapter: Chapter, referendum_id: int) -> tuple[Referendum, Membership | None]:
-    certify_closed(chapter.id)
     referendum = db.session.get(Referendum, referendum_id)
     if referendum is None or referendum.proposal.chapter_id != chapter.id:
         raise NotFound("No such vote.")

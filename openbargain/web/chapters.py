@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import access, audit_log, bylaws, chapters, dashboard, roster
+from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, roster
 from openbargain.services.errors import ValidationFailed
 from openbargain.services.roster import RosterInvalid
 from openbargain.web.forms import (
@@ -40,6 +40,7 @@ def home(slug: str):
     chapter, membership = _chapter_and_membership(slug)
     if not policy.can_view_chapter(current_user, membership):
         abort(404)
+    due.settle_due(chapter)
     return render_template("chapters/home.html", chapter=chapter, membership=membership,
                            dashboard=dashboard.chapter_dashboard(current_user, chapter))
 

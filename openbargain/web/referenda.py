@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Referendum, ReferendumStatus
-from openbargain.services import access, calendar, casting, chapters, proposals, referenda, results
+from openbargain.services import access, calendar, casting, chapters, due, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
@@ -62,9 +62,16 @@ def schedule(slug: str, proposal_id: int):
         422 if form.errors else 200
 
 
+def _settled_chapter(slug: str):
+    """The chapter, with what its votes have made due done first (a roll frozen, a count certified)."""
+    chapter = chapters.get_chapter(slug)
+    due.settle_due(chapter)
+    return chapter
+
+
 @bp.get("/referenda/<int:referendum_id>")
 def show(slug: str, referendum_id: int):
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     return render_template("referenda/show.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, action_form=ActionForm(),
@@ -74,7 +81,7 @@ def show(slug: str, referendum_id: int):
 @bp.route("/referenda/<int:referendum_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(slug: str, referendum_id: int):
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     access.require(policy.can_schedule(current_user, view.membership), view.membership,
                    "Only the steering committee schedules votes.")
@@ -116,7 +123,7 @@ def cancel(slug: str, referendum_id: int):
 # --- the ballot -----------------------------------------------------------------------------
 
 def _ballot_view(slug: str, referendum_id: int):
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     try:
         casting.check_may_cast(view.status, view.my_entry)
@@ -220,7 +227,7 @@ def calendar_feed(slug: str):
 
 @bp.get("/referenda/<int:referendum_id>/result")
 def result(slug: str, referendum_id: int):
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     try:
         view = results.get_result(current_user, chapter, referendum_id)
     except InvalidTransition as exc:
@@ -234,7 +241,7 @@ def result(slug: str, referendum_id: int):
 
 @bp.get("/referenda/<int:referendum_id>/board")
 def bulletin_board(slug: str, referendum_id: int):
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     code = request.args.get("tracker", "")
     found: bool | None = None
     error = None
@@ -272,7 +279,7 @@ def export_csv(slug: str, referendum_id: int, part: str):
 
 
 def _export(slug: str, referendum_id: int) -> dict:
-    chapter = chapters.get_chapter(slug)
+    chapter = _settled_chapter(slug)
     try:
         return results.export(current_user, chapter, referendum_id)
     except InvalidTransition as exc:

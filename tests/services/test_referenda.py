@@ -217,3 +217,25 @@ def test_calendar_and_feed(app, world, proposal):
         calendar.feed(world.chapter, key + "x", lambda ref: "x")
     with pytest.raises(NotFound):
         calendar.feed(world.other_chapter, key, lambda ref: "x")
+
+
+def test_reading_a_vote_writes_nothing_and_settling_does_what_the_clock_made_due(world):
+    from openbargain.models import Result
+    from openbargain.services import due
+
+    elected = membership(world.elected)
+    opened = factories.make_open_referendum(world, elected)
+    closed = factories.make_open_referendum(world, elected, closed=True, title="Closed")
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    for r in (opened, closed):
+        view = referenda.get_referendum(world.member, world.chapter, r.id)
+        assert view.status.value in ("open", "closed")
+    db.session.expire_all()
+    assert [db.session.get(Referendum, r.id).roll_frozen_at for r in (opened, closed)] == [None, None]
+    assert db.session.scalar(select(func.count()).select_from(Result)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    due.settle_due(world.chapter)
+    db.session.expire_all()
+    assert db.session.get(Referendum, opened.id).roll_frozen_at is not None
+    assert db.session.get(Referendum, closed.id).certified_at is not None
+    assert referenda.get_referendum(world.member, world.chapter, closed.id).status.value == "certified"

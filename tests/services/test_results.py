@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from openbargain.clock import set_clock
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Ballot, Chapter, Proposal, ProposalStatus, Result, User
-from openbargain.services import casting, results
+from openbargain.services import casting, due, results
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.tally import board, verify
 from tests import factories
@@ -18,9 +18,15 @@ from tests.helpers import membership, race
 
 
 
-def after_close(referendum):
+def past_close(referendum):
     closed = referendum.closes_at + timedelta(minutes=1)
     set_clock(lambda: closed)
+
+
+def after_close(referendum):
+    """The clock passes the close, and what that made due is done (as `tick` or a page would)."""
+    past_close(referendum)
+    due.settle_due(referendum.proposal.chapter)
 
 
 @pytest.fixture
@@ -29,8 +35,15 @@ def voted(world):
     r = factories.make_open_referendum(world, membership(world.elected))
     receipts = {u.email: casting.cast_ballot(u, world.chapter, r.id, {"choice": c})
                 for u, c in [(world.member, "yes"), (world.elected, "yes"), (world.steering, "no")]}
-    after_close(r)
+    past_close(r)
     return r, receipts
+
+
+@pytest.fixture
+def certified(world, voted):
+    """The same vote, certified."""
+    due.settle_due(world.chapter)
+    return voted
 
 
 def test_nothing_is_shown_while_the_vote_is_open(app, world):
@@ -42,8 +55,9 @@ def test_nothing_is_shown_while_the_vote_is_open(app, world):
     assert db.session.scalar(select(func.count()).select_from(Result)) == 0
 
 
-def test_the_first_look_after_closing_certifies_once(app, world, voted):
+def test_settling_after_closing_certifies_once(app, world, voted):
     r, _ = voted
+    due.settle_due(world.chapter)
     view = results.get_result(world.member, world.chapter, r.id)
     assert view.result.outcome == "adopted" and view.result.winners == ["yes"]
     assert (view.result.ballots_cast, view.result.roll_size, view.result.quorum_met) == (3, 3, True)
@@ -91,8 +105,8 @@ def test_a_ranked_roll_call_vote_lists_who_voted_what(app, world):
                                                                                 world.steering))
 
 
-def test_a_voter_finds_their_tracker(app, world, voted):
-    r, receipts = voted
+def test_a_voter_finds_their_tracker(app, world, certified):
+    r, receipts = certified
     code = receipts[world.member.email].tracker
     spaced = " ".join(code[i:i + 4] for i in range(0, 32, 4)).upper()
     assert results.find_tracker(world.member, world.chapter, r.id, spaced) is True
@@ -102,15 +116,15 @@ def test_a_voter_finds_their_tracker(app, world, voted):
             results.find_tracker(world.member, world.chapter, r.id, bad)
 
 
-def test_outsiders_cannot_read_a_members_only_result(app, world, voted):
-    r, _ = voted
+def test_outsiders_cannot_read_a_members_only_result(app, world, certified):
+    r, _ = certified
     for outsider in (None, world.other_steering):
         with pytest.raises(NotFound):
             results.export(outsider, world.chapter, r.id)
 
 
-def test_the_export_recounts_alone_and_a_tampered_ballot_is_caught(app, world, voted, tmp_path, capsys):
-    r, receipts = voted
+def test_the_export_recounts_alone_and_a_tampered_ballot_is_caught(app, world, certified, tmp_path, capsys):
+    r, receipts = certified
     document = results.export(world.member, world.chapter, r.id)
     assert sorted(document["trackers"]) == document["trackers"] and len(document["trackers"]) == 3
     assert all("tracker" not in b for b in document["ballots"])
@@ -130,8 +144,8 @@ def test_the_export_recounts_alone_and_a_tampered_ballot_is_caught(app, world, v
     assert "bulletin board" in out and "result.rounds[0].tallies.no: certified 1, recounted 0" in out
 
 
-def test_verify_result_recounts_the_stored_ballots(app, world, voted):
-    r, _ = voted
+def test_verify_result_recounts_the_stored_ballots(app, world, certified):
+    r, _ = certified
     results.get_result(world.member, world.chapter, r.id)
     assert results.verify_result(r.id) == []
     runner = app.test_cli_runner()
