@@ -52,6 +52,14 @@ def test_use_cases_on_a_proposal_do_not_import_the_proposals_service(service):
         assert not (module == "openbargain.services" and "proposals" in names), service
 
 
+@pytest.mark.parametrize("path", _modules("web") + _modules("api"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_views_run_no_queries_of_their_own(path):
+    """Views ask the services; they hold no session and build no query."""
+    for module, names in _imports(path):
+        assert not module.startswith("sqlalchemy"), f"{path.name}: {module}"
+        assert not (module == "openbargain.extensions" and "db" in names), f"{path.name} uses the session"
+
+
 def test_the_tally_imports_nothing_of_the_app_nor_its_frameworks():
     for path in _modules("tally"):
         for module, _ in _imports(path):

@@ -20,7 +20,6 @@ from flask_smorest import Blueprint
 
 from openbargain.api.errors import ApiProblem, unauthorised
 from openbargain.clock import now
-from openbargain.extensions import db
 from openbargain.models import TOKEN_SCOPES, User
 from openbargain.services import api_tokens
 from openbargain.services.errors import InvalidCredentials
@@ -103,8 +102,8 @@ def _user_for_jwt(token: str, kind: str) -> User:
     if not (isinstance(claims["exp"], int) and isinstance(claims["iat"], int)) \
             or claims["exp"] <= moment or claims["iat"] > moment + 60:
         raise refused
-    user = db.session.get(User, int(claims["sub"]))
-    if user is None or not user.is_active or claims.get("ver") != user.session_version:
+    user = api_tokens.jwt_user(int(claims["sub"]), claims.get("ver"))
+    if user is None:
         raise refused
     return user
 

@@ -76,6 +76,14 @@ def tokens_of(user: User) -> list[PersonalAccessToken]:
                                    .order_by(PersonalAccessToken.created_at.desc())))
 
 
+def jwt_user(user_id: int, session_version) -> User | None:
+    """A JWT's user: still active, and not logged out everywhere since (the version it carries)."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or session_version != user.session_version:
+        return None
+    return user
+
+
 def personal_token(secret: str) -> PersonalAccessToken | None:
     """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
     record = db.session.scalar(select(PersonalAccessToken).where(PersonalAccessToken.token_hash == _hash(secret)))

@@ -356,6 +356,17 @@ def list_proposals(actor: User | None, chapter: Chapter, *, status: ProposalStat
     return ProposalPage(proposals, page, pages, total)
 
 
+def proposal_titles(chapter: Chapter, *, decided_only: bool = False) -> list[tuple[int, str]]:
+    """(id, title) for a form's choice of proposal, newest first: every published one (to link a
+    bargaining entry to), or only those with a certified result (to supersede a mandate by)."""
+    query = select(Proposal.id, Proposal.title).where(Proposal.chapter_id == chapter.id)
+    if decided_only:
+        query = query.where(Proposal.status.in_([ProposalStatus.DECIDED, ProposalStatus.NO_DECISION]))
+    else:
+        query = query.where(Proposal.status != ProposalStatus.DRAFT)
+    return [(pid, title) for pid, title in db.session.execute(query.order_by(Proposal.id.desc()))]
+
+
 def electeds_of(chapter: Chapter) -> list[Membership]:
     return list(db.session.scalars(
         select(Membership).options(selectinload(Membership.user))

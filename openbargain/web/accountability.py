@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from openbargain import policy
-from openbargain.extensions import db
-from openbargain.models import Chapter, Proposal, ProposalStatus, ReportOutcome, ReportReview, Stance
+from openbargain.models import Chapter, ReportOutcome, ReportReview, Stance
 from openbargain.services import access, bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
 from openbargain.services.errors import DomainError, ValidationFailed
 from openbargain.web.feedback import flash_refusal, submit
@@ -26,17 +24,11 @@ from openbargain.web.timezones import local, to_utc
 bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
 
 
-def _decided_proposals(chapter: Chapter) -> list[tuple[int, str]]:
-    return [(p.id, p.title) for p in db.session.scalars(
-        select(Proposal).where(Proposal.chapter_id == chapter.id,
-                               Proposal.status.in_([ProposalStatus.DECIDED, ProposalStatus.NO_DECISION]))
-        .order_by(Proposal.published_at.desc()))]
-
-
 def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | None = None, status: int = 200):
     view = mandates.get_mandate(current_user, chapter, mandate_id)
     supersede = SupersedeForm()
-    supersede.by_proposal_id.choices = [c for c in _decided_proposals(chapter) if c[0] != view.mandate.proposal_id]
+    supersede.by_proposal_id.choices = [c for c in proposals.proposal_titles(chapter, decided_only=True)
+                                        if c[0] != view.mandate.proposal_id]
     form = report_form or ReportForm()
     if view.reports and report_form is None:
         form.corrects_id.data = view.reports[-1].id
@@ -105,17 +97,12 @@ def review(slug: str, report_id: int):
 def supersede(slug: str, mandate_id: int):
     chapter = chapters.get_chapter(slug)
     form = SupersedeForm()
-    form.by_proposal_id.choices = _decided_proposals(chapter)
+    form.by_proposal_id.choices = proposals.proposal_titles(chapter, decided_only=True)
     if not form.validate_on_submit():
         abort(400)
     return _back(slug, mandate_id, lambda: mandates.supersede_mandate(current_user, chapter, mandate_id,
                                                                       form.by_proposal_id.data or 0),
                  "Mandate marked superseded.")
-
-
-def _proposal_choices(chapter: Chapter) -> list[tuple[int, str]]:
-    return [(p.id, p.title) for p in db.session.scalars(select(Proposal).where(
-        Proposal.chapter_id == chapter.id, Proposal.status != ProposalStatus.DRAFT).order_by(Proposal.id.desc()))]
 
 
 def _logged_message(update, chapter: Chapter) -> str:
@@ -136,7 +123,7 @@ def new_update(slug: str):
     access.require(policy.can_post_bargaining_update(current_user, membership), membership,
                    "Only electeds log bargaining updates.")
     form = UpdateForm()
-    form.proposal_id.choices = [(0, "— my own log (public) —")] + _proposal_choices(chapter)
+    form.proposal_id.choices = [(0, "— my own log (public) —")] + proposals.proposal_titles(chapter)
     if request.method == "GET":
         form.proposal_id.data = request.args.get("proposal", 0, type=int)
         form.corrects_id.data = request.args.get("corrects", type=int)
@@ -171,7 +158,7 @@ def update(slug: str, update_id: int):
     view = bargaining.get_update(current_user, chapter, update_id)
     proposal, thread = _discussion(chapter, view.update.proposal_id, deliberation.Thread(update_id=update_id))
     link_form = LinkForm()
-    link_form.proposal_id.choices = [(pid, title) for pid, title in _proposal_choices(chapter)
+    link_form.proposal_id.choices = [(pid, title) for pid, title in proposals.proposal_titles(chapter)
                                      if pid != view.update.proposal_id]
     return render_template("accountability/update.html", chapter=chapter,
                            membership=access.membership_of(current_user, chapter), view=view, update=view.update,
