@@ -11,7 +11,7 @@ from openbargain.api.fields import Body, Flag, Moment, Shape, Text, Through, Who
 from openbargain.api.proposals import Proposal
 from openbargain.models import ReferendumStatus
 from openbargain.models.proposal import LABEL_MAX
-from openbargain.models.referendum import RANKED_METHODS, YES_NO_METHOD
+from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
 from openbargain.services import calendar, casting, due, referenda, results
 from openbargain.services.casting import YES_NO_CHOICES
 from openbargain.services.proposals import MAX_OPTIONS
@@ -19,7 +19,7 @@ from openbargain.tally import THRESHOLDS
 
 blp = Resource("referenda", __name__, description="Votes: scheduling, casting, results, the board, the export.")
 
-METHODS = (YES_NO_METHOD, *RANKED_METHODS)
+METHODS = (YES_NO_METHOD, *SCHEDULABLE_RANKED_METHODS)
 TRACKER_MAX = 100
 
 

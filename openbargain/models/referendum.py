@@ -22,7 +22,9 @@ from openbargain.models.chapter import Membership
 from openbargain.models.proposal import Proposal
 
 YES_NO_METHOD = "yes_no"
-RANKED_METHODS = ("irv", "stv", "schulze")
+# The ranked methods a chapter may schedule a vote with; the tally's COUNTING_ENGINES also hold
+# meek_stv, for recounts and comparisons from the command line.
+SCHEDULABLE_RANKED_METHODS = ("irv", "stv", "schulze")
 
 
 class ReferendumStatus(StrEnum):
@@ -73,7 +75,7 @@ class Referendum(Base):
 
     @property
     def ranked(self) -> bool:
-        return self.method in RANKED_METHODS
+        return self.method in SCHEDULABLE_RANKED_METHODS
 
 
 class VoterRollEntry(Base):

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Invitation, User
-from openbargain.services import api_tokens, audit, login_sessions, outbox, throttle, tokens
+from openbargain.services import api_tokens, audit, login_sessions, outbox, signed_links, throttle
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
@@ -95,14 +95,14 @@ def request_password_reset(email: str) -> None:
     if user is None or user.password_hash is None:
         return
     max_age: timedelta = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    token = tokens.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
+    token = signed_links.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
     with unit_of_work() as uow:
         outbox.queue(uow, user.email, "Reset your openbargain password", "password_reset", user=user, token=token,
                      hours=int(max_age.total_seconds() // 3600))
 
 
 def user_for_reset_token(token: str) -> User:
-    payload = tokens.unsign("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    payload = signed_links.unsign("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("u"))
     if user is None or payload.get("f") != _password_fingerprint(user):
         raise InvalidToken("This link has already been used. Ask for a new one.")
@@ -122,11 +122,11 @@ def reset_password(token: str, new_password: str) -> User:
 # --- invitations ----------------------------------------------------------------------------
 
 def invitation_token(invitation: Invitation) -> str:
-    return tokens.sign("invitation", {"i": invitation.id})
+    return signed_links.sign("invitation", {"i": invitation.id})
 
 
 def invitation_for_token(token: str) -> Invitation:
-    payload = tokens.unsign("invitation", token, current_app.config["INVITATION_MAX_AGE"])
+    payload = signed_links.unsign("invitation", token, current_app.config["INVITATION_MAX_AGE"])
     invitation = db.session.get(Invitation, payload.get("i"))
     if invitation is None:
         raise InvalidToken("This invitation is not valid.")

@@ -12,7 +12,7 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, Referendum, User, Visibility
-from openbargain.services import tokens
+from openbargain.services import signed_links
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.errors import InvalidToken, NotFound
 
@@ -43,7 +43,7 @@ def upcoming_votes(actor: User | None, chapter: Chapter) -> list[CalendarEntry]:
 
 def feed_key(user: User, chapter: Chapter) -> str:
     """A private feed address for one member: calendar apps cannot log in."""
-    return tokens.sign("calendar", {"u": user.id, "c": chapter.id, "v": user.session_version})
+    return signed_links.sign("calendar", {"u": user.id, "c": chapter.id, "v": user.session_version})
 
 
 def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
@@ -51,7 +51,7 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
     insider = False
     if key:
         try:
-            payload = tokens.unsign("calendar", key, max_age=None)
+            payload = signed_links.unsign("calendar", key, max_age=None)
         except InvalidToken:
             raise NotFound("No such feed.")
         user = db.session.get(User, payload.get("u"))

@@ -64,8 +64,8 @@ class Thread:
     update_id: int | None = None
 
 
-def post_remark(actor: User, chapter: Chapter, thread: Thread, stance: Stance, body: str,
-                parent_id: int | None = None) -> Comment:
+def post_comment_on(actor: User, chapter: Chapter, thread: Thread, stance: Stance, body: str,
+                    parent_id: int | None = None) -> Comment:
     """A comment on a compliance report or a bargaining update: members discuss what their
     electeds did and were offered, after the vote as before it."""
     with unit_of_work() as uow:

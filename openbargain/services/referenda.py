@@ -22,7 +22,7 @@ from openbargain.models import (
     User,
     VoterRollEntry,
 )
-from openbargain.models.referendum import RANKED_METHODS, YES_NO_METHOD
+from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
 from openbargain.services import audit
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
@@ -86,7 +86,7 @@ def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, momen
     yes_no = proposal.ballot_kind == BallotKind.YES_NO
     if yes_no and schedule.method != YES_NO_METHOD:
         errors["method"] = ["A yes/no proposal is decided by a yes/no vote."]
-    if not yes_no and schedule.method not in RANKED_METHODS:
+    if not yes_no and schedule.method not in SCHEDULABLE_RANKED_METHODS:
         errors["method"] = ["A ranked proposal is counted by instant-runoff, STV or Schulze."]
     if schedule.method == YES_NO_METHOD and schedule.threshold not in THRESHOLDS:
         errors["threshold"] = ["Choose majority, three fifths or two thirds of yes+no."]

@@ -4,9 +4,9 @@
     result = count_ranked("irv", RankedBallots.from_groups(["A", "B"], [(["A"], 3), (["B", "A"], 2)]))
 """
 from openbargain.tally.ballots import RankedBallots, YesNoBallots
-from openbargain.tally.registry import RANKED_METHODS, count_ranked
+from openbargain.tally.registry import COUNTING_ENGINES, count_ranked
 from openbargain.tally.result import TallyResult
 from openbargain.tally.yesno import THRESHOLDS, tally_yes_no
 
-__all__ = ["RANKED_METHODS", "THRESHOLDS", "RankedBallots", "TallyResult", "YesNoBallots", "count_ranked",
+__all__ = ["COUNTING_ENGINES", "THRESHOLDS", "RankedBallots", "TallyResult", "YesNoBallots", "count_ranked",
            "tally_yes_no"]

@@ -6,14 +6,14 @@ import sys
 from fractions import Fraction
 
 from openbargain.tally.csvfile import read_ranked, read_yes_no
-from openbargain.tally.registry import RANKED_METHODS, count_ranked
+from openbargain.tally.registry import COUNTING_ENGINES, count_ranked
 from openbargain.tally.report import render_text
 from openbargain.tally.yesno import THRESHOLDS, tally_yes_no
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openbargain.tally", description=__doc__)
-    parser.add_argument("method", choices=[*RANKED_METHODS, "yes_no"])
+    parser.add_argument("method", choices=[*COUNTING_ENGINES, "yes_no"])
     parser.add_argument("file", help="CSV rows count,first,second,... (for yes_no: count,choice)")
     parser.add_argument("--seats", type=int, default=1, help="seats to fill (stv, meek_stv)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")

@@ -12,7 +12,7 @@ from openbargain.tally.schulze import tally_schulze
 from openbargain.tally.stv import tally_scottish_stv
 from openbargain.tally.yesno import quorum_check
 
-RANKED_METHODS: dict[str, Callable[..., TallyResult]] = {
+COUNTING_ENGINES: dict[str, Callable[..., TallyResult]] = {
     "irv": tally_irv,
     "stv": tally_scottish_stv,
     "meek_stv": tally_meek_stv,
@@ -32,9 +32,9 @@ def count_ranked(
 ) -> TallyResult:
     """Counts with the named method; a quorum not met makes the outcome no_decision."""
     try:
-        fn = RANKED_METHODS[method]
+        fn = COUNTING_ENGINES[method]
     except KeyError:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(RANKED_METHODS)}")
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(COUNTING_ENGINES)}")
     if method in MULTI_SEAT:
         result = fn(ballots, seats=seats, seed=seed)
     elif seats != 1:

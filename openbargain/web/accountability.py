@@ -193,7 +193,7 @@ def report_page(slug: str, report_id: int):
 
 @bp.post("/<any(reports, bargaining):kind>/<int:item_id>/comments")
 @login_required
-def remark(slug: str, kind: str, item_id: int):
+def thread_comment(slug: str, kind: str, item_id: int):
     chapter = chapters.get_chapter(slug)
     thread = deliberation.Thread(report_id=item_id) if kind == "reports" else deliberation.Thread(update_id=item_id)
     back = url_for("accountability.report_page" if kind == "reports" else "accountability.update", slug=slug,
@@ -205,8 +205,8 @@ def remark(slug: str, kind: str, item_id: int):
     stance = form.stance.data if form.stance.data in Stance._value2member_map_ else Stance.NEUTRAL.value
     try:
         # The service checks who may see and speak first, then the comment itself.
-        posted = deliberation.post_remark(current_user, chapter, thread, Stance(stance), form.body.data or "",
-                                          form.parent_id.data)
+        posted = deliberation.post_comment_on(current_user, chapter, thread, Stance(stance), form.body.data or "",
+                                              form.parent_id.data)
     except DomainError as exc:
         flash_refusal(exc)
         return redirect(back)

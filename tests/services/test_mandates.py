@@ -183,18 +183,18 @@ def test_members_discuss_a_report_in_its_own_thread(app, world):
     mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
     filed = mandates.file_report(world.elected, world.chapter, m.id, report())
     thread = deliberation.Thread(report_id=filed.id)
-    first = deliberation.post_remark(world.member, world.chapter, thread, Stance.AGAINST, "The record says otherwise.")
-    deliberation.post_remark(world.elected, world.chapter, thread, Stance.NEUTRAL, "See page 4.", first.id)
+    first = deliberation.post_comment_on(world.member, world.chapter, thread, Stance.AGAINST, "The record says otherwise.")
+    deliberation.post_comment_on(world.elected, world.chapter, thread, Stance.NEUTRAL, "See page 4.", first.id)
     with pytest.raises(PermissionDenied):
-        deliberation.post_remark(world.lapsed, world.chapter, thread, Stance.FOR, "Me too")
+        deliberation.post_comment_on(world.lapsed, world.chapter, thread, Stance.FOR, "Me too")
     with pytest.raises(ValidationFailed):
-        deliberation.post_remark(world.member, world.chapter, thread, Stance.FOR, "  ")
+        deliberation.post_comment_on(world.member, world.chapter, thread, Stance.FOR, "  ")
     proposal = db.session.get(Proposal, m.proposal_id)
     in_report = deliberation.thread_page(world.member, world.chapter, proposal, thread=thread)
     assert [e.comment.body for e in in_report.entries] == ["The record says otherwise.", "See page 4."]
     assert deliberation.thread_page(world.member, world.chapter, proposal).entries == []  # not in the debate
     with pytest.raises(ValidationFailed):  # a reply stays in its own thread
-        deliberation.post_remark(world.member, world.chapter, thread, Stance.FOR, "x",
+        deliberation.post_comment_on(world.member, world.chapter, thread, Stance.FOR, "x",
                                  _debate_comment(world, proposal))
 
 
@@ -220,9 +220,9 @@ def test_an_embargoed_update_is_not_discussed_before_release(app, world):
     from openbargain.services.errors import NotFound
 
     with pytest.raises(NotFound):
-        deliberation.post_remark(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+        deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(update_id=update.id),
                                  Stance.QUESTION, "What chair?")
     moment = now() + timedelta(days=3)
     set_clock(lambda: moment)
-    deliberation.post_remark(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+    deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(update_id=update.id),
                              Stance.QUESTION, "What chair?")

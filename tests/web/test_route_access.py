@@ -80,7 +80,7 @@ ACCESS = {
     # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
     "accountability.link": dict.fromkeys(ROLES, 302),
     "accountability.report_page": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
-    "accountability.remark": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "accountability.thread_comment": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.scorecard": "public",
     "accountability.overview": "public",
     "accountability.atom": "public",

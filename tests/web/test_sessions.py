@@ -78,9 +78,9 @@ def test_every_session_and_token_ends_with_a_password_change_reset_or_log_out_ev
         assert browser.get("/account").status_code == 200  # this browser logs in afresh
     elif how == "reset":
         user = db.session.get(type(world.member), world.member.id)
-        from openbargain.services import tokens
+        from openbargain.services import signed_links
 
-        link = tokens.sign("password-reset", {"u": user.id, "f": accounts._password_fingerprint(user)})
+        link = signed_links.sign("password-reset", {"u": user.id, "f": accounts._password_fingerprint(user)})
         assert browser.post(f"/reset/{link}", data={"password": "a brand new password"}).status_code == 302
     else:
         assert browser.post("/account/logout-everywhere").status_code == 302
