@@ -156,5 +156,5 @@ def can_review_reports(user: User | None, membership: Membership | None) -> bool
     return is_active_steering(membership)
 
 
-def can_post_bargaining_update(user: User | None, membership: Membership | None) -> bool:
+def can_log_bargaining_entry(user: User | None, membership: Membership | None) -> bool:
     return membership is not None and membership.is_elected and membership.standing != Standing.SUSPENDED

@@ -16,7 +16,7 @@ blp = Resource("bargaining", __name__, description="Open bargaining: electeds lo
 
 
 class Entry(Shape):
-    THROUGH = "update"
+    THROUGH = "entry"
 
     id = fields.Integer(required=True)
     elected = fields.Integer(required=True, attribute="membership_id")
@@ -67,7 +67,9 @@ class LinkBody(Body):
 
 
 class Link(Shape):
-    update_id = fields.Integer(required=True)
+    entry_id = fields.Integer(required=True)
+    update_id = fields.Function(lambda link: link.entry_id, required=True,
+                                metadata={"type": "integer", "deprecated": True, "description": "Its first name: entry_id"})
     proposal_id = fields.Integer(required=True)
     linked_at = Moment(required=True)
 
@@ -75,24 +77,24 @@ class Link(Shape):
 @blp.operation("GET", "/chapters/<slug>/bargaining", returns=Entries, auth=optional_token)
 def bargaining_list(slug: str):
     """Bargaining entries you may see, latest meeting first (embargoed ones: their author and steering)"""
-    return {"items": bargaining.visible_updates(g.api_user, visible_chapter(slug))}
+    return {"items": bargaining.visible_entries(g.api_user, visible_chapter(slug))}
 
 
-@blp.operation("GET", "/chapters/<slug>/bargaining/<int:update_id>", returns=Entry, auth=optional_token)
-def bargaining_entry(slug: str, update_id: int):
+@blp.operation("GET", "/chapters/<slug>/bargaining/<int:entry_id>", returns=Entry, auth=optional_token)
+def bargaining_entry(slug: str, entry_id: int):
     """One bargaining entry"""
-    return bargaining.get_update(g.api_user, visible_chapter(slug), update_id)
+    return bargaining.get_entry(g.api_user, visible_chapter(slug), entry_id)
 
 
 @blp.operation("POST", "/chapters/<slug>/bargaining", returns=EntryRecorded, status=201, body=NewEntry)
 def bargaining_create(data, slug: str):
     """Log a bargaining entry (electeds); an embargo holds it back until a time or the vote, whichever is first"""
-    update = bargaining.post_update(g.api_user, visible_chapter(slug), bargaining.UpdateDraft(**data))
-    return {"id": update.id, "recorded_at": update.recorded_at, "embargo_until": update.embargo_until,
-            "embargo_until_vote": update.embargo_until_vote, "released_at": bargaining.release_time(update)}
+    entry = bargaining.log_entry(g.api_user, visible_chapter(slug), bargaining.EntryDraft(**data))
+    return {"id": entry.id, "recorded_at": entry.recorded_at, "embargo_until": entry.embargo_until,
+            "embargo_until_vote": entry.embargo_until_vote, "released_at": bargaining.release_time(entry)}
 
 
-@blp.operation("POST", "/chapters/<slug>/bargaining/<int:update_id>/links", returns=Link, status=201, body=LinkBody)
-def bargaining_link(data, slug: str, update_id: int):
+@blp.operation("POST", "/chapters/<slug>/bargaining/<int:entry_id>/links", returns=Link, status=201, body=LinkBody)
+def bargaining_link(data, slug: str, entry_id: int):
     """Put your earlier entry on the timeline of a later proposal (an append-only link)"""
-    return bargaining.link_update(g.api_user, visible_chapter(slug), update_id, data["proposal_id"])
+    return bargaining.link_entry(g.api_user, visible_chapter(slug), entry_id, data["proposal_id"])

@@ -84,7 +84,7 @@ class Scorecard(Shape):
     mandates = fields.Function(lambda card: {c: [m.id for m in card.items[c]] for c in scorecards.CATEGORIES},
                                required=True, metadata={"type": "object", "additionalProperties": {
                                    "type": "array", "items": {"type": "integer"}}})
-    bargaining = items(Entry, required=True, attribute="updates")
+    bargaining = items(Entry, required=True, attribute="entries")
 
 
 @blp.operation("GET", "/chapters/<slug>/mandates", returns=Mandates, auth=optional_token)

@@ -9,7 +9,7 @@ from openbargain.models.outbox import OutboxMail
 from openbargain.models.mandate import (
     MANDATE_TRANSITIONS,
     BargainingLink,
-    BargainingUpdate,
+    BargainingEntry,
     ComplianceReport,
     Mandate,
     MandateStatus,
@@ -46,7 +46,7 @@ from openbargain.models.result import Result
 from openbargain.models.user import User
 
 __all__ = [
-    "MANDATE_TRANSITIONS", "BargainingLink", "BargainingUpdate", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
+    "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",

@@ -112,9 +112,10 @@ class ComplianceReport(Base):
     reviewed_by: Mapped[User | None] = relationship()
 
 
-class BargainingUpdate(Base):
+class BargainingEntry(Base):
     """An elected's public log entry of a negotiation. Append-only: a correction is a new entry."""
 
+    # The table and its foreign keys keep their first names ("updates"): the app says "entry".
     __tablename__ = "bargaining_updates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,6 +163,6 @@ class BargainingLink(Base):
     __table_args__ = (UniqueConstraint("update_id", "proposal_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    update_id: Mapped[int] = mapped_column(ForeignKey("bargaining_updates.id"), index=True)
+    entry_id: Mapped[int] = mapped_column("update_id", ForeignKey("bargaining_updates.id"), index=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

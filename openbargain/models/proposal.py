@@ -181,9 +181,9 @@ class Comment(Base):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     depth: Mapped[int] = mapped_column(Integer, default=0)
     # A comment belongs to the proposal's deliberation, or to the thread of one compliance report
-    # or one bargaining update about the proposal.
+    # or one bargaining entry about the proposal.
     report_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_reports.id"), index=True)
-    update_id: Mapped[int | None] = mapped_column(ForeignKey("bargaining_updates.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column("update_id", ForeignKey("bargaining_updates.id"), index=True)
     stance: Mapped[Stance] = mapped_column(str_enum(Stance))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import BargainingLink, BargainingUpdate, Chapter, Membership, Proposal, Referendum, User
+from openbargain.models import BargainingEntry, BargainingLink, Chapter, Membership, Proposal, Referendum, User
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
 from openbargain.services import audit
@@ -24,7 +24,7 @@ from openbargain.services.uow import unit_of_work
 
 
 @dataclass(frozen=True)
-class UpdateDraft:
+class EntryDraft:
     met_on: date | None
     counterparty: str
     offered: str = ""
@@ -37,7 +37,7 @@ class UpdateDraft:
     corrects_id: int | None = None
 
 
-def _check(draft: UpdateDraft, moment: datetime) -> None:
+def _check(draft: EntryDraft, moment: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if draft.met_on is None:
         errors["met_on"] = ["Give the date of the meeting."]
@@ -57,50 +57,50 @@ def _check(draft: UpdateDraft, moment: datetime) -> None:
     if draft.embargo_until is not None and draft.embargo_until <= moment:
         errors["embargo_until"] = ["An embargo ends in the future."]
     if errors:
-        raise ValidationFailed("The update has problems; nothing was logged.", errors=errors)
+        raise ValidationFailed("The entry has problems; nothing was logged.", errors=errors)
 
 
-def content_hash(update: BargainingUpdate) -> str:
-    payload = {k: getattr(update, k) for k in ("counterparty", "offered", "demanded", "threatened", "notes")}
-    payload["met_on"] = update.met_on.isoformat()
+def content_hash(entry: BargainingEntry) -> str:
+    payload = {k: getattr(entry, k) for k in ("counterparty", "offered", "demanded", "threatened", "notes")}
+    payload["met_on"] = entry.met_on.isoformat()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def post_update(actor: User, chapter: Chapter, draft: UpdateDraft) -> BargainingUpdate:
+def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEntry:
     moment = now()
     _check(draft, moment)
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_post_bargaining_update(actor, mine), mine, "Only electeds log bargaining updates.")
+        require(policy.can_log_bargaining_entry(actor, mine), mine, "Only electeds log bargaining entries.")
         if draft.proposal_id is not None:
             proposal = s.get(Proposal, draft.proposal_id)
             if proposal is None or proposal.chapter_id != chapter.id:
                 raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
             require_visible(actor, mine, proposal, chapter, s)
         if draft.embargo_until_vote and draft.proposal_id is None:
-            raise ValidationFailed.on("embargo_until_vote", "Choose the proposal whose vote releases this update.")
+            raise ValidationFailed.on("embargo_until_vote", "Choose the proposal whose vote releases this entry.")
         if draft.corrects_id is not None:
-            earlier = s.get(BargainingUpdate, draft.corrects_id)
+            earlier = s.get(BargainingEntry, draft.corrects_id)
             if earlier is None or earlier.membership_id != mine.id:
-                raise ValidationFailed.on("corrects_id", "You can only correct your own earlier update.")
-        update = BargainingUpdate(
+                raise ValidationFailed.on("corrects_id", "You can only correct your own earlier entry.")
+        entry = BargainingEntry(
             chapter_id=chapter.id, membership_id=mine.id, proposal_id=draft.proposal_id, met_on=draft.met_on,
             counterparty=draft.counterparty.strip(), offered=draft.offered.strip(), demanded=draft.demanded.strip(),
             threatened=draft.threatened.strip(), notes=draft.notes.strip(), recorded_at=moment,
             embargo_until=draft.embargo_until, embargo_until_vote=draft.embargo_until_vote,
             corrects_id=draft.corrects_id)
-        if update.embargoed:
-            _check_embargo_holds(update, vote_opening(s, draft.proposal_id), moment)
-        s.add(update)
+        if entry.embargoed:
+            _check_embargo_holds(entry, vote_opening(s, draft.proposal_id), moment)
+        s.add(entry)
         s.flush()
         # The content's hash is sealed in the audit chain now, embargoed or not: nobody can later
         # claim the entry was written after the fact.
-        audit.record(s, "bargaining.logged", f"bargaining:{update.id}", actor=actor, chapter=chapter,
-                     data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(update),
+        audit.record(s, "bargaining.logged", f"bargaining:{entry.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(entry),
                            "embargo_until": draft.embargo_until.isoformat() if draft.embargo_until else None,
                            "embargo_until_vote": draft.embargo_until_vote, "corrects": draft.corrects_id})
-    return update
+    return entry
 
 
 def vote_opening(session, proposal_id: int | None) -> datetime | None:
@@ -109,79 +109,79 @@ def vote_opening(session, proposal_id: int | None) -> datetime | None:
     return session.scalar(select(Referendum.opens_at).where(Referendum.proposal_id == proposal_id))
 
 
-def _check_embargo_holds(update: BargainingUpdate, opens_at: datetime | None, moment: datetime) -> None:
+def _check_embargo_holds(entry: BargainingEntry, opens_at: datetime | None, moment: datetime) -> None:
     """An embargo ends at the latest when the proposal's vote opens. One that would end at once is
     refused with the reason, rather than the entry going public while the elected is told it is not."""
-    release = update.release_at(opens_at)
+    release = entry.release_at(opens_at)
     if release is not None and release <= moment:
-        field = "embargo_until" if update.embargo_until is not None else "embargo_until_vote"
+        field = "embargo_until" if entry.embargo_until is not None else "embargo_until_vote"
         raise ValidationFailed.on(field, f"The vote on this proposal opened {opens_at:%Y-%m-%d %H:%M} UTC, and an "
-                                         "embargo ends when the vote opens at the latest: this update would be "
+                                         "embargo ends when the vote opens at the latest: this entry would be "
                                          "public at once. Log it without an embargo, or wait.")
 
 
-def release_time(update: BargainingUpdate) -> datetime | None:
+def release_time(entry: BargainingEntry) -> datetime | None:
     """For the confirmation: when this entry becomes public (None: when its vote is scheduled and opens)."""
-    return update.release_at(vote_opening(db.session, update.proposal_id))
+    return entry.release_at(vote_opening(db.session, entry.proposal_id))
 
 
-def link_update(actor: User, chapter: Chapter, update_id: int, proposal_id: int) -> BargainingLink:
+def link_entry(actor: User, chapter: Chapter, entry_id: int, proposal_id: int) -> BargainingLink:
     """Puts an earlier entry on the timeline of a proposal, by its author; the entry is unchanged."""
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        update = s.get(BargainingUpdate, update_id)
-        if update is None or update.chapter_id != chapter.id:
-            raise NotFound("No such update.")
-        if mine is None or mine.id != update.membership_id:
-            raise PermissionDenied("Only the elected who logged an update can link it to a proposal.")
+        entry = s.get(BargainingEntry, entry_id)
+        if entry is None or entry.chapter_id != chapter.id:
+            raise NotFound("No such bargaining entry.")
+        if mine is None or mine.id != entry.membership_id:
+            raise PermissionDenied("Only the elected who logged an entry can link it to a proposal.")
         proposal = s.get(Proposal, proposal_id) if proposal_id else None
         if proposal is None or proposal.chapter_id != chapter.id:
             raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
         require_visible(actor, mine, proposal, chapter, s)
-        if update.proposal_id == proposal.id:
-            raise InvalidTransition("This update is already about that proposal.")
-        link = BargainingLink(update_id=update.id, proposal_id=proposal.id, linked_at=now())
+        if entry.proposal_id == proposal.id:
+            raise InvalidTransition("This entry is already about that proposal.")
+        link = BargainingLink(entry_id=entry.id, proposal_id=proposal.id, linked_at=now())
         s.add(link)
         try:
             s.flush()
         except IntegrityError:
-            raise InvalidTransition("This update is already linked to that proposal.")
-        audit.record(s, "bargaining.linked", f"bargaining:{update.id}", actor=actor, chapter=chapter,
-                     data={"proposal_id": proposal.id, "content_sha256": content_hash(update)})
+            raise InvalidTransition("This entry is already linked to that proposal.")
+        audit.record(s, "bargaining.linked", f"bargaining:{entry.id}", actor=actor, chapter=chapter,
+                     data={"proposal_id": proposal.id, "content_sha256": content_hash(entry)})
     return link
 
 
 @dataclass(frozen=True)
-class UpdateView:
-    update: BargainingUpdate
+class EntryView:
+    entry: BargainingEntry
     published: bool
     release_at: datetime | None = None  # None: embargoed until a vote not yet scheduled opens
 
 
-def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal | None = None,
-                    membership_id: int | None = None) -> list[UpdateView]:
-    """Updates on a proposal's timeline or an elected's log, as this viewer may see them: embargoed
+def visible_entries(actor: User | None, chapter: Chapter, *, proposal: Proposal | None = None,
+                    membership_id: int | None = None) -> list[EntryView]:
+    """Entries on a proposal's timeline or an elected's log, as this viewer may see them: embargoed
     entries only for steering and their author until released."""
     s = db.session
     mine = membership_of(actor, chapter)
-    query = (select(BargainingUpdate)
-             .options(selectinload(BargainingUpdate.membership).selectinload(Membership.user),
-                      selectinload(BargainingUpdate.proposal))
-             .where(BargainingUpdate.chapter_id == chapter.id)
-             .order_by(BargainingUpdate.met_on.desc(), BargainingUpdate.id.desc()))
+    query = (select(BargainingEntry)
+             .options(selectinload(BargainingEntry.membership).selectinload(Membership.user),
+                      selectinload(BargainingEntry.proposal))
+             .where(BargainingEntry.chapter_id == chapter.id)
+             .order_by(BargainingEntry.met_on.desc(), BargainingEntry.id.desc()))
     if proposal is not None:
-        linked = select(BargainingLink.update_id).where(BargainingLink.proposal_id == proposal.id)
-        query = query.where(or_(BargainingUpdate.proposal_id == proposal.id, BargainingUpdate.id.in_(linked)))
+        linked = select(BargainingLink.entry_id).where(BargainingLink.proposal_id == proposal.id)
+        query = query.where(or_(BargainingEntry.proposal_id == proposal.id, BargainingEntry.id.in_(linked)))
     if membership_id is not None:
-        query = query.where(BargainingUpdate.membership_id == membership_id)
-    updates = list(s.scalars(query))
+        query = query.where(BargainingEntry.membership_id == membership_id)
+    entries = list(s.scalars(query))
     opens = dict(s.execute(select(Referendum.proposal_id, Referendum.opens_at).where(
-        Referendum.proposal_id.in_({u.proposal_id for u in updates if u.proposal_id} or {0}))).all())
+        Referendum.proposal_id.in_({u.proposal_id for u in entries if u.proposal_id} or {0}))).all())
     bylaws = bylaws_of(chapter)
     moment = now()
     views = []
-    for u in updates:
+    for u in entries:
         if u.proposal is not None and not policy.can_view_proposal(actor, mine, u.proposal, bylaws):
             continue
         if u.proposal is None and not (policy.is_chapter_insider(mine) or bylaws.public_pages):
@@ -189,12 +189,12 @@ def visible_updates(actor: User | None, chapter: Chapter, *, proposal: Proposal 
         release = u.release_at(opens.get(u.proposal_id))
         published = u.published(moment, opens.get(u.proposal_id))
         if published or policy.is_active_steering(mine) or (mine is not None and mine.id == u.membership_id):
-            views.append(UpdateView(u, published, release))
+            views.append(EntryView(u, published, release))
     return views
 
 
-def get_update(actor: User | None, chapter: Chapter, update_id: int) -> UpdateView:
-    for view in visible_updates(actor, chapter):
-        if view.update.id == update_id:
+def get_entry(actor: User | None, chapter: Chapter, entry_id: int) -> EntryView:
+    for view in visible_entries(actor, chapter):
+        if view.entry.id == entry_id:
             return view
-    raise NotFound("No such update.")
+    raise NotFound("No such bargaining entry.")

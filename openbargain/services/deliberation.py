@@ -11,7 +11,7 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import (
-    BargainingUpdate,
+    BargainingEntry,
     Chapter,
     Comment,
     ComplianceReport,
@@ -58,33 +58,33 @@ def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance
 
 @dataclass(frozen=True)
 class Thread:
-    """Which thread of a proposal: its deliberation, or a report's or a bargaining update's."""
+    """Which thread of a proposal: its deliberation, or a report's or a bargaining entry's."""
 
     report_id: int | None = None
-    update_id: int | None = None
+    entry_id: int | None = None
 
 
 def post_comment_on(actor: User, chapter: Chapter, thread: Thread, stance: Stance, body: str,
                     parent_id: int | None = None) -> Comment:
-    """A comment on a compliance report or a bargaining update: members discuss what their
+    """A comment on a compliance report or a bargaining entry: members discuss what their
     electeds did and were offered, after the vote as before it."""
     with unit_of_work() as uow:
         s = uow.session
         proposal_id = _proposal_of(s, chapter, thread)
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        if thread.update_id is not None and not _released(s, thread.update_id, mine):
-            raise NotFound("No such update.")
+        if thread.entry_id is not None and not _released(s, thread.entry_id, mine):
+            raise NotFound("No such bargaining entry.")
         if not (policy.in_good_standing(mine) or policy.is_directed(mine, proposal)):
             raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
         return _add(s, actor, chapter, proposal, stance, check_body(body), parent_id, thread)
 
 
-def _released(session: Session, update_id: int, mine: Membership | None) -> bool:
-    """An embargoed update is discussed once it is published (steering and its author see it before)."""
-    update = session.get(BargainingUpdate, update_id)
-    opens_at = session.scalar(select(Referendum.opens_at).where(Referendum.proposal_id == update.proposal_id))
-    return update.published(now(), opens_at) or policy.is_active_steering(mine) or \
-        (mine is not None and mine.id == update.membership_id)
+def _released(session: Session, entry_id: int, mine: Membership | None) -> bool:
+    """An embargoed entry is discussed once it is published (steering and its author see it before)."""
+    entry = session.get(BargainingEntry, entry_id)
+    opens_at = session.scalar(select(Referendum.opens_at).where(Referendum.proposal_id == entry.proposal_id))
+    return entry.published(now(), opens_at) or policy.is_active_steering(mine) or \
+        (mine is not None and mine.id == entry.membership_id)
 
 
 def _proposal_of(session: Session, chapter: Chapter, thread: Thread) -> int:
@@ -94,10 +94,10 @@ def _proposal_of(session: Session, chapter: Chapter, thread: Thread) -> int:
         if mandate is None or mandate.chapter_id != chapter.id:
             raise NotFound("No such report.")
         return mandate.proposal_id
-    update = session.get(BargainingUpdate, thread.update_id)
-    if update is None or update.chapter_id != chapter.id or update.proposal_id is None:
-        raise NotFound("No such update, or it has no discussion (an elected's own log entry).")
-    return update.proposal_id
+    entry = session.get(BargainingEntry, thread.entry_id)
+    if entry is None or entry.chapter_id != chapter.id or entry.proposal_id is None:
+        raise NotFound("No such bargaining entry, or it has no discussion (an elected's own log entry).")
+    return entry.proposal_id
 
 
 def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: Stance, body: str,
@@ -106,10 +106,10 @@ def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: 
     if parent_id is not None:
         parent = s.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or \
-                (parent.report_id, parent.update_id) != (thread.report_id, thread.update_id):
+                (parent.report_id, parent.entry_id) != (thread.report_id, thread.entry_id):
             raise ValidationFailed.on("parent_id", "You can only reply to a comment in this thread.")
     comment = Comment(proposal_id=proposal.id, author_id=actor.id, stance=stance, body=body,
-                      report_id=thread.report_id, update_id=thread.update_id,
+                      report_id=thread.report_id, entry_id=thread.entry_id,
                       parent_id=parent.id if parent else None,
                       depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0)
     s.add(comment)
@@ -117,7 +117,7 @@ def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: 
     comment.root_id = parent.root_id if parent else comment.id
     audit.record(s, "comment.posted", f"comment:{comment.id}", actor=actor, chapter=chapter,
                  data={"proposal_id": proposal.id, "stance": stance.value, "reply_to": comment.parent_id,
-                       "report_id": thread.report_id, "update_id": thread.update_id})
+                       "report_id": thread.report_id, "entry_id": thread.entry_id})
     return comment
 
 
@@ -197,7 +197,7 @@ def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: 
     s = db.session
     in_thread = (Comment.proposal_id == proposal.id,
                  Comment.report_id.is_(None) if thread.report_id is None else Comment.report_id == thread.report_id,
-                 Comment.update_id.is_(None) if thread.update_id is None else Comment.update_id == thread.update_id)
+                 Comment.entry_id.is_(None) if thread.entry_id is None else Comment.entry_id == thread.entry_id)
     mine = membership_of(actor, chapter)
     moderator = policy.can_moderate(actor, mine)
     stance_rows = s.execute(select(Comment.stance, func.count()).where(*in_thread)

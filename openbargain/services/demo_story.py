@@ -1,6 +1,6 @@
 """The demo chapter's recent history, played through the real use-cases with a moving clock, so a
 first look shows every part of the loop: a vote decided with its mandates and a compliance
-report, a vote open now, a proposal in deliberation with a petition, and a bargaining update."""
+report, a vote open now, a proposal in deliberation with a petition, and a bargaining entry."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -102,7 +102,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
     mandates.file_report(alex, chapter, mine.id, mandates.ReportDraft(
         ReportOutcome.FULFILLED, "I endorsed all six at the joint press event on the capitol steps.",
         "https://example.org/press/insurgent-slate", (start - timedelta(days=2)).date()))
-    bargaining.post_update(alex, chapter, bargaining.UpdateDraft(
+    bargaining.log_entry(alex, chapter, bargaining.EntryDraft(
         met_on=(start - timedelta(days=1)).date(), counterparty="Speaker's office",
         offered="The chair of the transportation committee next session",
         demanded="A yes vote on the budget deal", threatened="Moving my district's school funding to next year",

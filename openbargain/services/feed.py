@@ -1,4 +1,4 @@
-"""The chapter's Atom feed of public results, mandates, compliance reports and bargaining updates.
+"""The chapter's Atom feed of public results, mandates, compliance reports and bargaining entries.
 
 It carries the audit log's checkpoint twice: the current one in the feed's subtitle, and with each
 certified result the one of its moment, so a reader's archive holds heads to check the log against."""
@@ -14,7 +14,7 @@ from openbargain.extensions import db
 from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Referendum, Result, Visibility
 from openbargain.services.access import bylaws_of
 from openbargain.services.audit import head
-from openbargain.services.bargaining import visible_updates
+from openbargain.services.bargaining import visible_entries
 from openbargain.services.errors import NotFound
 
 ENTRIES = 50
@@ -55,8 +55,8 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
         who = r.mandate.membership.user.name
         entries.append((r.filed_at, f"report-{r.id}", f"{who} reports: {r.outcome.value} — {r.mandate.proposal.title}",
                         r.statement, link_for("mandate", r.mandate_id)))
-    for view in visible_updates(None, chapter):
-        u = view.update
+    for view in visible_entries(None, chapter):
+        u = view.entry
         text = "; ".join(f"{k}: {v}" for k, v in (("Offered", u.offered), ("Demanded", u.demanded),
                                                    ("Threatened", u.threatened), ("Notes", u.notes)) if v)
         entries.append((u.recorded_at, f"bargaining-{u.id}", f"{u.membership.user.name} met {u.counterparty}", text,

@@ -12,7 +12,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Mandate, Membership, User
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
-from openbargain.services.bargaining import UpdateView, visible_updates
+from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
 
 CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "partially", "breached",
@@ -24,7 +24,7 @@ class Scorecard:
     membership: Membership
     items: dict[str, list[Mandate]] = field(default_factory=lambda: {c: [] for c in CATEGORIES})
     median_hours_to_acknowledge: float | None = None
-    updates: list[UpdateView] = field(default_factory=list)
+    entries: list[EntryView] = field(default_factory=list)
 
     def count(self, category: str) -> int:
         return len(self.items[category])
@@ -77,7 +77,7 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
         raise NotFound("No such elected.")
     card = _score(elected, _visible_mandates(actor, chapter, [elected.id]))
-    card.updates = visible_updates(actor, chapter, membership_id=elected.id)
+    card.entries = visible_entries(actor, chapter, membership_id=elected.id)
     return card
 
 

@@ -16,7 +16,7 @@ from openbargain.web.forms import (
     ReportForm,
     ReviewForm,
     SupersedeForm,
-    UpdateForm,
+    EntryForm,
     apply_errors,
 )
 from openbargain.web.timezones import local, to_utc
@@ -105,11 +105,11 @@ def supersede(slug: str, mandate_id: int):
                  "Mandate marked superseded.")
 
 
-def _logged_message(update, chapter: Chapter) -> str:
+def _logged_message(entry, chapter: Chapter) -> str:
     """The confirmation says when the entry really becomes public."""
-    if not update.embargoed:
+    if not entry.embargoed:
         return "Logged. It is public now."
-    release = bargaining.release_time(update)
+    release = bargaining.release_time(entry)
     if release is None:
         return "Logged. It stays under embargo until the vote on its proposal opens (no vote is scheduled yet)."
     return f"Logged. It stays under embargo until {local(release, chapter)}."
@@ -117,30 +117,30 @@ def _logged_message(update, chapter: Chapter) -> str:
 
 @bp.route("/bargaining/new", methods=["GET", "POST"])
 @login_required
-def new_update(slug: str):
+def new_entry(slug: str):
     chapter = chapters.get_chapter(slug)
     membership = access.membership_of(current_user, chapter)
-    access.require(policy.can_post_bargaining_update(current_user, membership), membership,
-                   "Only electeds log bargaining updates.")
-    form = UpdateForm()
+    access.require(policy.can_log_bargaining_entry(current_user, membership), membership,
+                   "Only electeds log bargaining entries.")
+    form = EntryForm()
     form.proposal_id.choices = [(0, "— my own log (public) —")] + proposals.proposal_titles(chapter)
     if request.method == "GET":
         form.proposal_id.data = request.args.get("proposal", 0, type=int)
         form.corrects_id.data = request.args.get("corrects", type=int)
     if form.validate_on_submit():
-        draft = bargaining.UpdateDraft(
+        draft = bargaining.EntryDraft(
             met_on=form.met_on.data, counterparty=form.counterparty.data or "", offered=form.offered.data or "",
             demanded=form.demanded.data or "", threatened=form.threatened.data or "", notes=form.notes.data or "",
             proposal_id=form.proposal_id.data or None, embargo_until=to_utc(form.embargo_until.data, chapter),
             embargo_until_vote=form.embargo_until_vote.data, corrects_id=form.corrects_id.data)
         try:
-            update = bargaining.post_update(current_user, chapter, draft)
+            entry = bargaining.log_entry(current_user, chapter, draft)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(_logged_message(update, chapter), "success")
-            return redirect(url_for("accountability.update", slug=slug, update_id=update.id))
-    return render_template("accountability/update_form.html", chapter=chapter, membership=membership, form=form), \
+            flash(_logged_message(entry, chapter), "success")
+            return redirect(url_for("accountability.entry", slug=slug, entry_id=entry.id))
+    return render_template("accountability/entry_form.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
 
 
@@ -152,33 +152,33 @@ def _discussion(chapter: Chapter, proposal_id: int | None, thread: deliberation.
                                               thread)
 
 
-@bp.get("/bargaining/<int:update_id>")
-def update(slug: str, update_id: int):
+@bp.get("/bargaining/<int:entry_id>")
+def entry(slug: str, entry_id: int):
     chapter = chapters.get_chapter(slug)
-    view = bargaining.get_update(current_user, chapter, update_id)
-    proposal, thread = _discussion(chapter, view.update.proposal_id, deliberation.Thread(update_id=update_id))
+    view = bargaining.get_entry(current_user, chapter, entry_id)
+    proposal, thread = _discussion(chapter, view.entry.proposal_id, deliberation.Thread(entry_id=entry_id))
     link_form = LinkForm()
     link_form.proposal_id.choices = [(pid, title) for pid, title in proposals.proposal_titles(chapter)
-                                     if pid != view.update.proposal_id]
-    return render_template("accountability/update.html", chapter=chapter,
-                           membership=access.membership_of(current_user, chapter), view=view, update=view.update,
+                                     if pid != view.entry.proposal_id]
+    return render_template("accountability/entry.html", chapter=chapter,
+                           membership=access.membership_of(current_user, chapter), view=view, entry=view.entry,
                            proposal=proposal, thread=thread, comment_form=CommentForm(), link_form=link_form)
 
 
-@bp.post("/bargaining/<int:update_id>/links")
+@bp.post("/bargaining/<int:entry_id>/links")
 @login_required
-def link(slug: str, update_id: int):
+def link(slug: str, entry_id: int):
     chapter = chapters.get_chapter(slug)
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            bargaining.link_update(current_user, chapter, update_id, form.proposal_id.data)
+            bargaining.link_entry(current_user, chapter, entry_id, form.proposal_id.data)
         except DomainError as exc:
             flash_refusal(exc)
         else:
-            flash("Linked: the update now shows on that proposal's timeline too. The entry itself is unchanged.",
+            flash("Linked: the entry now shows on that proposal's timeline too. The entry itself is unchanged.",
                   "success")
-    return redirect(url_for("accountability.update", slug=slug, update_id=update_id))
+    return redirect(url_for("accountability.entry", slug=slug, entry_id=entry_id))
 
 
 @bp.get("/reports/<int:report_id>")
@@ -195,9 +195,9 @@ def report_page(slug: str, report_id: int):
 @login_required
 def thread_comment(slug: str, kind: str, item_id: int):
     chapter = chapters.get_chapter(slug)
-    thread = deliberation.Thread(report_id=item_id) if kind == "reports" else deliberation.Thread(update_id=item_id)
-    back = url_for("accountability.report_page" if kind == "reports" else "accountability.update", slug=slug,
-                   **({"report_id": item_id} if kind == "reports" else {"update_id": item_id}))
+    thread = deliberation.Thread(report_id=item_id) if kind == "reports" else deliberation.Thread(entry_id=item_id)
+    back = url_for("accountability.report_page" if kind == "reports" else "accountability.entry", slug=slug,
+                   **({"report_id": item_id} if kind == "reports" else {"entry_id": item_id}))
     form = CommentForm()
     form.validate_on_submit()
     if form.csrf_token.errors if hasattr(form, "csrf_token") else False:
@@ -239,7 +239,7 @@ def atom(slug: str):
             return url_for("accountability.mandate", slug=slug, mandate_id=item_id, _external=True)
         if kind == "result":
             return url_for("referenda.result", slug=slug, referendum_id=item_id, _external=True)
-        return url_for("accountability.update", slug=slug, update_id=item_id, _external=True)
+        return url_for("accountability.entry", slug=slug, entry_id=item_id, _external=True)
 
     body = feed.atom_feed(chapter, url_for("accountability.atom", slug=slug, _external=True), link)
     return Response(body, mimetype="application/atom+xml")

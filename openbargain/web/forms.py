@@ -248,7 +248,7 @@ class LinkForm(FlaskForm):
     proposal_id = SelectField("Put it on the timeline of", coerce=_optional_id, validate_choice=False)
 
 
-class UpdateForm(FlaskForm):
+class EntryForm(FlaskForm):
     met_on = DateField("Date of the meeting", validators=[Optional()])
     counterparty = StringField("With whom", validators=[Optional(), Length(max=PARTY_MAX)],
                                description="e.g. the Speaker's office, a lobbyist, a union.")

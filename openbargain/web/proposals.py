@@ -103,7 +103,7 @@ def show(slug: str, proposal_id: int):
         thread=thread, petition=petitions.petition_status(current_user, chapter, view.proposal),
         amendments=amendments.amendments_of(view.proposal), comment_form=CommentForm(),
         mandates=mandates.mandates_of(view.proposal),
-        updates=bargaining.visible_updates(current_user, chapter, proposal=view.proposal),
+        entries=bargaining.visible_entries(current_user, chapter, proposal=view.proposal),
         amendment_form=amendment_form, action_form=ActionForm(),
         urgency=urgency.urgency_status(current_user, chapter, view.proposal), urgency_form=UrgencyForm(),
     )

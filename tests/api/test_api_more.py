@@ -38,7 +38,7 @@ def test_lists_scorecard_review_and_audit(client, world):
     mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
     report = mandates.file_report(world.elected, world.chapter, m.id, mandates.ReportDraft(
         ReportOutcome.BREACHED, "I abstained.", "", closed.date()))
-    bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+    bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         closed.date(), "Speaker's office", offered="A chair"))
     member = tokens(client, world.member)["access_token"]
     steering = tokens(client, world.steering)["access_token"]

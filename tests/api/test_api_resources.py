@@ -40,7 +40,7 @@ GET /api/v1/docs
 GET /api/v1/openapi.json
 POST /api/v1/chapters/{slug}/amendments/{amendment_id}/{action}
 POST /api/v1/chapters/{slug}/bargaining
-POST /api/v1/chapters/{slug}/bargaining/{update_id}/links
+POST /api/v1/chapters/{slug}/bargaining/{entry_id}/links
 POST /api/v1/chapters/{slug}/comments/{comment_id}/hide
 POST /api/v1/chapters/{slug}/mandates/{mandate_id}/acknowledge
 POST /api/v1/chapters/{slug}/mandates/{mandate_id}/reports

@@ -104,7 +104,7 @@ def test_a_petitioned_vote_keeps_its_terms_and_says_so(client, world):
 
 
 def test_an_embargo_the_vote_already_ended_is_refused_and_nothing_leaks(client, world):
-    from openbargain.models import BargainingUpdate, Bylaws
+    from openbargain.models import BargainingEntry, Bylaws
 
     db.session.get(Bylaws, world.chapter.id).public_pages = True
     db.session.commit()
@@ -115,7 +115,7 @@ def test_an_embargo_the_vote_already_ended_is_refused_and_nothing_leaks(client, 
     refused = client.post("/api/v1/chapters/riverside/bargaining", json=body, headers=auth(token))
     assert refused.status_code == 422 and refused.mimetype == PROBLEM
     assert "public at once" in refused.get_json()["errors"]["embargo_until"][0]
-    assert db.session.scalar(select(func.count()).select_from(BargainingUpdate)) == 0
+    assert db.session.scalar(select(func.count()).select_from(BargainingEntry)) == 0
     assert "SECRET-MARKER" not in client.get("/api/v1/chapters/riverside/bargaining").get_data(as_text=True)
 
 

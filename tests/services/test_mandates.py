@@ -214,15 +214,15 @@ def test_an_embargoed_update_is_not_discussed_before_release(app, world):
     from openbargain.services import bargaining, deliberation
 
     proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
-    update = bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+    update = bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         now().date(), "Speaker's office", offered="A chair", proposal_id=proposal.id,
         embargo_until=now() + timedelta(days=2)))
     from openbargain.services.errors import NotFound
 
     with pytest.raises(NotFound):
-        deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+        deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(entry_id=update.id),
                                  Stance.QUESTION, "What chair?")
     moment = now() + timedelta(days=3)
     set_clock(lambda: moment)
-    deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(update_id=update.id),
+    deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(entry_id=update.id),
                              Stance.QUESTION, "What chair?")

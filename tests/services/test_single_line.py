@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from openbargain.extensions import db
-from openbargain.models import BargainingUpdate, Membership, PersonalAccessToken, Proposal
+from openbargain.models import BargainingEntry, Membership, PersonalAccessToken, Proposal
 from openbargain.services import api_tokens, bargaining, chapters, proposals
 from openbargain.services.errors import ValidationFailed
 from openbargain.services.proposals import OptionDraft
@@ -35,10 +35,10 @@ def test_a_counterparty_office_or_token_name_with_a_break_is_refused(app, world)
     from datetime import date
 
     with pytest.raises(ValidationFailed) as refused:
-        bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+        bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
             met_on=date.today(), counterparty="Speaker\r\nX-Evil: 1", offered="a chair"))
     assert "counterparty" in refused.value.errors
-    assert db.session.scalar(select(func.count()).select_from(BargainingUpdate)) == 0
+    assert db.session.scalar(select(func.count()).select_from(BargainingEntry)) == 0
     with pytest.raises(ValidationFailed) as refused:
         chapters.check_membership_rules(chapters.MembershipChange(
             standing=elected(world).standing, is_elected=True, is_steering=False, office="Ward 4\nBcc: x"))

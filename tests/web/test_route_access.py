@@ -69,14 +69,14 @@ ACCESS = {
     "referenda.export_json": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     "referenda.export_csv": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     # A mandate to the elected from a closed, certified vote, acknowledged and reported on, and a
-    # bargaining update the elected logged on the members-only proposal.
+    # bargaining entry the elected logged on the members-only proposal.
     "accountability.mandate": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "accountability.acknowledge": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.report": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 422, "steering": 302},
     "accountability.review": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
-    "accountability.new_update": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
-    "accountability.update": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.new_entry": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
+    "accountability.entry": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
     "accountability.link": dict.fromkeys(ROLES, 302),
     "accountability.report_page": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
@@ -199,10 +199,10 @@ def test_route_access_for_each_role(app, world, role):
     mandates.acknowledge_mandate(world.elected, world.chapter, mandate.id)
     report = mandates.file_report(world.elected, world.chapter, mandate.id, mandates.ReportDraft(
         ReportOutcome.FULFILLED, "Voted as directed.", "https://example.org/roll-call", date.today()))
-    update = bargaining.post_update(world.elected, world.chapter, bargaining.UpdateDraft(
+    update = bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         date.today(), "Speaker's office", offered="A committee seat", proposal_id=proposal.id))
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
-            "update_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
+            "entry_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999}
     client = app.test_client()
