@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Bylaws, Chapter, Membership, User
+from openbargain.models import AuditEvent, Bylaws, Chapter, Membership, User
 from openbargain.services import referenda
 from openbargain.services.errors import DomainError
 from tests import factories
@@ -22,6 +22,14 @@ def membership(user: User, chapter: Chapter | None = None) -> Membership:
     if chapter is not None:
         query = query.where(Membership.chapter_id == chapter.id)
     return db.session.scalar(query)
+
+
+def audit_events(kind: str | None = None) -> list[AuditEvent]:
+    """The audit log's events (of one kind), oldest first: what a test asserts was recorded."""
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if kind is not None:
+        query = query.where(AuditEvent.kind == kind)
+    return list(db.session.scalars(query))
 
 
 def set_bylaws(chapter: Chapter, **values) -> None:

@@ -14,7 +14,7 @@ from openbargain.extensions import db
 from openbargain.models import AuditEvent, Invitation, Membership, PersonalAccessToken, Standing
 from openbargain.services import accounts
 from tests import factories
-from tests.helpers import PROBLEM, auth, membership, set_bylaws, tokens
+from tests.helpers import PROBLEM, audit_events, auth, membership, set_bylaws, tokens
 
 # Every operation the API had before the re-cut: each keeps its method and path.
 PINNED = """
@@ -65,10 +65,6 @@ PUT /api/v1/chapters/{slug}/referenda/{referendum_id}
 BASE = "/api/v1/chapters/riverside"
 
 
-def _events(kind: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == kind)))
-
-
 def test_todays_operations_are_all_still_there_and_every_one_has_a_response_schema(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operations = {f"{method.upper()} {path}": op for path, ops in document["paths"].items()
@@ -88,7 +84,7 @@ def test_only_a_site_admin_opens_a_chapter_through_the_api(client, world, outbox
             "steering_email": "lee@example.org", "steering_name": "Lee"}
     response = client.post("/api/v1/chapters", json=body, headers=auth(tokens(client, world.user(role))["access_token"]))
     assert response.status_code == status
-    assert len(_events("chapter.created")) == (status == 201)
+    assert len(audit_events("chapter.created")) == (status == 201)
     assert [m.to for m in outbox] == (["lee@example.org"] if status == 201 else [])
 
 
@@ -99,7 +95,7 @@ def test_bylaws_change_through_the_api_is_steerings_and_audited(client, world, r
     response = client.patch(f"{BASE}/bylaws", json={"petition_percent": 15}, headers=auth(token))
     assert response.status_code == status
     assert client.get(f"{BASE}/bylaws").get_json()["petition_percent"] == (15 if status == 200 else 10)
-    assert len(_events("bylaws.updated")) == (status == 200)
+    assert len(audit_events("bylaws.updated")) == (status == 200)
 
 
 def test_bylaws_refuse_bad_settings_and_change_nothing(client, world):
@@ -111,7 +107,7 @@ def test_bylaws_refuse_bad_settings_and_change_nothing(client, world):
     assert worse.status_code == 422 and "voting_hours" in worse.get_json()["errors"]
     assert client.patch(f"{BASE}/bylaws", json={"quorum_percent": "20"}, headers=auth(steering)).status_code == 422
     assert client.get(f"{BASE}/bylaws").get_json()["voting_hours"] == 168
-    assert _events("bylaws.updated") == []
+    assert audit_events("bylaws.updated") == []
 
 
 def test_a_private_chapters_bylaws_and_electeds_are_for_its_members(client, world):
@@ -133,7 +129,7 @@ def test_editing_a_membership_through_the_api(client, world, role, status):
     assert response.status_code == status
     db.session.expire_all()
     assert membership(world.member).standing.value == ("lapsed" if status == 200 else "good_standing")
-    assert len(_events("membership.updated")) == (status == 200)
+    assert len(audit_events("membership.updated")) == (status == 200)
 
 
 def test_membership_rules_hold_through_the_api(client, world):
@@ -146,7 +142,7 @@ def test_membership_rules_hold_through_the_api(client, world):
     assert last.status_code in (409, 422) and last.mimetype == PROBLEM  # the chapter keeps a steering member
     foreign = membership(world.other_steering)
     assert client.get(f"{BASE}/roster/{foreign.id}", headers=auth(steering)).status_code == 404
-    assert _events("membership.updated") == []
+    assert audit_events("membership.updated") == []
 
 
 def test_inviting_and_accepting_through_the_api(client, world, outbox):

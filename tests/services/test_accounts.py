@@ -6,17 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, Invitation, User
+from openbargain.models import Invitation, User
 from openbargain.services import accounts
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from tests import factories
-
-
-def events(kind: str | None = None) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if kind:
-        query = query.where(AuditEvent.kind == kind)
-    return list(db.session.scalars(query))
+from tests.helpers import audit_events
 
 
 def test_authenticate_accepts_the_right_password_only(app):
@@ -47,7 +41,7 @@ def test_change_password_ends_sessions_and_is_audited(app):
     db.session.refresh(user)
     assert user.session_version == version + 1
     assert accounts.authenticate(user.email, "a brand new password").id == user.id
-    assert [e.kind for e in events()] == ["user.password_changed"]
+    assert [e.kind for e in audit_events()] == ["user.password_changed"]
 
 
 def test_change_password_refuses_a_wrong_current_password_and_changes_nothing(app):
@@ -61,7 +55,7 @@ def test_change_password_refuses_a_wrong_current_password_and_changes_nothing(ap
     assert "new_password" in exc.value.errors
     db.session.refresh(user)
     assert (user.password_hash, user.session_version) == before
-    assert events() == []
+    assert audit_events() == []
 
 
 def test_log_out_everywhere_bumps_the_session_version(app):
@@ -69,7 +63,7 @@ def test_log_out_everywhere_bumps_the_session_version(app):
     accounts.log_out_everywhere(user)
     db.session.refresh(user)
     assert user.session_version == 2
-    assert [e.kind for e in events()] == ["user.sessions_ended"]
+    assert [e.kind for e in audit_events()] == ["user.sessions_ended"]
 
 
 def _token_from(outbox, path: str) -> str:
@@ -87,7 +81,7 @@ def test_password_reset_link_works_once(app, outbox):
     assert accounts.authenticate(user.email, "reset to something new")
     with pytest.raises(InvalidToken, match="already been used"):
         accounts.reset_password(token, "and again something new")
-    assert [e.kind for e in events()] == ["user.password_reset"]
+    assert [e.kind for e in audit_events()] == ["user.password_reset"]
 
 
 def test_password_reset_for_an_unknown_email_sends_nothing(app, outbox):
@@ -124,7 +118,7 @@ def test_invitation_sets_the_password_once(app, world):
     assert accounts.authenticate("new@example.org", "my own password here")
     with pytest.raises(InvalidToken, match="already been used"):
         accounts.accept_invitation(token, "my other password here")
-    assert [e.kind for e in events()] == ["invitation.accepted"]
+    assert [e.kind for e in audit_events()] == ["invitation.accepted"]
 
 
 def test_create_admin_makes_a_site_admin(app):
@@ -148,4 +142,4 @@ def test_an_expired_invitation_is_refused(app, world, monkeypatch):
     with pytest.raises(InvalidToken, match="expired"):
         accounts.accept_invitation(token, "my own password here")
     assert db.session.get(User, invited.id).password_hash is None
-    assert events() == []
+    assert audit_events() == []

@@ -12,6 +12,7 @@ from openbargain.services import deliberation
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.web.markdown import render_markdown
 from tests import factories
+from tests.helpers import audit_events
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_members_comment_and_reply_in_threads(app, world, proposal):
     assert [e.comment.id for e in page.entries] == [first.id, reply.id, nested.id, second.id]
     assert [e.comment.depth for e in page.entries] == [0, 1, 2, 0]
     assert page.stances == {"for": 1, "against": 1, "question": 1, "neutral": 1}
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "comment.posted")) == 4
+    assert len(audit_events("comment.posted")) == 4
 
 
 def test_lapsed_members_cannot_comment_but_a_directed_elected_can(app, world, proposal):

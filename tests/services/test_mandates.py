@@ -20,7 +20,7 @@ from openbargain.services import casting, mandates, results, scorecards
 from openbargain.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openbargain.services.mandates import ReportDraft
 from tests import factories
-from tests.helpers import membership
+from tests.helpers import audit_events, membership
 
 
 
@@ -50,8 +50,7 @@ def test_an_adopted_result_mandates_every_directed_elected_word_for_word(app, wo
     proposal = db.session.get(Proposal, issued[0].proposal_id)
     assert all(m.due_on == proposal.deadline and m.status == MandateStatus.ISSUED for m in issued)
     assert {m.to for m in outbox if m.subject.startswith("Your mandate")} == {world.elected.email, second.user.email}
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.kind == "mandate.issued")) == 2
+    assert len(audit_events("mandate.issued")) == 2
 
 
 def test_a_rejection_carries_the_rejected_directive(app, world):
@@ -87,7 +86,7 @@ def test_no_decision_without_a_fallback_issues_no_mandate_and_is_no_to_do(app, w
     assert db.session.scalar(select(Result)).outcome == "no_decision"
     card = scorecards.scorecard(None, world.chapter, membership(world.elected).id)
     assert sum(len(v) for v in card.items.values()) == 0
-    assert not list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "mandate.issued")))
+    assert not audit_events("mandate.issued")
 
 
 def test_an_stv_mandate_names_every_winner_in_full(app, world):

@@ -19,7 +19,7 @@ from openbargain.models import (
 from openbargain.services import calendar, chapters, petitions, proposals, referenda, reminders, urgency
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests import factories
-from tests.helpers import membership, plan
+from tests.helpers import audit_events, membership, plan
 
 
 
@@ -183,8 +183,7 @@ def test_the_roll_is_frozen_at_opening(app, world):
     db.session.refresh(r)
     assert r.roll_size == 3 and len(r.roll_hash) == 64
     assert db.session.get(Proposal, r.proposal_id).status == ProposalStatus.VOTING
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.kind == "referendum.opened")) == 1
+    assert len(audit_events("referendum.opened")) == 1
 
 
 def test_tick_freezes_and_mails_each_reminder_once(app, world, outbox):

@@ -28,7 +28,7 @@ from openbargain.services import casting, reminders, results, sealing
 from openbargain.services.errors import DomainError
 from tests import factories
 from tests.conftest import other_app
-from tests.helpers import membership, race
+from tests.helpers import audit_events, membership, race
 
 CHOICES = ["yes", "no", "abstain"]
 
@@ -111,7 +111,7 @@ def test_during_the_vote_no_table_shows_content_and_no_join_reaches_it(app, worl
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
     assert db.session.scalar(select(func.count()).select_from(BallotTracker)) == 0
     # The audit log names no voter of a secret vote, nor any time of casting.
-    assert not list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "referendum.voted")))
+    assert not audit_events("referendum.voted")
 
 
 def test_after_certification_nothing_links_a_voter_to_content_even_with_the_key(app, world, vote):
@@ -157,12 +157,11 @@ def test_turnout_reaches_the_audit_log_as_daily_counts(app, world, vote):
         for user in group:
             casting.cast_ballot(user, world.chapter, vote.id, {"choice": "yes"})
     reminders.tick()  # on the second voting day: only the first day is over
-    logged = list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "referendum.turnout")))
+    logged = audit_events("referendum.turnout")
     roll_dates = sorted(db.session.scalars(select(VoterRollEntry.voted_on).where(VoterRollEntry.voted_on.is_not(None))))
     assert [(e.data["date"], e.data["voted"], e.actor_id) for e in logged] == [(roll_dates[0].isoformat(), 2, None)]
     reminders.tick()
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.kind == "referendum.turnout")) == 1  # each day once
+    assert len(audit_events("referendum.turnout")) == 1  # each day once
     set_clock(lambda at=vote.closes_at: at)
     results.certify_closed()
     logged = list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "referendum.turnout")

@@ -9,21 +9,17 @@ from sqlalchemy import func, select
 
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import AuditEvent, Proposal, UrgencySignature
+from openbargain.models import Proposal, UrgencySignature
 from openbargain.services import proposals, referenda, urgency
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied, ValidationFailed
 from tests import factories
-from tests.helpers import membership, plan, set_bylaws
+from tests.helpers import audit_events, membership, plan, set_bylaws
 
 
 
 @pytest.fixture
 def fresh(world):
     return factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
-
-
-def events(kind):
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.kind == kind)))
 
 
 def test_the_author_cannot_make_a_proposal_urgent(app, world, fresh):
@@ -36,11 +32,11 @@ def test_the_author_cannot_make_a_proposal_urgent(app, world, fresh):
 def test_steering_declares_urgency_with_a_public_reason(app, world, fresh):
     with pytest.raises(ValidationFailed) as missing:
         urgency.declare_urgent(world.steering, world.chapter, fresh.id, "   ")
-    assert "reason" in missing.value.errors and not events("proposal.declared_urgent")
+    assert "reason" in missing.value.errors and not audit_events("proposal.declared_urgent")
     urgency.declare_urgent(world.steering, world.chapter, fresh.id, "The council votes on Thursday at 10:00.")
     p = db.session.get(Proposal, fresh.id)
     assert p.urgent and p.urgent_reason == "The council votes on Thursday at 10:00." and p.urgent_declared_at
-    [event] = events("proposal.declared_urgent")
+    [event] = audit_events("proposal.declared_urgent")
     assert event.actor_id == world.steering.id and event.data == {"by": "steering", "reason": p.urgent_reason}
     with pytest.raises(InvalidTransition):
         urgency.declare_urgent(world.steering, world.chapter, fresh.id, "Again.")
@@ -60,9 +56,9 @@ def test_members_carry_urgency_by_co_signing_as_the_bylaws_say(app, world, fresh
     assert urgency.support_urgency(world.elected, world.chapter, fresh.id) is True
     p = db.session.get(Proposal, fresh.id)
     assert p.urgent and p.urgent_reason == "The vote is on Thursday."
-    [event] = events("proposal.declared_urgent")
+    [event] = audit_events("proposal.declared_urgent")
     assert event.data == {"by": "members", "reason": "The vote is on Thursday.", "signatures": 2}
-    assert len(events("proposal.urgency_signed")) == 2
+    assert len(audit_events("proposal.urgency_signed")) == 2
 
 
 def test_bylaws_can_leave_urgency_to_steering_alone(app, world, fresh):
