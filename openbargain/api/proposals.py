@@ -63,9 +63,9 @@ class Proposal(Shape):
     urgent_reason = fields.String(required=True, allow_none=True)
     published_at = Moment(required=True, allow_none=True)
     adopted_directive = fields.Function(_yes_no_directive(proposals.YES), allow_none=True,
-                                        metadata={"type": ["string", "null"]})
+                                        metadata={"type": "string"})
     rejected_directive = fields.Function(_yes_no_directive(proposals.NO), allow_none=True,
-                                         metadata={"type": ["string", "null"]})
+                                         metadata={"type": "string"})
     fallback_directive = fields.String(required=True, allow_none=True)
     options = items(Option, required=True)
     electeds = fields.Function(lambda p: [d.membership_id for d in p.directed], required=True,

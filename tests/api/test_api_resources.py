@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from openapi_spec_validator import OpenAPIV31SpecValidator
 from sqlalchemy import select
 
 from openbargain.clock import now, set_clock
@@ -63,6 +64,12 @@ PUT /api/v1/chapters/{slug}/referenda/{referendum_id}
 """.split("\n")
 
 BASE = "/api/v1/chapters/riverside"
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    OpenAPIV31SpecValidator(document).validate()  # raises on the first thing out of the spec
 
 
 def test_todays_operations_are_all_still_there_and_every_one_has_a_response_schema(client):
