@@ -1,24 +1,14 @@
 """Mandates, compliance reports, the open bargaining log, scorecards and the public feed."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, ReportOutcome, ReportReview, Stance
 from openbargain.services import access, bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
-from openbargain.services.errors import DomainError, ValidationFailed
-from openbargain.web.feedback import flash_refusal, submit
-from openbargain.web.forms import (
-    ActionForm,
-    CommentForm,
-    LinkForm,
-    ReportForm,
-    ReviewForm,
-    SupersedeForm,
-    EntryForm,
-    apply_errors,
-)
+from openbargain.web.feedback import submit
+from openbargain.web.forms import ActionForm, CommentForm, EntryForm, LinkForm, ReportForm, ReviewForm, SupersedeForm
 from openbargain.web.timezones import local, to_utc
 
 bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
@@ -43,13 +33,9 @@ def mandate(slug: str, mandate_id: int):
 
 
 def _back(slug: str, mandate_id: int, action, success: str):
-    try:
-        action()
-    except DomainError as exc:
-        flash_refusal(exc)
-    else:
-        flash(success, "success")
-    return redirect(url_for("accountability.mandate", slug=slug, mandate_id=mandate_id))
+    """A one-button action on a mandate's page: back to it, told how it went."""
+    back = url_for("accountability.mandate", slug=slug, mandate_id=mandate_id)
+    return submit(None, action, success=success, done=lambda _: back, refused=back)
 
 
 @bp.post("/mandates/<int:mandate_id>/acknowledge")
@@ -133,13 +119,11 @@ def new_entry(slug: str):
             demanded=form.demanded.data or "", threatened=form.threatened.data or "", notes=form.notes.data or "",
             proposal_id=form.proposal_id.data or None, embargo_until=to_utc(form.embargo_until.data, chapter),
             embargo_until_vote=form.embargo_until_vote.data, corrects_id=form.corrects_id.data)
-        try:
-            entry = bargaining.log_entry(current_user, chapter, draft)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_logged_message(entry, chapter), "success")
-            return redirect(url_for("accountability.entry", slug=slug, entry_id=entry.id))
+        followed = submit(form, lambda: bargaining.log_entry(current_user, chapter, draft),
+                          success=lambda entry: _logged_message(entry, chapter),
+                          done=lambda entry: url_for("accountability.entry", slug=slug, entry_id=entry.id))
+        if followed:
+            return followed
     return render_template("accountability/entry_form.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
 
@@ -170,15 +154,12 @@ def entry(slug: str, entry_id: int):
 def link(slug: str, entry_id: int):
     chapter = chapters.get_chapter(slug)
     form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            bargaining.link_entry(current_user, chapter, entry_id, form.proposal_id.data)
-        except DomainError as exc:
-            flash_refusal(exc)
-        else:
-            flash("Linked: the entry now shows on that proposal's timeline too. The entry itself is unchanged.",
-                  "success")
-    return redirect(url_for("accountability.entry", slug=slug, entry_id=entry_id))
+    back = url_for("accountability.entry", slug=slug, entry_id=entry_id)
+    if not form.validate_on_submit():
+        return redirect(back)
+    return submit(None, lambda: bargaining.link_entry(current_user, chapter, entry_id, form.proposal_id.data),
+                  success="Linked: the entry now shows on that proposal's timeline too. The entry itself is unchanged.",
+                  done=lambda _: back, refused=back)
 
 
 @bp.get("/reports/<int:report_id>")
@@ -203,14 +184,10 @@ def thread_comment(slug: str, kind: str, item_id: int):
     if form.csrf_token.errors if hasattr(form, "csrf_token") else False:
         abort(400)
     stance = form.stance.data if form.stance.data in Stance._value2member_map_ else Stance.NEUTRAL.value
-    try:
-        # The service checks who may see and speak first, then the comment itself.
-        posted = deliberation.post_comment_on(current_user, chapter, thread, Stance(stance), form.body.data or "",
-                                              form.parent_id.data)
-    except DomainError as exc:
-        flash_refusal(exc)
-        return redirect(back)
-    return redirect(f"{back}#comment-{posted.id}")
+    # The service checks who may see and speak first, then the comment itself.
+    return submit(None, lambda: deliberation.post_comment_on(current_user, chapter, thread, Stance(stance),
+                                                             form.body.data or "", form.parent_id.data),
+                  success="", done=lambda posted: f"{back}#comment-{posted.id}", refused=back)
 
 
 @bp.get("/electeds/<int:membership_id>")

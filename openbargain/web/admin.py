@@ -1,13 +1,13 @@
 """Site administration: chapters."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.services import chapters
-from openbargain.services.errors import ValidationFailed
-from openbargain.web.forms import ChapterForm, apply_errors
+from openbargain.web.feedback import submit
+from openbargain.web.forms import ChapterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,12 +21,11 @@ def chapters_page():
     if form.validate_on_submit():
         new = chapters.NewChapter(form.slug.data, form.name.data, form.timezone.data.strip(),
                                   form.steering_email.data, form.steering_name.data)
-        try:
-            chapter = chapters.create_chapter(current_user, new)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(f"Chapter {chapter.name} created; its first steering member is invited.", "success")
-            return redirect(url_for("admin.chapters_page"))
+        followed = submit(form, lambda: chapters.create_chapter(current_user, new),
+                          success=lambda chapter: f"Chapter {chapter.name} created; its first steering member is "
+                                                  "invited.",
+                          done=lambda _: url_for("admin.chapters_page"))
+        if followed:
+            return followed
     return render_template("admin/chapters.html", form=form, chapters=chapters.all_chapters()), \
         200 if not form.errors else 422

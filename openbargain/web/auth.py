@@ -11,8 +11,9 @@ from openbargain.extensions import limiter
 from openbargain.clock import now
 from openbargain.models import User
 from openbargain.services import accounts, api_tokens, login_sessions
-from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
+from openbargain.services.errors import InvalidCredentials, InvalidToken
 from openbargain.services.throttle import TooManyAttempts
+from openbargain.web.feedback import submit
 from openbargain.web.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -20,7 +21,6 @@ from openbargain.web.forms import (
     NewPasswordForm,
     ResetRequestForm,
     TokenForm,
-    apply_errors,
 )
 
 bp = Blueprint("auth", __name__)
@@ -36,6 +36,14 @@ def _log_in(user: User, remember: bool = False) -> None:
     """Starts a server-side login session for this browser, so logging out can end it."""
     user.login_token = login_sessions.start_session(user, request.user_agent.string or "")
     login_user(user, remember=remember)
+
+
+def _switch_to(user: User | None, address: str) -> str:
+    """This browser's session ends; `user`'s starts, when there is one. Returns where to go next."""
+    logout_user()
+    if user is not None:
+        _log_in(user)
+    return address
 
 
 def _login_limit() -> str:
@@ -94,25 +102,28 @@ def account():
 def create_token():
     form = TokenForm()
     if form.validate_on_submit():
-        try:
-            _, secret = api_tokens.create_token(current_user, form.name.data or "", form.days.data,
-                                                form.scopes.data or [])
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            response = make_response(_account_page(new_token=secret))
-            response.headers["Cache-Control"] = "no-store"
-            return response
+        followed = submit(form, lambda: api_tokens.create_token(current_user, form.name.data or "", form.days.data,
+                                                                form.scopes.data or []),
+                          success="", done=lambda made: _shown_once(made[1]))
+        if followed:
+            return followed
     return _account_page(token_form=form, status=422)
+
+
+def _shown_once(secret: str):
+    """The account page with the new token on it: never kept by a cache."""
+    response = make_response(_account_page(new_token=secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    if ActionForm().validate_on_submit():
-        api_tokens.revoke_token(current_user, token_id)
-        flash("Token revoked: scripts using it stop working now.", "success")
-    return redirect(url_for("auth.account"))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    return submit(None, lambda: api_tokens.revoke_token(current_user, token_id),
+                  success="Token revoked: scripts using it stop working now.", done=lambda _: url_for("auth.account"))
 
 
 @bp.post("/account/password")
@@ -120,14 +131,12 @@ def revoke_token(token_id: int):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            _log_in(user)
-            flash("Password changed. Your other sessions and your access tokens are ended.", "success")
-            return redirect(url_for("auth.account"))
+        followed = submit(form, lambda: accounts.change_password(current_user, form.current_password.data,
+                                                                 form.new_password.data),
+                          success="Password changed. Your other sessions and your access tokens are ended.",
+                          done=lambda user: _switch_to(user, url_for("auth.account")))
+        if followed:
+            return followed
     return _account_page(password_form=form, status=422)
 
 
@@ -165,15 +174,13 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
+            followed = submit(form, lambda: accounts.reset_password(token, form.password.data),
+                              success="Your password is changed. Log in with it.",
+                              done=lambda _: _switch_to(None, url_for("auth.login")))
         except InvalidToken as exc:
             return _link_invalid(exc)
-        else:
-            logout_user()
-            flash("Your password is changed. Log in with it.", "success")
-            return redirect(url_for("auth.login"))
+        if followed:
+            return followed
     return render_template("auth/reset_password.html", form=form), 200 if not form.errors else 422
 
 
@@ -187,15 +194,14 @@ def accept_invitation(token: str):
     form = NewPasswordForm() if needs_password else ActionForm()
     if form.validate_on_submit():
         try:
-            user = accounts.accept_invitation(token, form.password.data if needs_password else None)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
+            home = url_for("chapters.home", slug=invitation.chapter.slug)
+            followed = submit(form, lambda: accounts.accept_invitation(token, form.password.data if needs_password
+                                                                       else None),
+                              success=f"Welcome to {invitation.chapter.name}.",
+                              done=lambda user: _switch_to(user, home))
         except InvalidToken as exc:
             return _link_invalid(exc)
-        else:
-            logout_user()
-            _log_in(user)
-            flash(f"Welcome to {invitation.chapter.name}.", "success")
-            return redirect(url_for("chapters.home", slug=invitation.chapter.slug))
+        if followed:
+            return followed
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
                            needs_password=needs_password), 200 if not form.errors else 422

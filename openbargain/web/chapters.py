@@ -9,15 +9,14 @@ from flask_login import current_user, login_required
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
 from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, roster
-from openbargain.services.errors import ValidationFailed
 from openbargain.services.roster import RosterInvalid
+from openbargain.web.feedback import submit
 from openbargain.web.forms import (
     ActionForm,
     BylawsForm,
     MembershipForm,
     RosterConfirmForm,
     RosterUploadForm,
-    apply_errors,
 )
 
 bp = Blueprint("chapters", __name__, url_prefix="/c/<slug>")
@@ -31,7 +30,7 @@ def _chapter_and_membership(slug: str) -> tuple[Chapter, Membership | None]:
 def _steering_only(membership: Membership | None) -> None:
     """Pages that only lead to a steering use-case; the service checks again when it acts."""
     access.require(policy.can_manage_roster(current_user, membership), membership,
-                   "Only the steering committee can import the roster.")
+                   "Only the steering committee manages the roster.")
 
 
 @bp.get("/")
@@ -93,15 +92,11 @@ def roster_import_confirm(slug: str):
     if not form.validate_on_submit():
         flash("The preview expired. Upload the file again.", "error")
         return redirect(url_for("chapters.roster_import", slug=slug))
-    try:
-        plan = roster.import_roster(current_user, chapter, form.csv_text.data.encode())
-    except (RosterInvalid, ValidationFailed) as exc:
-        flash(f"Nothing was imported: {exc.message}", "error")
-        return redirect(url_for("chapters.roster_import", slug=slug))
-    c = plan.counts
-    flash(f"Roster imported: {c['created']} created, {c['updated']} updated, {c['lapsed']} lapsed, "
-          f"{c['unchanged']} unchanged.", "success")
-    return redirect(url_for("chapters.roster_page", slug=slug))
+    return submit(None, lambda: roster.import_roster(current_user, chapter, form.csv_text.data.encode()),
+                  success=lambda plan: "Roster imported: {created} created, {updated} updated, {lapsed} lapsed, "
+                                       "{unchanged} unchanged.".format(**plan.counts),
+                  done=lambda _: url_for("chapters.roster_page", slug=slug),
+                  refused=url_for("chapters.roster_import", slug=slug))
 
 
 @bp.route("/roster/<int:membership_id>", methods=["GET", "POST"])
@@ -115,13 +110,11 @@ def membership_edit(slug: str, membership_id: int):
     if form.validate_on_submit():
         change = chapters.MembershipChange(Standing(form.standing.data), form.is_elected.data,
                                            form.is_steering.data, form.office.data)
-        try:
-            chapters.update_membership(current_user, chapter, membership_id, change)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(f"Saved {target.user.name}'s membership.", "success")
-            return redirect(url_for("chapters.roster_page", slug=slug))
+        followed = submit(form, lambda: chapters.update_membership(current_user, chapter, membership_id, change),
+                          success=f"Saved {target.user.name}'s membership.",
+                          done=lambda _: url_for("chapters.roster_page", slug=slug))
+        if followed:
+            return followed
     return render_template("chapters/membership_edit.html", chapter=chapter, membership=membership,
                            target=target, form=form, action_form=ActionForm()), 200 if not form.errors else 422
 
@@ -129,16 +122,14 @@ def membership_edit(slug: str, membership_id: int):
 @bp.post("/roster/<int:membership_id>/invite")
 @login_required
 def membership_invite(slug: str, membership_id: int):
-    chapter, _ = _chapter_and_membership(slug)
+    chapter, membership = _chapter_and_membership(slug)
+    _steering_only(membership)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        invitation = chapters.invite_member(current_user, chapter, membership_id)
-    except ValidationFailed as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"Invitation sent to {invitation.user.email}.", "success")
-    return redirect(url_for("chapters.membership_edit", slug=slug, membership_id=membership_id))
+    back = url_for("chapters.membership_edit", slug=slug, membership_id=membership_id)
+    return submit(None, lambda: chapters.invite_member(current_user, chapter, membership_id),
+                  success=lambda invitation: f"Invitation sent to {invitation.user.email}.",
+                  done=lambda _: back, refused=back)
 
 
 @bp.route("/bylaws", methods=["GET", "POST"])
@@ -151,13 +142,10 @@ def bylaws_page(slug: str):
     form = BylawsForm(obj=current) if request.method == "GET" else BylawsForm()
     if form.validate_on_submit():
         change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})
-        try:
-            bylaws.update_bylaws(current_user, chapter, change)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash("Bylaws saved.", "success")
-            return redirect(url_for("chapters.bylaws_page", slug=slug))
+        followed = submit(form, lambda: bylaws.update_bylaws(current_user, chapter, change), success="Bylaws saved.",
+                          done=lambda _: url_for("chapters.bylaws_page", slug=slug))
+        if followed:
+            return followed
     return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
 

@@ -1,4 +1,4 @@
-"""Telling a refused action on the page it came from, for one-button actions."""
+"""The one way a view runs a use-case, and how it tells a refusal on the page."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -17,19 +17,25 @@ def flash_refusal(exc: DomainError) -> None:
     flash(f"{exc.message} {details}".strip() if details and details != exc.message else exc.message, "error")
 
 
-def submit(form, action: Callable[[], Any], *, success: str, done: Callable[[Any], str],
-           refused: str) -> Response | None:
-    """Runs a use-case for a validated form: on success a message and a redirect to `done(result)`;
-    field errors go back onto the form (None: the view renders it again); any other refusal is a
-    message on the page at `refused`."""
+def submit(form, action: Callable[[], Any], *, success: str | Callable[[Any], str],
+           done: Callable[[Any], str | Response], refused: str | None = None) -> Response | None:
+    """Runs a use-case. Done: the `success` message (or the one made from the result) and a
+    redirect to `done(result)` (or the response it gives). Refused: field errors go back onto
+    `form` (None: the view renders it again); any other refusal, and a field error with no form to
+    show it, is a message on the page at `refused`; with no such page it is the error page's
+    (403, 409, …) to tell."""
     try:
         result = action()
-    except ValidationFailed as exc:
-        apply_errors(form, exc)
-        return None
     except DomainError as exc:
+        if form is not None and isinstance(exc, ValidationFailed):
+            apply_errors(form, exc)
+            return None
+        if refused is None:
+            raise
         flash_refusal(exc)
         return redirect(refused)
-    if success:
-        flash(success, "success")
-    return redirect(done(result))
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    after = done(result)
+    return redirect(after) if isinstance(after, str) else after

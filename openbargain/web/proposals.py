@@ -18,8 +18,7 @@ from openbargain.services import (
     revisions,
     urgency,
 )
-from openbargain.services.errors import DomainError, ValidationFailed
-from openbargain.web.feedback import flash_refusal, submit
+from openbargain.web.feedback import submit
 from openbargain.web.forms import (
     ActionForm,
     AmendmentForm,
@@ -28,7 +27,6 @@ from openbargain.web.forms import (
     HideForm,
     ProposalForm,
     UrgencyForm,
-    apply_errors,
 )
 
 bp = Blueprint("proposals", __name__, url_prefix="/c/<slug>/proposals")
@@ -80,13 +78,11 @@ def new(slug: str):
     form = ProposalForm()
     _electeds_choices(form, chapter)
     if form.validate_on_submit():
-        try:
-            proposal = proposals.draft_proposal(current_user, chapter, _draft(form))
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash("Draft saved. Only you can see it until you publish it.", "success")
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal.id))
+        followed = submit(form, lambda: proposals.draft_proposal(current_user, chapter, _draft(form)),
+                          success="Draft saved. Only you can see it until you publish it.",
+                          done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id))
+        if followed:
+            return followed
     return render_template("proposals/form.html", chapter=chapter, membership=membership, form=form,
                            proposal=None), 422 if form.errors else 200
 
@@ -133,14 +129,12 @@ def edit(slug: str, proposal_id: int):
             for entry, option in zip(form.options.entries, proposal.options):
                 entry.form.label.data, entry.form.directive.data = option.label, option.directive
     if form.validate_on_submit():
-        try:
-            proposals.update_proposal(current_user, chapter, proposal_id, _draft(form))
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash("Proposal saved" + (" as a new revision." if proposal.status == ProposalStatus.DELIBERATION
-                                      else "."), "success")
-            return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        revision = proposal.status == ProposalStatus.DELIBERATION
+        followed = submit(form, lambda: proposals.update_proposal(current_user, chapter, proposal_id, _draft(form)),
+                          success="Proposal saved" + (" as a new revision." if revision else "."),
+                          done=lambda _: url_for("proposals.show", slug=slug, proposal_id=proposal_id))
+        if followed:
+            return followed
     return render_template("proposals/form.html", chapter=chapter, membership=view.membership, form=form,
                            proposal=proposal), 422 if form.errors else 200
 
@@ -149,13 +143,9 @@ def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):
     """Runs a one-button use-case and reports its outcome as a flash message."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        result = action(_chapter(slug))
-    except DomainError as exc:
-        flash_refusal(exc)
-    else:
-        flash(success(result) if callable(success) else success, "success")
-    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + anchor)
+    chapter = _chapter(slug)
+    back = url_for("proposals.show", slug=slug, proposal_id=proposal_id) + anchor
+    return submit(None, lambda: action(chapter), success=success, done=lambda _: back, refused=back)
 
 
 @bp.post("/<int:proposal_id>/publish")
@@ -188,20 +178,15 @@ def urgency_request(slug: str, proposal_id: int):
     if not form.validate_on_submit():
         abort(400)
     chapter = _chapter(slug)
-    declaring = policy.can_declare_urgent(current_user, access.membership_of(current_user, chapter))
-    try:
-        if declaring:
-            urgency.declare_urgent(current_user, chapter, proposal_id, form.reason.data or "")
-            message = "Declared urgent: the bylaws' shorter timings now apply, and members see why."
-        else:
-            carried = urgency.support_urgency(current_user, chapter, proposal_id, form.reason.data)
-            message = ("You signed. Enough members asked: the proposal is on the urgent track." if carried
-                       else "You signed the request for the urgent track.")
-    except DomainError as exc:
-        flash_refusal(exc)
-    else:
-        flash(message, "success")
-    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#urgency")
+    back = url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#urgency"
+    if policy.can_declare_urgent(current_user, access.membership_of(current_user, chapter)):
+        return submit(None, lambda: urgency.declare_urgent(current_user, chapter, proposal_id, form.reason.data or ""),
+                      success="Declared urgent: the bylaws' shorter timings now apply, and members see why.",
+                      done=lambda _: back, refused=back)
+    return submit(None, lambda: urgency.support_urgency(current_user, chapter, proposal_id, form.reason.data),
+                  success=lambda carried: "You signed. Enough members asked: the proposal is on the urgent track."
+                  if carried else "You signed the request for the urgent track.",
+                  done=lambda _: back, refused=back)
 
 
 @bp.get("/<int:proposal_id>/revisions")
@@ -255,13 +240,10 @@ def comment_edit(slug: str, proposal_id: int, comment_id: int):
 def comment_hide(slug: str, proposal_id: int, comment_id: int):
     form = HideForm()
     reason = form.reason.data or "" if form.validate_on_submit() else ""
-    try:
-        deliberation.hide_comment(current_user, _chapter(slug), comment_id, reason)
-    except DomainError as exc:
-        flash_refusal(exc)
-    else:
-        flash("The comment is hidden; members see your reason.", "success")
-    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}")
+    chapter = _chapter(slug)
+    back = url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}"
+    return submit(None, lambda: deliberation.hide_comment(current_user, chapter, comment_id, reason),
+                  success="The comment is hidden; members see your reason.", done=lambda _: back, refused=back)
 
 
 @bp.post("/<int:proposal_id>/amendments")

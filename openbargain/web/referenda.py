@@ -111,13 +111,10 @@ def cancel(slug: str, referendum_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     chapter = chapters.get_chapter(slug)
-    try:
-        proposal = referenda.cancel_referendum(current_user, chapter, referendum_id)
-    except DomainError as exc:
-        flash_refusal(exc)
-        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
-    flash("The vote is cancelled; the proposal is back in deliberation.", "success")
-    return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal.id))
+    return submit(None, lambda: referenda.cancel_referendum(current_user, chapter, referendum_id),
+                  success="The vote is cancelled; the proposal is back in deliberation.",
+                  done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id),
+                  refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
 
 
 # --- the ballot -----------------------------------------------------------------------------
@@ -190,12 +187,13 @@ def cast(slug: str, referendum_id: int):
         abort(400)
     content = {"choice": request.form.get("choice")} if "choice" in request.form \
         else {"ranking": request.form.getlist("ranking")}
-    try:
-        receipt = casting.cast_ballot(current_user, chapter, referendum_id, content)
-    except DomainError as exc:
-        flash_refusal(exc)
-        return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
-    # Said only now that the ballot is committed. The tracker is shown once and kept nowhere.
+    return submit(None, lambda: casting.cast_ballot(current_user, chapter, referendum_id, content), success="",
+                  done=lambda receipt: _receipt(chapter, referendum_id, receipt),
+                  refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+
+
+def _receipt(chapter, referendum_id: int, receipt: casting.Receipt):
+    """Said only now that the ballot is committed. The tracker is shown once and kept nowhere."""
     response = make_response(render_template("referenda/receipt.html", chapter=chapter,
                                              membership=access.membership_of(current_user, chapter),
                                              referendum_id=referendum_id, receipt=receipt))
