@@ -58,20 +58,25 @@ def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def outcome_in_own_context(app, job):
+    """Runs `job` in an app context of its own, as a request would: its result, or the refusal it raised."""
+    with app.app_context():
+        try:
+            return job()
+        except DomainError as exc:
+            return exc
+        finally:
+            db.session.remove()
+
+
 def race(app, jobs):
     """Runs each job in its own thread and app context, released together by a barrier."""
     barrier = threading.Barrier(len(jobs))
     outcomes: list[object] = [None] * len(jobs)
 
     def run(i, job):
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes[i] = job()
-            except DomainError as exc:
-                outcomes[i] = exc
-            finally:
-                db.session.remove()
+        barrier.wait()
+        outcomes[i] = outcome_in_own_context(app, job)
 
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
     for t in threads:

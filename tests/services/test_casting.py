@@ -17,7 +17,7 @@ from openbargain.services import casting, results
 from openbargain.services.errors import AlreadyVoted, NotEligible
 from openbargain.services.errors import InvalidTransition, ValidationFailed
 from tests import factories
-from tests.helpers import audit_events, membership, race
+from tests.helpers import audit_events, membership, outcome_in_own_context, race
 
 
 
@@ -172,13 +172,7 @@ def test_a_cast_paused_between_check_and_write_still_refuses_the_duplicate(app, 
     results: dict[str, object] = {}
 
     def run(name):
-        with app.app_context():
-            try:
-                results[name] = job()
-            except AlreadyVoted as exc:
-                results[name] = exc
-            finally:
-                db.session.remove()
+        results[name] = outcome_in_own_context(app, job)
 
     a = threading.Thread(target=run, args=("a",))
     a.start()
