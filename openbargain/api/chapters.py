@@ -9,15 +9,12 @@ from marshmallow import fields, validate
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Flag, Shape, Text, Whole
-from openbargain.models.chapter import SLUG_MAX
+from openbargain.models.chapter import SLUG_MAX, TIMEZONE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services import bylaws, chapters
 from openbargain.tally import THRESHOLDS
 
 blp = Resource("chapters", __name__, description="Chapters and their bylaws.")
-
-TIMEZONE_MAX = 64
-
 
 class Chapter(Shape):
     slug = fields.String(required=True)

@@ -12,6 +12,7 @@ from openbargain.models.user import User
 
 SLUG_MAX = 60
 OFFICE_MAX = 160
+TIMEZONE_MAX = 64
 
 
 class Standing(StrEnum):
@@ -36,7 +37,7 @@ class Chapter(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
     name: Mapped[str] = mapped_column(String(160))
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="chapter")
