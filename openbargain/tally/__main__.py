@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("method", choices=[*COUNTING_ENGINES, "yes_no"])
     parser.add_argument("file", help="CSV rows count,first,second,... (for yes_no: count,choice)")
     parser.add_argument("--seats", type=int, default=1, help="seats to fill (stv, meek_stv)")
+    parser.add_argument("--candidates", metavar="FILE",
+                        help="the options, one per line: any other name in the ballots is refused (a first row "
+                             "`candidates,A,B,...` in the ballot file does the same)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--seed", help="seed of the lot that breaks final ties (default: the ballot set's digest)")
     parser.add_argument("--threshold", choices=list(THRESHOLDS), default="majority", help="yes_no threshold")
@@ -23,21 +26,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quorum", type=Fraction, help="share of the roll that must vote, e.g. 1/5 or 0.2")
     args = parser.parse_args(argv)
     try:
+        declared = _candidates(args.candidates) if args.candidates else None
         with open(args.file, encoding="utf-8-sig", newline="") as stream:
             if args.method == "yes_no":
                 result = tally_yes_no(read_yes_no(stream), threshold=args.threshold, roll_size=args.roll_size,
                                       quorum=args.quorum)
             else:
-                result = count_ranked(args.method, read_ranked(stream), seats=args.seats, seed=args.seed,
+                result = count_ranked(args.method, read_ranked(stream, declared), seats=args.seats, seed=args.seed,
                                       roll_size=args.roll_size, quorum=args.quorum)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{args.file}: cannot read: {exc}", file=sys.stderr)
+        print(f"{getattr(exc, 'filename', None) or args.file}: cannot read: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:  # BallotFileError (line-numbered) and invalid ballots alike
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 2
     print(result.to_json(indent=2) if args.json else render_text(result))
     return 0
+
+
+def _candidates(path: str) -> list[str]:
+    with open(path, encoding="utf-8-sig") as stream:
+        return [line.strip() for line in stream if line.strip()]
 
 
 if __name__ == "__main__":

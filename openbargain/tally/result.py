@@ -38,6 +38,14 @@ class TallyResult:
                           separators=(",", ":") if indent is None else None)
 
 
+def no_ranking_ballots(method: str, ballots, seats: int) -> TallyResult:
+    """The one rule for every ranked method: when no ballot ranks any option (all blank, or all
+    counts zero), nobody is elected — not even by lot."""
+    return TallyResult(method, ballots.options, seats, ballots.total, (), "no_decision",
+                       ({"round": 1, "action": "no_ranking_ballots"},),
+                       {"reason": "no ballot ranks any option"})
+
+
 def fraction_str(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 

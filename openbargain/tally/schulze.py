@@ -68,7 +68,7 @@ def tally_schulze(ballots: RankedBallots, *, seed: str | None = None) -> TallyRe
                 {"among": sorted(group), "rule": "lot", "seed": lot_seed, "round": place, "lot_order": group})
         full_order.extend(group)
     details["order"] = full_order
-    winners = (full_order[0],) if d.any() else ()  # no preference expressed: nobody wins
+    winners = (full_order[0],) if ballots.ranking_ballots else ()  # every ballot blank: nobody wins
     rounds = ({"round": 1, "ranking": ranking, "elected": list(winners)},)
     return TallyResult("schulze", options, 1, ballots.total, winners, "elected" if winners else "no_decision",
                        rounds, details)

@@ -14,7 +14,7 @@ import numpy as np
 
 from openbargain.tally.ballots import RankedBallots
 from openbargain.tally.preferences import Preferences, weighted_totals
-from openbargain.tally.result import TallyResult, fixed_str
+from openbargain.tally.result import TallyResult, fixed_str, no_ranking_ballots
 from openbargain.tally.ties import choose
 
 PLACES = 5
@@ -30,6 +30,8 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
     n = len(options)
     if not 1 <= seats <= n:
         raise ValueError(f"seats must be between 1 and the number of options ({n}), got {seats}")
+    if not ballots.ranking_ballots:
+        return no_ranking_ballots("stv", ballots, seats)
     prefs = Preferences(ballots)
     counts = ballots.counts
     values = np.full(len(counts), UNIT, dtype=np.int64)  # each group's current paper value
@@ -110,9 +112,7 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
             pending_surplus.remove(source)
             surplus, total = int(votes[source] - quota), int(votes[source])
             record.update({"action": "surplus", "candidate": name, "surplus": fixed_str(surplus, PLACES)})
-            if surplus > 0:
-                if surplus * int(values.max()) >= 2**63:
-                    raise OverflowError("ballot set too large for exact 64-bit transfer arithmetic")
+            if surplus > 0:  # surplus × value < 10⁸ ballots × 10⁵ × 10⁵ < 2⁶³ (ballots.MAX_BALLOTS)
                 reached, exhausted = transfer(source, record, lambda v: (v * surplus) // total)
                 votes[source] = quota
                 nt_total += exhausted
