@@ -25,6 +25,7 @@ def tally_irv(ballots: RankedBallots, *, seed: str | None = None) -> TallyResult
             "round": len(rounds) + 1,
             "tallies": tallies,
             "continuing_votes": active,
+            "threshold": active // 2 + 1,  # a majority of the continuing votes
             "exhausted": int(totals[n]),
         }
         rounds.append(record)

@@ -1,4 +1,6 @@
-"""A readable, round-by-round text rendering of a result (the command's default output)."""
+"""A readable, round-by-round text rendering of a result (the command's default output): every
+figure a member needs to follow the count — the threshold or quota, each round's tallies, what
+moved where (and at what value), what was exhausted, and how every tie was decided."""
 from __future__ import annotations
 
 from openbargain.tally.result import TallyResult
@@ -14,29 +16,62 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def tie_text(tie: dict) -> str:
+    among = ", ".join(tie["among"])
+    if tie["rule"] == "earlier_round":
+        return f"tie among {among} decided by round {tie['by_earlier_round'][-1]}, the latest earlier round they differed in"
+    return (f"tie among {among} decided by lot (SHA-256 of seed {tie['seed'][:12]}…, round {tie['round']}, each name): "
+            f"order {', '.join(tie['lot_order'])}")
+
+
+def _moved(r: dict) -> str:
+    transfers = r.get("transfers") or {}
+    papers = r.get("papers") or {}
+    parts = [f"{name} +{value}" + (f" ({papers[name]} papers)" if name in papers else "")
+             for name, value in transfers.items()]
+    lost = r.get("transfers_exhausted", r.get("transfers_non_transferable"))
+    if lost not in (None, 0, "0.00000"):
+        parts.append(f"exhausted +{lost}" + (f" ({r['papers_non_transferable']} papers)"
+                                              if r.get("papers_non_transferable") else ""))
+    return "transfers: " + ", ".join(parts) if parts else ""
+
+
 def _ranked_rounds(result: TallyResult) -> list[str]:
-    names = [o for o in result.options]
     key = "tallies" if result.method == "irv" else "votes"
-    header = ["option"] + [f"R{r['round']}" for r in result.rounds]
-    rows = [header]
-    for name in names:
+    rows = [["option"] + [f"R{r['round']}" for r in result.rounds]]
+    for name in result.options:
         rows.append([name] + [str(r.get(key, {}).get(name, "")) for r in result.rounds])
     if result.method == "irv":
-        rows.append(["(exhausted)"] + [str(r["exhausted"]) for r in result.rounds])
+        rows.append(["(exhausted)"] + [str(r.get("exhausted", "")) for r in result.rounds])
+        rows.append(["(majority needed)"] + [str(r.get("threshold", "")) for r in result.rounds])
+    elif result.method == "meek_stv":
+        rows.append(["(excess)"] + [str(r.get("excess", "")) for r in result.rounds])
+        rows.append(["(quota)"] + [str(r.get("quota", "")) for r in result.rounds])
     else:
         rows.append(["(non-transferable)"] + [str(r.get("non_transferable", "")) for r in result.rounds])
     lines = _table(rows)
     lines.append("")
     for r in result.rounds:
         events = []
-        if r.get("action") in ("surplus", "remaining_elected"):
-            events.append(r["action"].replace("_", " ") + (f" of {r['candidate']}" if r.get("candidate") else ""))
+        if r.get("action") == "surplus":
+            value = (f", transfer value {r['transfer_value']} (= {r['transfer_ratio']} of each paper's value)"
+                     if "transfer_value" in r else ", nothing to transfer")
+            events.append(f"surplus of {r['candidate']} {r['surplus']}{value}")
+        elif r.get("action") == "remaining_elected":
+            events.append("remaining candidates fill the remaining seats")
+        elif r.get("action") == "no_ranking_ballots":
+            events.append("no ballot ranks any option: nobody is elected")
         if r.get("elected"):
             events.append("elected: " + ", ".join(r["elected"]))
         if r.get("eliminated") or r.get("excluded"):
             events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
-        for tie in r.get("tie_breaks", []):
-            events.append(f"tie among {', '.join(tie['among'])} broken by {tie['rule'].replace('_', ' ')}")
+        moved = _moved(r)
+        if moved:
+            events.append(moved)
+        if r.get("stopped_by") and r["stopped_by"] != "elected":
+            events.append(f"{r['iterations']} iteration(s), stopped by {r['stopped_by'].replace('_', ' ')} "
+                          f"(surplus {r['surplus']})")
+        events.extend(tie_text(tie) for tie in r.get("tie_breaks", []))
         if events:
             lines.append(f"Round {r['round']}: " + "; ".join(events))
     return lines
@@ -58,10 +93,13 @@ def render_text(result: TallyResult) -> str:
         lines.append("Ranking: " + " > ".join("=".join(g) for g in result.details["ranking"]))
         if result.details["condorcet_winner"]:
             lines.append(f"Condorcet winner: {result.details['condorcet_winner']}")
+        lines.extend(f"Place {tie['round']}: {tie_text(tie)}" for tie in result.details.get("tie_breaks", []))
     else:
         if "quota" in result.details:
             lines.append(f"Quota: {result.details['quota']}")
         lines += _ranked_rounds(result)
+    if result.details.get("warning"):
+        lines.append(f"Warning: {result.details['warning']}")
     q = result.details.get("quorum")
     if q:
         lines.append(f"Turnout {q['ballots_cast']} of {q['roll_size']} ({q['turnout_percent']}%), quorum "

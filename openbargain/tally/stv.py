@@ -83,9 +83,12 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
             values[rows] = revalue(values[rows])
         holders = prefs.move_on(rows)
         received = weighted_totals(holders, counts[rows] * values[rows], n + 1)
+        papers = weighted_totals(holders, counts[rows], n + 1)
         votes[:n] += received[:n]
         record["transfers"] = {options[i]: fixed_str(int(received[i]), PLACES) for i in range(n) if received[i]}
         record["transfers_non_transferable"] = fixed_str(int(received[n]), PLACES)
+        record["papers"] = {options[i]: int(papers[i]) for i in range(n) if papers[i]}
+        record["papers_non_transferable"] = int(papers[n])
         return int(received[:n].sum()), int(received[n])
 
     record = {"round": 1, "action": "first_preferences", "quota": fixed_str(quota, PLACES),
@@ -113,6 +116,10 @@ def tally_scottish_stv(ballots: RankedBallots, *, seats: int, seed: str | None =
             surplus, total = int(votes[source] - quota), int(votes[source])
             record.update({"action": "surplus", "candidate": name, "surplus": fixed_str(surplus, PLACES)})
             if surplus > 0:  # surplus × value < 10⁸ ballots × 10⁵ × 10⁵ < 2⁶³ (ballots.MAX_BALLOTS)
+                # What a full-value paper carries on (each paper: its value × surplus ÷ total,
+                # truncated), and the exact ratio.
+                record.update({"transfer_value": fixed_str(UNIT * surplus // total, PLACES),
+                               "transfer_ratio": f"{surplus}/{total}"})
                 reached, exhausted = transfer(source, record, lambda v: (v * surplus) // total)
                 votes[source] = quota
                 nt_total += exhausted

@@ -115,3 +115,23 @@ def test_reversing_the_rows_changes_nothing_printed(tmp_path, capsys):
     _, forward, _ = run(tmp_path, capsys, "\n".join(rows) + "\n", "irv", "--json")
     _, backward, _ = run(tmp_path, capsys, "\n".join(reversed(rows)) + "\n", "irv", "--json")
     assert forward == backward and json.loads(forward)["rounds"][0]["tie_breaks"][0]["rule"] == "lot"
+
+
+def test_the_text_report_shows_transfer_values_papers_and_how_ties_were_decided(tmp_path, capsys):
+    status, out, _ = run(tmp_path, capsys, "10,A,B\n2,A,C\n5,B\n3,C\n4,D,C\n", "stv", "--seats", "2")
+    assert status == 0
+    assert ("Round 2: surplus of A 3.00000, transfer value 0.25000 (= 300000/1200000 of each paper's value); "
+            "transfers: B +2.50000 (10 papers), C +0.50000 (2 papers)") in out
+    _, out, _ = run(tmp_path, capsys, "1,B,A\n1,A,B\n1,C\n1,D,C\n1,C,D\n", "irv")
+    assert "(majority needed)" in out and "decided by lot (SHA-256 of seed" in out and "order" in out
+    _, out, _ = run(tmp_path, capsys, "1,A,B\n1,B,A\n", "schulze")
+    assert "Place 1: tie among A, B decided by lot" in out
+    _, out, _ = run(tmp_path, capsys, "1,B,A,E,C\n1,B,C\n1\n1,B,D,E,A,C\n1,A,E,B,D,C\n", "meek_stv", "--seats", "4")
+    assert "(quota)" in out and "(excess)" in out and "stopped by tolerance" in out
+
+
+def test_stv_json_gives_each_surplus_its_transfer_value_and_papers(tmp_path, capsys):
+    _, out, _ = run(tmp_path, capsys, "10,A,B\n2,A,C\n5,B\n3,C\n4,D,C\n", "stv", "--seats", "2", "--json")
+    surplus = next(r for r in json.loads(out)["rounds"] if r.get("action") == "surplus")
+    assert (surplus["transfer_value"], surplus["transfer_ratio"]) == ("0.25000", "300000/1200000")
+    assert surplus["papers"] == {"B": 10, "C": 2} and surplus["transfers"] == {"B": "2.50000", "C": "0.50000"}
