@@ -26,10 +26,11 @@ def create_app(config: Config | str | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
-    from openbargain.web import security, session_auth
+    from openbargain.web import input_guard, security, session_auth
 
     session_auth.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
 
     from openbargain import api
     from openbargain.web.accountability import bp as accountability_bp

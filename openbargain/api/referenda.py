@@ -158,7 +158,10 @@ class Export(Shape):
     chapter = fields.String(required=True)
     referendum = fields.Nested(ExportedReferendum, required=True)
     trackers = fields.List(fields.String(), required=True, metadata={"description": "Tracker hashes, sorted"})
-    ballots = fields.List(fields.Dict(), required=True, metadata={"description": "Contents, in canonical order"})
+    ballots = fields.List(fields.Dict(), required=True,
+                          metadata={"description": "Contents, in canonical order (empty where the bylaws withheld them)"})
+    ballots_withheld = fields.String(required=True, allow_none=True,
+                                     metadata={"description": "Why the individual ballots are not published, or null"})
     ballot_set_hash = fields.String(required=True)
     board_hash = fields.String(required=True)
     certified_at = fields.String(required=True, metadata={"format": "date-time"})

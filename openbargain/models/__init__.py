@@ -2,7 +2,7 @@
 from openbargain.models.api_token import TOKEN_SCOPES, LoginSession, PersonalAccessToken, SpentRefreshToken
 from openbargain.models.audit import AuditEvent
 from openbargain.models.base import Base
-from openbargain.models.bylaws import Bylaws
+from openbargain.models.bylaws import BallotPublication, Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
 from openbargain.models.outbox import OutboxMail
@@ -48,7 +48,7 @@ from openbargain.models.user import User
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
-    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
+    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,7 +24,19 @@ DEFAULTS = {
     "petition_percent": 10,
     "amendment_percent": 5,
     "public_pages": True,
+    "ranked_ballots_public": "from_roll",
+    "ranked_ballots_min_roll": 50,
 }
+
+
+class BallotPublication(StrEnum):
+    """Whether a secret ranked vote's individual ballots are published on its board and in its
+    export. With few voters most full rankings are unique, so a published ranking can point at
+    the one member who cast it; the round tallies and the hashes are published whatever this says."""
+
+    ALWAYS = "always"
+    FROM_ROLL = "from_roll"  # only when the roll is at least ranked_ballots_min_roll
+    NEVER = "never"
 
 
 class Bylaws(Base):
@@ -47,6 +60,8 @@ class Bylaws(Base):
     petition_percent: Mapped[int] = mapped_column(Integer)
     amendment_percent: Mapped[int] = mapped_column(Integer)
     public_pages: Mapped[bool] = mapped_column(Boolean)
+    ranked_ballots_public: Mapped[str] = mapped_column(String(20), default=DEFAULTS["ranked_ballots_public"])
+    ranked_ballots_min_roll: Mapped[int] = mapped_column(Integer, default=DEFAULTS["ranked_ballots_min_roll"])
 
     chapter: Mapped[Chapter] = relationship()
 
@@ -62,6 +77,12 @@ class Bylaws(Base):
 
     def voting_length(self, urgent: bool) -> timedelta:
         return timedelta(hours=self.urgent_voting_hours if urgent else self.voting_hours)
+
+    def publishes_ranked_ballots(self, roll_size: int) -> bool:
+        publication = BallotPublication(self.ranked_ballots_public)
+        if publication == BallotPublication.FROM_ROLL:
+            return roll_size >= self.ranked_ballots_min_roll
+        return publication == BallotPublication.ALWAYS
 
     @staticmethod
     def share_of(percent: int, members: int) -> int:

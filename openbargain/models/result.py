@@ -29,5 +29,8 @@ class Result(Base):
     # in the result and its export, so anyone keeping one can later prove a rewrite of the log.
     audit_length: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    # Fixed when certified, from the bylaws and the roll then: a later change of the bylaws never
+    # publishes ballots that were withheld (nor withdraws ones already out).
+    ballots_public: Mapped[bool] = mapped_column(Boolean, default=True)
 
     referendum: Mapped[Referendum] = relationship()

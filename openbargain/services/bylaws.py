@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openbargain import policy
-from openbargain.models import Bylaws, Chapter, Membership, Standing, User
+from openbargain.models import BallotPublication, Bylaws, Chapter, Membership, Standing, User
 from openbargain.services import audit
 from openbargain.services.access import bylaws_of, membership_of, require, require_chapter_visible
 from openbargain.services.errors import ValidationFailed
@@ -37,9 +37,12 @@ class BylawsChange:
     petition_percent: int
     amendment_percent: int
     public_pages: bool
+    ranked_ballots_public: str = "from_roll"
+    ranked_ballots_min_roll: int = 50
 
 
 HOURS_MAX = 24 * 90
+MIN_ROLL_MAX = 1_000_000
 
 
 def check_bylaws(change: BylawsChange) -> None:
@@ -64,6 +67,10 @@ def check_bylaws(change: BylawsChange) -> None:
         errors["urgent_min_deliberation_hours"] = ["Urgent deliberation cannot be longer than the normal one."]
     if change.threshold not in THRESHOLDS:
         errors["threshold"] = [f"Use one of {', '.join(THRESHOLDS)}."]
+    if change.ranked_ballots_public not in BallotPublication._value2member_map_:
+        errors["ranked_ballots_public"] = [f"Use one of {', '.join(BallotPublication)}."]
+    if not 1 <= change.ranked_ballots_min_roll <= MIN_ROLL_MAX:
+        errors["ranked_ballots_min_roll"] = [f"Use a roll size from 1 to {MIN_ROLL_MAX:,}."]
     if errors:
         raise ValidationFailed("Some settings are not valid.", errors=errors)
 

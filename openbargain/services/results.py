@@ -23,8 +23,9 @@ from openbargain.models import (
     User,
     VoterRollEntry,
 )
+from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.services import audit, sealing
-from openbargain.services.access import membership_of, require_visible
+from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import write_rows
 from openbargain.services.casting import tracker_hash
 from openbargain.services.errors import InvalidTransition, NotFound
@@ -112,7 +113,8 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
         ballots_cast=len(ballots.contents), roll_size=referendum.roll_size or 0,
         quorum_met=bool(quorum.get("met")), ballot_set_hash=ballots.hash,
         board_hash=ballots.board_hash(referendum.roll_hash or "", trackers), certified_at=now(),
-        audit_length=checkpoint.length, audit_head=checkpoint.hash)
+        audit_length=checkpoint.length, audit_head=checkpoint.hash,
+        ballots_public=_ballots_public(session, chapter, referendum))
     session.add(result)
     referendum.certified_at = result.certified_at
     transition(proposal, ProposalStatus.NO_DECISION if tally.outcome == "no_decision" else ProposalStatus.DECIDED)
@@ -123,6 +125,23 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
     issue_mandates(uow, referendum, proposal, result)
     return result
+
+
+def _ballots_public(session: Session, chapter: Chapter, referendum: Referendum) -> bool:
+    """Yes/no ballots say one of three things and roll-call votes are public by choice; a secret
+    ranked vote publishes its individual ballots as the bylaws say for its roll."""
+    if referendum.method == YES_NO_METHOD or not referendum.secret:
+        return True
+    return bylaws_of(chapter, session).publishes_ranked_ballots(referendum.roll_size or 0)
+
+
+def withheld_reason(result: Result, chapter: Chapter) -> str | None:
+    """Why the individual ballots are not published, as the result page and the export say it."""
+    if result.ballots_public:
+        return None
+    return ("The chapter's bylaws withhold the individual ranked ballots of this vote (with a roll of "
+            f"{result.roll_size}, a published ranking could point at the member who cast it). The round-by-round "
+            "count, the ballot-set hash and the board's closing hash are published, and every tracker can be checked.")
 
 
 def certify_closed(chapter_id: int | None = None) -> int:
@@ -184,10 +203,12 @@ def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code:
 
 def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
     """Everything needed to recount, in one document: the referendum's parameters, the board
-    (trackers and ballots) and the certified result with its hashes."""
+    (trackers and ballots) and the certified result with its hashes. Where the bylaws withheld
+    the individual ballots, `ballots` is empty and `ballots_withheld` says why."""
     referendum, _ = _certified(actor, chapter, referendum_id)
     result = db.session.scalar(select(Result).where(Result.referendum_id == referendum.id))
     trackers, contents = _published(db.session, referendum)
+    withheld = withheld_reason(result, chapter)
     proposal = referendum.proposal
     return {
         "format": EXPORT_FORMAT,
@@ -201,7 +222,8 @@ def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
             "options": [o.label for o in proposal.options],
         },
         "trackers": trackers,
-        "ballots": contents,
+        "ballots": [] if withheld else contents,
+        "ballots_withheld": withheld,
         "ballot_set_hash": result.ballot_set_hash,
         "board_hash": result.board_hash,
         "certified_at": result.certified_at.isoformat(),

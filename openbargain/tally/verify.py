@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with open(args[0], encoding="utf-8") as fh:
             export = json.load(fh)
+        if export.get("ballots_withheld"):
+            print(f"{args[0]}: cannot be recounted: {export['ballots_withheld']}", file=sys.stderr)
+            return 2
         problems = verify_export(export)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"{args[0]}: cannot be checked: {exc!r}", file=sys.stderr)

@@ -189,6 +189,13 @@ class BylawsForm(FlaskForm):
     amendment_percent = IntegerField("Amendment co-signers needed (% of members in good standing)",
                                      validators=[InputRequired()])
     public_pages = BooleanField("Show public proposals and results to visitors")
+    ranked_ballots_public = SelectField(
+        "Publish the individual ballots of a secret ranked vote", choices=[
+            SelectChoice("from_roll", "Only when the roll is large enough (below)"), SelectChoice("always", "Always"),
+            SelectChoice("never", "Never (the round tallies and the hashes only)")],
+        description="With few voters most rankings are unique: a published ranking can point at the member who cast it.")
+    ranked_ballots_min_roll = IntegerField("…large enough: at least this many members on the roll",
+                                           validators=[InputRequired()])
 
 
 # --- referenda ------------------------------------------------------------------------------

@@ -234,7 +234,8 @@ def result(slug: str, referendum_id: int):
     return render_template("referenda/result.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
                            sentence=charts.outcome_sentence(view.result, view.referendum),
-                           charts=charts.round_charts(view.result.tally), describe=casting.describe)
+                           charts=charts.round_charts(view.result.tally), describe=casting.describe,
+                           withheld=results.withheld_reason(view.result, chapter))
 
 
 @bp.get("/referenda/<int:referendum_id>/board")
@@ -255,7 +256,8 @@ def bulletin_board(slug: str, referendum_id: int):
     status = 422 if error else 200
     return render_template("referenda/board.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
-                           code=code[:100], found=found, error=error), status
+                           code=code[:100], found=found, error=error,
+                           withheld=results.withheld_reason(view.result, chapter)), status
 
 
 @bp.get("/referenda/<int:referendum_id>/export.json")
@@ -271,6 +273,8 @@ def export_csv(slug: str, referendum_id: int, part: str):
     filename = f"referendum-{referendum_id}-{part}.csv"
     if part == "trackers":
         return csv_response(["tracker_sha256"], ([t] for t in document["trackers"]), filename)
+    if document["ballots_withheld"]:
+        abort(404, document["ballots_withheld"])
     if document["referendum"]["method"] != "yes_no":
         return csv_response(["ranking"], (c["ranking"] for c in document["ballots"]), filename)
     return csv_response(["choice"], ([c["choice"]] for c in document["ballots"]), filename)

@@ -14,7 +14,7 @@ from openbargain.services import casting, due, results
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.tally import board, verify
 from tests import factories
-from tests.helpers import audit_events, membership, race
+from tests.helpers import audit_events, membership, race, set_bylaws
 
 
 
@@ -208,3 +208,54 @@ def test_tick_certifies_a_closed_vote(app, world, voted):
     assert reminders.tick().certified == 1
     assert db.session.scalar(select(func.count()).select_from(Result)) == 1
     assert reminders.tick().certified == 0
+
+
+def _ranked_vote_certified(world, **bylaws):
+    set_bylaws(world.chapter, **bylaws)
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Endorsements")
+    for user, ranking in ((world.member, ["Bloc", "Individually"]), (world.elected, ["Individually"]),
+                          (world.steering, ["Bloc"])):
+        casting.cast_ballot(user, world.chapter, r.id, {"ranking": ranking})
+    after_close(r)
+    return r
+
+
+@pytest.mark.parametrize("bylaws,published", [
+    ({}, False),  # the default: only from a roll of 50
+    ({"ranked_ballots_min_roll": 3}, True),  # the roll here is 3 (member, elected, steering)
+    ({"ranked_ballots_public": "always"}, True),
+    ({"ranked_ballots_public": "never", "ranked_ballots_min_roll": 1}, False),
+], ids=["default", "roll large enough", "always", "never"])
+def test_a_small_rolls_ranked_ballots_are_withheld_as_the_bylaws_say(app, world, bylaws, published):
+    r = _ranked_vote_certified(world, **bylaws)
+    document = results.export(world.member, world.chapter, r.id)
+    result = db.session.scalar(select(Result))
+    assert result.ballots_public is published
+    assert (len(document["ballots"]) == 3) is published and (document["ballots_withheld"] is None) is published
+    # Withheld or not, the trackers, the round tallies and the hashes are published.
+    assert len(document["trackers"]) == 3 and document["result"]["winners"] == result.winners
+    assert document["ballot_set_hash"] == result.ballot_set_hash
+
+
+def test_withholding_is_fixed_when_certified_and_the_pages_say_so(app, client, world, tmp_path, capsys):
+    from tests.conftest import login
+
+    r = _ranked_vote_certified(world)
+    set_bylaws(world.chapter, ranked_ballots_public="always")  # a later change publishes nothing withheld
+    assert results.export(world.member, world.chapter, r.id)["ballots"] == []
+    login(client, world.member)
+    page = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "withhold the individual ranked ballots" in page and "a roll of 3" in page
+    board = client.get(f"/c/riverside/referenda/{r.id}/board").get_data(as_text=True)
+    assert "withhold the individual ranked ballots" in board and "ballots.csv" not in board
+    assert client.get(f"/c/riverside/referenda/{r.id}/ballots.csv").status_code == 404
+    assert client.get(f"/c/riverside/referenda/{r.id}/trackers.csv").status_code == 200
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(results.export(world.member, world.chapter, r.id)))
+    assert verify.main([str(path)]) == 2
+    assert "cannot be recounted" in capsys.readouterr().err
+
+
+def test_yes_no_ballots_are_published_whatever_the_roll(app, world, certified):
+    r, _ = certified
+    assert len(results.export(world.member, world.chapter, r.id)["ballots"]) == 3

@@ -139,11 +139,13 @@ def test_bylaws_page(client, world):
     fields = {"min_deliberation_hours": "72", "urgent_min_deliberation_hours": "12", "voting_hours": "96",
               "urgent_voting_hours": "24", "petition_delay_hours": "24", "quorum_percent": "25",
               "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y",
-              "min_voting_hours": "24", "urgent_min_voting_hours": "6", "urgent_cosign_percent": "15"}
+              "min_voting_hours": "24", "urgent_min_voting_hours": "6", "urgent_cosign_percent": "15",
+              "ranked_ballots_public": "never", "ranked_ballots_min_roll": "50"}
     assert client.post("/c/riverside/bylaws", data=fields).status_code == 302
     from openbargain.models import Bylaws
 
-    assert db.session.get(Bylaws, world.chapter.id).threshold == "two_thirds"
+    saved = db.session.get(Bylaws, world.chapter.id)
+    assert (saved.threshold, saved.ranked_ballots_public) == ("two_thirds", "never")
 
 
 def test_urgency_on_the_proposal_page(client, world):
