@@ -1,6 +1,7 @@
 """Certification: the count of a closed referendum, done exactly once, and what it publishes."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -34,7 +35,8 @@ from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.mandates import issue_mandates
 from openbargain.services.turnout import record_turnout
 from openbargain.services.uow import UnitOfWork, unit_of_work
-from openbargain.tally import board
+from openbargain.tally import RankedBallots, board
+from openbargain.tally.blt import write_blt
 from openbargain.tally.verify import EXPORT_FORMAT, first_difference
 
 
@@ -230,6 +232,18 @@ def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
         "audit_checkpoint": {"length": result.audit_length, "head": result.audit_head},
         "result": result.tally,
     }
+
+
+def export_blt(actor: User | None, chapter: Chapter, referendum_id: int) -> str:
+    """A certified ranked vote's ballots as a BLT file, for any other STV software to recount."""
+    document = export(actor, chapter, referendum_id)
+    ref = document["referendum"]
+    if ref["method"] == YES_NO_METHOD:
+        raise NotFound("A yes/no vote has no ranked ballots.")
+    if document["ballots_withheld"]:
+        raise NotFound(document["ballots_withheld"])
+    groups = Counter(tuple(c["ranking"]) for c in document["ballots"])
+    return write_blt(RankedBallots.from_groups(ref["options"], groups.items()), ref["seats"], ref["proposal"])
 
 
 def verify_result(referendum_id: int) -> list[str]:

@@ -5,6 +5,7 @@ import argparse
 import sys
 from fractions import Fraction
 
+from openbargain.tally.blt import read_blt
 from openbargain.tally.csvfile import read_ranked, read_yes_no
 from openbargain.tally.registry import COUNTING_ENGINES, count_ranked
 from openbargain.tally.report import render_text
@@ -14,8 +15,9 @@ from openbargain.tally.yesno import THRESHOLDS, tally_yes_no
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openbargain.tally", description=__doc__)
     parser.add_argument("method", choices=[*COUNTING_ENGINES, "yes_no"])
-    parser.add_argument("file", help="CSV rows count,first,second,... (for yes_no: count,choice)")
-    parser.add_argument("--seats", type=int, default=1, help="seats to fill (stv, meek_stv)")
+    parser.add_argument("file", help="CSV rows count,first,second,... (for yes_no: count,choice), or a BLT "
+                                     "file (named *.blt)")
+    parser.add_argument("--seats", type=int, help="seats to fill (stv, meek_stv; default 1, or the BLT file's)")
     parser.add_argument("--candidates", metavar="FILE",
                         help="the options, one per line: any other name in the ballots is refused (a first row "
                              "`candidates,A,B,...` in the ballot file does the same)")
@@ -32,8 +34,13 @@ def main(argv: list[str] | None = None) -> int:
                 result = tally_yes_no(read_yes_no(stream), threshold=args.threshold, roll_size=args.roll_size,
                                       quorum=args.quorum)
             else:
-                result = count_ranked(args.method, read_ranked(stream, declared), seats=args.seats, seed=args.seed,
-                                      roll_size=args.roll_size, quorum=args.quorum)
+                if args.file.lower().endswith(".blt"):
+                    election = read_blt(stream)
+                    ballots, seats = election.ballots, args.seats or election.seats
+                else:
+                    ballots, seats = read_ranked(stream, declared), args.seats or 1
+                result = count_ranked(args.method, ballots, seats=seats, seed=args.seed, roll_size=args.roll_size,
+                                      quorum=args.quorum)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{getattr(exc, 'filename', None) or args.file}: cannot read: {exc}", file=sys.stderr)
         return 2

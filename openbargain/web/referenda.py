@@ -280,6 +280,18 @@ def export_csv(slug: str, referendum_id: int, part: str):
     return csv_response(["choice"], ([c["choice"]] for c in document["ballots"]), filename)
 
 
+@bp.get("/referenda/<int:referendum_id>/ballots.blt")
+def export_blt(slug: str, referendum_id: int):
+    """A certified ranked result's ballots as a BLT file, for any other STV software to recount."""
+    chapter = _settled_chapter(slug)
+    try:
+        text = results.export_blt(current_user, chapter, referendum_id)
+    except InvalidTransition as exc:
+        abort(409, exc.message)
+    return Response(text, mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}.blt"'})
+
+
 def _export(slug: str, referendum_id: int) -> dict:
     chapter = _settled_chapter(slug)
     try:

@@ -259,3 +259,24 @@ def test_withholding_is_fixed_when_certified_and_the_pages_say_so(app, client, w
 def test_yes_no_ballots_are_published_whatever_the_roll(app, world, certified):
     r, _ = certified
     assert len(results.export(world.member, world.chapter, r.id)["ballots"]) == 3
+
+
+def test_a_certified_ranked_result_exports_as_blt_for_other_software(app, client, world):
+    import io
+
+    from openbargain.tally.blt import read_blt
+    from tests.conftest import login
+
+    r = _ranked_vote_certified(world, ranked_ballots_public="always")
+    exported = read_blt(io.StringIO(results.export_blt(world.member, world.chapter, r.id)))
+    assert exported.title == "Endorsements" and exported.seats == 1
+    assert dict(exported.ballots.groups()) == {("Bloc",): 1, ("Bloc", "Individually"): 1, ("Individually",): 1}
+    login(client, world.member)
+    download = client.get(f"/c/riverside/referenda/{r.id}/ballots.blt")
+    assert download.status_code == 200 and download.get_data(as_text=True).startswith("2 1\n")
+
+
+def test_withheld_ballots_have_no_blt_either(app, world):
+    r = _ranked_vote_certified(world)
+    with pytest.raises(NotFound, match="withhold"):
+        results.export_blt(world.member, world.chapter, r.id)

@@ -68,6 +68,7 @@ ACCESS = {
     "referenda.bulletin_board": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.export_json": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     "referenda.export_csv": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    "referenda.export_blt": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     # A mandate to the elected from a closed, certified vote, acknowledged and reported on, and a
     # bargaining entry the elected logged on the members-only proposal.
     "accountability.mandate": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
