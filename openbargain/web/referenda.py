@@ -283,18 +283,18 @@ def export_csv(slug: str, referendum_id: int, part: str):
 @bp.get("/referenda/<int:referendum_id>/ballots.blt")
 def export_blt(slug: str, referendum_id: int):
     """A certified ranked result's ballots as a BLT file, for any other STV software to recount."""
-    chapter = _settled_chapter(slug)
-    try:
-        text = results.export_blt(current_user, chapter, referendum_id)
-    except InvalidTransition as exc:
-        abort(409, exc.message)
+    text = _once_certified(slug, lambda chapter: results.export_blt(current_user, chapter, referendum_id))
     return Response(text, mimetype="text/plain",
                     headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}.blt"'})
 
 
 def _export(slug: str, referendum_id: int) -> dict:
-    chapter = _settled_chapter(slug)
+    return _once_certified(slug, lambda chapter: results.export(current_user, chapter, referendum_id))
+
+
+def _once_certified(slug: str, read):
+    """A download that exists once the count is certified: before that, 409 with the reason."""
     try:
-        return results.export(current_user, chapter, referendum_id)
+        return read(_settled_chapter(slug))
     except InvalidTransition as exc:
         abort(409, exc.message)
