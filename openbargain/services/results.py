@@ -35,7 +35,7 @@ from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.mandates import issue_mandates
 from openbargain.services.turnout import record_turnout
 from openbargain.services.uow import UnitOfWork, unit_of_work
-from openbargain.tally import RankedBallots, board
+from openbargain.tally import RankedBallots, board, report
 from openbargain.tally.blt import write_blt
 from openbargain.tally.verify import EXPORT_FORMAT, first_difference
 
@@ -135,6 +135,17 @@ def _ballots_public(session: Session, chapter: Chapter, referendum: Referendum) 
     if referendum.method == YES_NO_METHOD or not referendum.secret:
         return True
     return bylaws_of(chapter, session).publishes_ranked_ballots(referendum.roll_size or 0)
+
+
+def narrative(result: Result) -> dict[int, list[str]]:
+    """Round number → what happened in it and why (elected, eliminated, transfers with their
+    papers and values, ties and how they were decided), as the command's text report says it.
+    Schulze's lot, where a lot chose the winner, is round 0."""
+    events = {r["round"]: report.round_events(r) for r in result.tally.get("rounds", []) if "round" in r}
+    lots = [report.tie_text(tie) for tie in result.tally.get("details", {}).get("tie_breaks", [])]
+    if lots:
+        events[0] = lots
+    return events
 
 
 def withheld_reason(result: Result, chapter: Chapter) -> str | None:

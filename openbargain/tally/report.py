@@ -52,29 +52,35 @@ def _ranked_rounds(result: TallyResult) -> list[str]:
     lines = _table(rows)
     lines.append("")
     for r in result.rounds:
-        events = []
-        if r.get("action") == "surplus":
-            value = (f", transfer value {r['transfer_value']} (= {r['transfer_ratio']} of each paper's value)"
-                     if "transfer_value" in r else ", nothing to transfer")
-            events.append(f"surplus of {r['candidate']} {r['surplus']}{value}")
-        elif r.get("action") == "remaining_elected":
-            events.append("remaining candidates fill the remaining seats")
-        elif r.get("action") == "no_ranking_ballots":
-            events.append("no ballot ranks any option: nobody is elected")
-        if r.get("elected"):
-            events.append("elected: " + ", ".join(r["elected"]))
-        if r.get("eliminated") or r.get("excluded"):
-            events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
-        moved = _moved(r)
-        if moved:
-            events.append(moved)
-        if r.get("stopped_by") and r["stopped_by"] != "elected":
-            events.append(f"{r['iterations']} iteration(s), stopped by {r['stopped_by'].replace('_', ' ')} "
-                          f"(surplus {r['surplus']})")
-        events.extend(tie_text(tie) for tie in r.get("tie_breaks", []))
+        events = round_events(r)
         if events:
             lines.append(f"Round {r['round']}: " + "; ".join(events))
     return lines
+
+
+def round_events(r: dict) -> list[str]:
+    """What happened in one round, and why, in words: the results page says it the same way."""
+    events = []
+    if r.get("action") == "surplus":
+        value = (f", transfer value {r['transfer_value']} (= {r['transfer_ratio']} of each paper's value)"
+                 if "transfer_value" in r else ", nothing to transfer")
+        events.append(f"surplus of {r['candidate']} {r['surplus']}{value}")
+    elif r.get("action") == "remaining_elected":
+        events.append("remaining candidates fill the remaining seats")
+    elif r.get("action") == "no_ranking_ballots":
+        events.append("no ballot ranks any option: nobody is elected")
+    if r.get("elected"):
+        events.append("elected: " + ", ".join(r["elected"]))
+    if r.get("eliminated") or r.get("excluded"):
+        events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
+    moved = _moved(r)
+    if moved:
+        events.append(moved)
+    if r.get("stopped_by") and r["stopped_by"] != "elected":
+        events.append(f"{r['iterations']} iteration(s), stopped by {r['stopped_by'].replace('_', ' ')} "
+                      f"(surplus {r['surplus']})")
+    events.extend(tie_text(tie) for tie in r.get("tie_breaks", []))
+    return events
 
 
 def render_text(result: TallyResult) -> str:

@@ -235,7 +235,8 @@ def result(slug: str, referendum_id: int):
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
                            sentence=charts.outcome_sentence(view.result, view.referendum),
                            charts=charts.round_charts(view.result.tally), describe=casting.describe,
-                           withheld=results.withheld_reason(view.result, chapter))
+                           withheld=results.withheld_reason(view.result, chapter),
+                           narrative=results.narrative(view.result))
 
 
 @bp.get("/referenda/<int:referendum_id>/board")

@@ -100,3 +100,15 @@ def test_safe_cell_rule():
 
     assert [safe_cell(v) for v in ["=1", "+1", "-1", "@a", "\tx", "\rx", "plain", "a=b", "", None, 3]] == \
         ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "plain", "a=b", "", "", "3"]
+
+
+def test_the_result_page_says_what_each_round_did_and_how_ties_were_decided(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Two-way")
+    casting.cast_ballot(world.member, world.chapter, r.id, {"ranking": ["Bloc", "Individually"]})
+    casting.cast_ballot(world.elected, world.chapter, r.id, {"ranking": ["Individually", "Bloc"]})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "Tie among Bloc, Individually decided by lot (SHA-256 of seed" in html
+    assert "Eliminated: " in html and "Elected: " in html
