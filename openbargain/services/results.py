@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from openbargain.clock import now
 from openbargain.extensions import db
@@ -14,6 +14,7 @@ from openbargain.models import (
     Ballot,
     BallotTracker,
     Chapter,
+    Mandate,
     Membership,
     Proposal,
     ProposalStatus,
@@ -137,11 +138,19 @@ def _ballots_public(session: Session, chapter: Chapter, referendum: Referendum) 
     return bylaws_of(chapter, session).publishes_ranked_ballots(referendum.roll_size or 0)
 
 
+def winner_word(result: Result) -> str:
+    """People are elected (STV's seats); an option wins; a count that missed quorum binds no one."""
+    if result.outcome == "no_decision":
+        return "ahead when the count ended, binding no one"
+    return "elected" if result.tally.get("method") in ("stv", "meek_stv") else "won"
+
+
 def narrative(result: Result) -> dict[int, list[str]]:
-    """Round number → what happened in it and why (elected, eliminated, transfers with their
-    papers and values, ties and how they were decided), as the command's text report says it.
-    Schulze's lot, where a lot chose the winner, is round 0."""
-    events = {r["round"]: report.round_events(r) for r in result.tally.get("rounds", []) if "round" in r}
+    """Round number → what happened in it and why (who came through, who was eliminated,
+    transfers with their papers and values, ties and how they were decided), as the command's
+    text report says it. Schulze's lot, where a lot chose the winner, is round 0."""
+    word = winner_word(result)
+    events = {r["round"]: report.round_events(r, word) for r in result.tally.get("rounds", []) if "round" in r}
     lots = [report.tie_text(tie) for tie in result.tally.get("details", {}).get("tie_breaks", [])]
     if lots:
         events[0] = lots
@@ -179,6 +188,7 @@ class ResultView:
     membership: Membership | None
     result: Result
     roll_call: list[tuple[str, dict]]  # (member name, ballot content) for roll-call votes only
+    mandates: list[Mandate]  # what the result binds each directed elected to do
 
 
 def _certified(actor: User | None, chapter: Chapter, referendum_id: int) -> tuple[Referendum, Membership | None]:
@@ -205,7 +215,9 @@ def get_result(actor: User | None, chapter: Chapter, referendum_id: int) -> Resu
                   & (Ballot.position == VoterRollEntry.ballot_position))
             .where(VoterRollEntry.referendum_id == referendum.id).order_by(User.name))
         roll_call = [(r.name, r.content) for r in rows]
-    return ResultView(referendum, referendum.proposal, mine, result, roll_call)
+    issued = list(db.session.scalars(select(Mandate).options(selectinload(Mandate.membership).selectinload(
+        Membership.user)).where(Mandate.referendum_id == referendum.id).order_by(Mandate.id)))
+    return ResultView(referendum, referendum.proposal, mine, result, roll_call, issued)
 
 
 def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code: str) -> bool:

@@ -58,8 +58,9 @@ def _ranked_rounds(result: TallyResult) -> list[str]:
     return lines
 
 
-def round_events(r: dict) -> list[str]:
-    """What happened in one round, and why, in words: the results page says it the same way."""
+def round_events(r: dict, winner: str = "elected") -> list[str]:
+    """What happened in one round, and why, in words: the results page says it the same way
+    (`winner`: how it names who came through — "elected" for people, "won" for an option)."""
     events = []
     if r.get("action") == "surplus":
         value = (f", transfer value {r['transfer_value']} (= {r['transfer_ratio']} of each paper's value)"
@@ -70,7 +71,7 @@ def round_events(r: dict) -> list[str]:
     elif r.get("action") == "no_ranking_ballots":
         events.append("no ballot ranks any option: nobody is elected")
     if r.get("elected"):
-        events.append("elected: " + ", ".join(r["elected"]))
+        events.append(f"{winner}: " + ", ".join(r["elected"]))
     if r.get("eliminated") or r.get("excluded"):
         events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
     moved = _moved(r)

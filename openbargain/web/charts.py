@@ -2,7 +2,7 @@
 come from the certified tally; floats here only size the bars, they decide nothing."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 
@@ -11,14 +11,13 @@ class Bar:
     label: str
     value: str
     width: float  # 0..1 of the chart
-    state: str = ""  # "elected", "eliminated", "exhausted" or ""
+    state: str = ""  # "elected", "won", "eliminated", "exhausted" or ""
 
 
 @dataclass
 class RoundChart:
     number: int
     bars: list[Bar]
-    notes: list[str] = field(default_factory=list)
     quota: float | None = None  # 0..1, where the quota line is drawn (STV)
 
 
@@ -41,15 +40,19 @@ def outcome_sentence(result, referendum) -> str:
         verdict = {"adopted": "Adopted", "rejected": "Rejected", "no_decision": "No decision"}[result.outcome]
         return f"{verdict}: {counts}; {turnout}, {quorum}."
     if result.outcome == "no_decision":
-        return f"No decision: {turnout}, {quorum}."
+        return f"No decision: {turnout}, {quorum}. The count below binds no one."
     rounds = len(tally["rounds"])
     who = ", ".join(result.winners)
     how = f" after {rounds} round{'s' if rounds != 1 else ''}" if referendum.method != "schulze" else ""
-    return f"Elected: {who}{how}; {turnout}, {quorum}."
+    verdict = "Elected" if referendum.method == "stv" else "Won"  # people are elected; an option wins
+    return f"{verdict}: {who}{how}; {turnout}, {quorum}."
 
 
-def round_charts(tally: dict) -> list[RoundChart]:
+def round_charts(tally: dict, binding: bool = True) -> list[RoundChart]:
+    """`binding` False (no decision): the rounds are drawn as a count that elected no one — no
+    winner's colour, no ✓."""
     method = tally["method"]
+    winner_state = ("elected" if method in ("stv", "meek_stv") else "won") if binding else ""
     if method == "schulze":
         return []
     if method == "yes_no":
@@ -65,24 +68,10 @@ def round_charts(tally: dict) -> list[RoundChart]:
         top = max([*figures.values(), exhausted, quota or 0, Fraction(1)])
         elected, eliminated = set(r.get("elected", [])), set(r.get("eliminated", []) + r.get("excluded", []))
         bars = [Bar(name, r[key][name] if method != "irv" else thousands(r[key][name]), float(v / top),
-                    "elected" if name in elected else "eliminated" if name in eliminated else "")
+                    winner_state if name in elected else "eliminated" if name in eliminated else "")
                 for name, v in sorted(figures.items(), key=lambda kv: (-kv[1], kv[0]))]
         bars.append(Bar("Exhausted" if method == "irv" else "Non-transferable",
                         thousands(int(exhausted)) if method == "irv" else str(r.get("non_transferable")),
                         float(exhausted / top), "exhausted"))
-        notes = []
-        if r.get("action") == "surplus":
-            notes.append(f"Surplus of {r['candidate']} ({r['surplus']}) transferred.")
-        if eliminated:
-            notes.append(f"Eliminated: {', '.join(sorted(eliminated))}.")
-        transfers = r.get("transfers") or {}
-        if transfers:
-            moved = ", ".join(f"{n} +{v if method != 'irv' else thousands(v)}" for n, v in transfers.items())
-            notes.append(f"Transfers: {moved}; exhausted +{r.get('transfers_exhausted', r.get('transfers_non_transferable', 0))}.")
-        if elected:
-            notes.append(f"Elected: {', '.join(r['elected'])}.")
-        for tie in r.get("tie_breaks", []):
-            notes.append(f"Tie among {', '.join(tie['among'])} broken by "
-                         f"{'the earlier round' if tie['rule'] == 'earlier_round' else 'lot seeded by the ballot-set hash'}.")
-        charts.append(RoundChart(r["round"], bars, notes, float(quota / top) if quota else None))
+        charts.append(RoundChart(r["round"], bars, float(quota / top) if quota else None))
     return charts

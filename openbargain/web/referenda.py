@@ -234,7 +234,8 @@ def result(slug: str, referendum_id: int):
     return render_template("referenda/result.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
                            sentence=charts.outcome_sentence(view.result, view.referendum),
-                           charts=charts.round_charts(view.result.tally), describe=casting.describe,
+                           charts=charts.round_charts(view.result.tally, binding=view.result.outcome != "no_decision"),
+                           describe=casting.describe,
                            withheld=results.withheld_reason(view.result, chapter),
                            narrative=results.narrative(view.result))
 

@@ -99,7 +99,7 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     email, rid = world.member.email, referendum.id
     page = log_in(browser, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server}/c/riverside/referenda/{rid}/result")
-    assert page.get_by_text("Elected: Bloc after 1 round").is_visible()
+    assert page.get_by_text("Won: Bloc after 1 round").is_visible()
     assert page.locator("svg[role=img]").count() == 1
     assert page.locator("p.muted", has_text="audit log checkpoint").is_visible()
     screenshots(page, "result", tmp_path)

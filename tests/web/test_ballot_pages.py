@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from openbargain.extensions import db
 from openbargain.models import Referendum, SealedBallot
+from openbargain.services import casting
 from tests import factories
 from tests.conftest import login, other_app
 from tests.helpers import membership
@@ -96,3 +97,20 @@ def test_steering_schedules_from_the_proposal_page(client, world):
     assert r.opens_at == local.replace(second=0, microsecond=0).astimezone(r.opens_at.tzinfo)
     home = client.get("/c/riverside/").get_data(as_text=True)
     assert "Coming up" in home and proposal.title in home
+
+
+def test_a_logged_out_member_is_asked_to_log_in_not_told_they_are_off_the_roll(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), visibility="public")
+    page = client.get(f"/c/riverside/referenda/{r.id}").get_data(as_text=True)
+    assert "Log in to vote" in page and "not on this vote" not in page
+    assert f"next=/c/riverside/referenda/{r.id}/ballot" in page.replace("%2F", "/")
+    login(client, world.other_steering)  # logged in, but of another chapter
+    assert "not on this vote" not in client.get(f"/c/riverside/referenda/{r.id}").get_data(as_text=True)
+
+
+def test_a_member_truly_off_the_roll_is_told_what_to_do(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})  # freezes the roll
+    login(client, world.lapsed)
+    page = client.get(f"/c/riverside/referenda/{r.id}").get_data(as_text=True)
+    assert "You are not on this vote's roll" in page and "ask the steering committee to" in page

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 from openbargain.clock import set_clock
+from openbargain.extensions import db
 from openbargain.services import casting
 from tests import factories
 from tests.conftest import login
@@ -34,7 +35,7 @@ def test_ranked_result_page_draws_each_round(client, world):
     r, _ = closed_vote(world, kind="ranked", title="Endorsements")
     login(client, world.member)
     html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
-    assert "Elected: Individually after 1 round; turnout 3 of 3" in html
+    assert "Won: Individually after 1 round; turnout 3 of 3" in html  # an option wins; people are elected
     assert html.count('class="round"') == 1 and "Exhausted" in html
 
 
@@ -73,7 +74,7 @@ def test_schulze_and_stv_result_pages(client, world):
     login(client, world.member)
     html = client.get(f"/c/riverside/referenda/{schulze.id}/result").get_data(as_text=True)
     assert "Head to head" in html and 'class="matrix"' in html and "Ranking" in html
-    assert "Elected: Individually; turnout 3 of 3" in html
+    assert "Won: Individually; turnout 3 of 3" in html
 
 
 def test_stv_result_page(client, world):
@@ -111,4 +112,26 @@ def test_the_result_page_says_what_each_round_did_and_how_ties_were_decided(clie
     login(client, world.member)
     html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
     assert "Tie among Bloc, Individually decided by lot (SHA-256 of seed" in html
-    assert "Eliminated: " in html and "Elected: " in html
+    assert "Eliminated: " in html and "Won: " in html
+
+
+def test_a_no_decision_result_draws_a_count_that_binds_no_one(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Thin")
+    r.quorum_percent = 100
+    db.session.commit()
+    casting.cast_ballot(world.member, world.chapter, r.id, {"ranking": ["Bloc"]})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "No decision: turnout 1 of 3, quorum 100% not met. The count below binds no one." in html
+    assert "Quorum not met: this count binds no one" in html
+    assert "✓" not in html and "bar-won" not in html and "Won: " not in html and "Elected: " not in html
+    assert "Ahead when the count ended, binding no one: Bloc" in html
+
+
+def test_the_result_names_what_it_binds_with_links_to_the_mandates(client, world):
+    r, _ = closed_vote(world)
+    login(client, world.member)
+    html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
+    assert "What it binds" in html and "/c/riverside/mandates/" in html and world.elected.name in html
