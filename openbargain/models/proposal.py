@@ -22,6 +22,7 @@ from openbargain.models.chapter import Chapter, Membership
 from openbargain.models.user import User
 
 TITLE_MAX = 200
+YES, NO = "Yes", "No"  # the two options of a yes/no proposal
 LABEL_MAX = 120
 TEXT_MAX = 20_000
 DIRECTIVE_MAX = 2_000

@@ -23,7 +23,8 @@ from sqlalchemy import select, update
 
 from openbargain import policy
 from openbargain.clock import now
-from openbargain.models import Chapter, Referendum, ReferendumStatus, SealedBallot, User, VoterRollEntry
+from openbargain.models import Chapter, Proposal, Referendum, ReferendumStatus, SealedBallot, User, VoterRollEntry
+from openbargain.models.proposal import NO, YES
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.services import audit, sealing
 from openbargain.services.access import membership_of, require_visible
@@ -95,8 +96,21 @@ def _ranking_from_ranks(options: list[str], ranks: dict[str, str]) -> list[str]:
     return [placed[r] for r in sorted(placed)]
 
 
-def describe(content: dict) -> str:
+def choice_meanings(proposal: Proposal) -> dict[str, str]:
+    """What each yes/no choice means, in a sentence that names the electeds it directs: the
+    ballot's choices, its review and the receipt all say it the same way."""
+    who = ", ".join(d.membership.user.name for d in proposal.directed) or "the elected"
+    yes = next((o.directive for o in proposal.options if o.label == YES), None)
+    no = next((o.directive for o in proposal.options if o.label == NO), None)
+    return {"yes": f"Yes — {who}: {yes or 'keeps their discretion'}",
+            "no": f"No — {who}: {no or 'keeps their discretion'}",
+            "abstain": "Abstain — counts toward the quorum, neither yes nor no"}
+
+
+def describe(content: dict, proposal: Proposal | None = None) -> str:
     if "choice" in content:
+        if proposal is not None:
+            return choice_meanings(proposal)[content["choice"]]
         return {"yes": "Yes", "no": "No", "abstain": "Abstain"}[content["choice"]]
     if not content["ranking"]:
         return "Blank ballot (abstention)"

@@ -26,7 +26,7 @@ from openbargain.models import (
     User,
     Visibility,
 )
-from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
+from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
 from openbargain.services import audit, outbox
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
@@ -34,7 +34,6 @@ from openbargain.services.errors import InvalidTransition, NotFound, PermissionD
 from openbargain.services.lifecycle import transition
 from openbargain.services.uow import unit_of_work
 
-YES, NO = "Yes", "No"
 MAX_OPTIONS = 12
 PAGE_SIZE = 25
 

@@ -150,7 +150,7 @@ def _ballot_page(chapter, view, errors: list[str] | None = None, status: int = 2
     form = YesNoBallotForm() if not view.referendum.ranked else ActionForm()
     return render_template("referenda/ballot.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, form=form, errors=errors or [],
-                           submitted=submitted or {}), status
+                           submitted=submitted or {}, meanings=casting.choice_meanings(view.proposal)), status
 
 
 @bp.get("/referenda/<int:referendum_id>/ballot")
@@ -176,7 +176,7 @@ def review(slug: str, referendum_id: int):
         return _ballot_page(chapter, view, [m for ms in exc.errors.values() for m in ms], 422, submitted)
     return render_template("referenda/review.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, content=content,
-                           summary=casting.describe(content), action_form=ActionForm())
+                           summary=casting.describe(content, view.proposal), action_form=ActionForm())
 
 
 @bp.post("/referenda/<int:referendum_id>/ballot/cast")
@@ -188,15 +188,18 @@ def cast(slug: str, referendum_id: int):
     content = {"choice": request.form.get("choice")} if "choice" in request.form \
         else {"ranking": request.form.getlist("ranking")}
     return submit(None, lambda: casting.cast_ballot(current_user, chapter, referendum_id, content), success="",
-                  done=lambda receipt: _receipt(chapter, referendum_id, receipt),
+                  done=lambda receipt: _receipt(chapter, referendum_id, receipt, content),
                   refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
 
 
-def _receipt(chapter, referendum_id: int, receipt: casting.Receipt):
-    """Said only now that the ballot is committed. The tracker is shown once and kept nowhere."""
+def _receipt(chapter, referendum_id: int, receipt: casting.Receipt, content: dict):
+    """Said only now that the ballot is committed. The tracker is shown once and kept nowhere; the
+    ballot is repeated to the voter who just cast it, from their own request."""
+    proposal = referenda.get_referendum(current_user, chapter, referendum_id).proposal
     response = make_response(render_template("referenda/receipt.html", chapter=chapter,
                                              membership=access.membership_of(current_user, chapter),
-                                             referendum_id=referendum_id, receipt=receipt))
+                                             referendum_id=referendum_id, receipt=receipt,
+                                             summary=casting.describe(content, proposal)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -155,3 +155,25 @@ def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, 
     assert page.get_by_role("heading", name="Fulfilled").is_visible()
     db.session.rollback()
     assert db.session.get(Mandate, mandate_id).status == MandateStatus.FULFILLED
+
+
+def test_member_votes_yes_on_a_phone_and_every_step_says_what_yes_means(live_server, browser, world, tmp_path):
+    from sqlalchemy import select
+
+    from openbargain.extensions import db
+    from openbargain.models import Membership
+    from tests import factories
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
+    referendum = factories.make_open_referendum(world, elected, title="Budget deal")
+    directive = referendum.proposal.options[0].directive
+    meaning = f"Yes — {world.elected.name}: {directive}"
+    page = log_in(browser, live_server, world.member.email, factories.PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}/ballot")
+    page.get_by_label(meaning).check()  # the whole sentence is the choice's label
+    screenshots(page, "ballot-yes-no", tmp_path)
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.get_by_text(meaning).is_visible()
+    page.get_by_role("button", name="Cast my ballot").click()
+    assert page.get_by_text(meaning).is_visible() and page.locator(".tracker code").is_visible()

@@ -26,7 +26,7 @@ def test_yes_no_ballot_review_cast_and_receipt(client, world):
     missing = client.post(f"{base}/ballot/review", data={})
     assert missing.status_code == 422 and "Choose yes, no or abstain." in missing.get_data(as_text=True)
     review = client.post(f"{base}/ballot/review", data={"choice": "no"}).get_data(as_text=True)
-    assert "<strong>No</strong>" in review and ballot_count() == 0
+    assert f"<strong>No — {world.elected.name}:" in review and ballot_count() == 0  # the sentence, not a bare "No"
     receipt = client.post(f"{base}/ballot/cast", data={"choice": "no"})
     assert receipt.headers["Cache-Control"] == "no-store"
     tracker = re.search(r'<p class="tracker"><code>([^<]+)</code>', receipt.get_data(as_text=True)).group(1)
@@ -114,3 +114,16 @@ def test_a_member_truly_off_the_roll_is_told_what_to_do(client, world):
     login(client, world.lapsed)
     page = client.get(f"/c/riverside/referenda/{r.id}").get_data(as_text=True)
     assert "You are not on this vote's roll" in page and "ask the steering committee to" in page
+
+
+def test_yes_and_no_say_what_they_mean_and_the_review_and_receipt_repeat_it(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    login(client, world.member)
+    ballot = client.get(f"/c/riverside/referenda/{r.id}/ballot").get_data(as_text=True)
+    directive = r.proposal.options[0].directive
+    meaning = f"Yes — {world.elected.name}: {directive}"
+    assert meaning in ballot and f"No — {world.elected.name}:" in ballot
+    review = client.post(f"/c/riverside/referenda/{r.id}/ballot/review", data={"choice": "yes"}).get_data(as_text=True)
+    assert meaning in review
+    receipt = client.post(f"/c/riverside/referenda/{r.id}/ballot/cast", data={"choice": "yes"}).get_data(as_text=True)
+    assert f"You voted: <strong>{meaning}</strong>" in receipt.replace("&#39;", "'")
