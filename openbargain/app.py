@@ -56,9 +56,10 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     app.jinja_env.filters["markdown"] = render_markdown
 
-    from openbargain.web.timezones import local
+    from openbargain.web.timezones import duration, local
 
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["duration"] = duration
 
     from openbargain.cli import cli
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -30,6 +31,8 @@ class VoteLine:
     referendum: Referendum
     status: ReferendumStatus
     turnout: int
+    mine: VoterRollEntry | None = None  # the member's place on the roll: None when not on it
+    time_left: timedelta = timedelta(0)  # until it closes (open) or opens (scheduled)
 
 
 @dataclass(frozen=True)
@@ -65,5 +68,12 @@ def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
         .where(Mandate.chapter_id == chapter.id,
                Mandate.status.in_([MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED]))
         .order_by(Mandate.due_on, Mandate.id)))
-    return Dashboard([VoteLine(r, r.status_at(moment), turnout.get(r.id, 0)) for r in referenda], in_deliberation,
-                     open_mandates, [m for m in open_mandates if m.unacknowledged_too_long(moment)])
+    entries = {e.referendum_id: e for e in s.scalars(select(VoterRollEntry).where(
+        VoterRollEntry.referendum_id.in_([r.id for r in referenda] or [0]),
+        VoterRollEntry.membership_id == (mine.id if mine else 0)))}
+    lines = []
+    for r in referenda:
+        status = r.status_at(moment)
+        until = r.closes_at if status == ReferendumStatus.OPEN else r.opens_at
+        lines.append(VoteLine(r, status, turnout.get(r.id, 0), entries.get(r.id), max(until - moment, timedelta(0))))
+    return Dashboard(lines, in_deliberation, open_mandates, [m for m in open_mandates if m.unacknowledged_too_long(moment)])

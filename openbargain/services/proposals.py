@@ -22,9 +22,11 @@ from openbargain.models import (
     Proposal,
     ProposalStatus,
     Referendum,
+    ReferendumStatus,
     Revision,
     User,
     Visibility,
+    VoterRollEntry,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
 from openbargain.services import audit, outbox
@@ -292,6 +294,9 @@ class ProposalView:
     membership: Membership | None
     referendum: Referendum | None
     revisions: list[Revision]
+    my_entry: VoterRollEntry | None = None  # the actor's place on the vote's roll
+    vote_status: ReferendumStatus | None = None
+    vote_time_left: timedelta = timedelta(0)  # until the vote closes (open) or opens (scheduled)
 
 
 def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> ProposalView:
@@ -310,7 +315,14 @@ def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> Prop
     referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
     revisions = list(s.scalars(select(Revision).options(selectinload(Revision.editor))
                                .where(Revision.proposal_id == proposal.id).order_by(Revision.number)))
-    return ProposalView(proposal, mine, referendum, revisions)
+    if referendum is None:
+        return ProposalView(proposal, mine, referendum, revisions)
+    moment = now()
+    status = referendum.status_at(moment)
+    entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,
+                                                  VoterRollEntry.membership_id == mine.id)) if mine else None
+    until = referendum.closes_at if status == ReferendumStatus.OPEN else referendum.opens_at
+    return ProposalView(proposal, mine, referendum, revisions, entry, status, max(until - moment, timedelta(0)))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from openbargain.services import (
     bargaining,
     chapters,
     deliberation,
+    due,
     mandates,
     petitions,
     proposals,
@@ -90,6 +91,7 @@ def new(slug: str):
 @bp.get("/<int:proposal_id>")
 def show(slug: str, proposal_id: int):
     chapter = _chapter(slug)
+    due.settle_due(chapter)  # the page leads with the vote: its roll frozen if it has opened
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     thread = deliberation.thread_page(current_user, chapter, view.proposal, request.args.get("page", 1, type=int))
     amendment_form = AmendmentForm()

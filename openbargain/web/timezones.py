@@ -1,7 +1,7 @@
 """Times are stored in UTC and shown, and entered, in the chapter's time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from openbargain.models import Chapter
@@ -11,6 +11,17 @@ def local(moment: datetime | None, chapter: Chapter, fmt: str = "%a %-d %b %Y, %
     if moment is None:
         return ""
     return moment.astimezone(ZoneInfo(chapter.timezone)).strftime(fmt)
+
+
+def duration(left: timedelta) -> str:
+    """'2 days 4 h', '3 h 20 min', '12 min': how long is left, to the precision that matters."""
+    minutes = int(left.total_seconds() // 60)
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {mins} min" if mins else "")
+    return f"{max(mins, 1)} min"
 
 
 def to_utc(naive_local: datetime | None, chapter: Chapter) -> datetime | None:

@@ -170,7 +170,11 @@ def test_member_votes_yes_on_a_phone_and_every_step_says_what_yes_means(live_ser
     meaning = f"Yes — {world.elected.name}: {directive}"
     page = log_in(browser, live_server, world.member.email, factories.PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}/ballot")
+    page.goto(f"{live_server}/c/riverside/")
+    assert page.get_by_text("closes in 7 days").is_visible()
+    screenshots(page, "dashboard-vote-now", tmp_path)
+    page.get_by_role("link", name="Vote now").click()
+    page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_label(meaning).check()  # the whole sentence is the choice's label
     screenshots(page, "ballot-yes-no", tmp_path)
     page.get_by_role("button", name="Review my ballot").click()

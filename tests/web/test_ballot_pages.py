@@ -127,3 +127,34 @@ def test_yes_and_no_say_what_they_mean_and_the_review_and_receipt_repeat_it(clie
     assert meaning in review
     receipt = client.post(f"/c/riverside/referenda/{r.id}/ballot/cast", data={"choice": "yes"}).get_data(as_text=True)
     assert f"You voted: <strong>{meaning}</strong>" in receipt.replace("&#39;", "'")
+
+
+def test_the_dashboard_says_who_still_has_to_vote_and_how_long_is_left(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))  # closes 7 days from "now"
+    login(client, world.member)
+    home = client.get("/c/riverside/").get_data(as_text=True)
+    assert "closes in 7 days" in home and f"/c/riverside/referenda/{r.id}/ballot" in home
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    home = client.get("/c/riverside/").get_data(as_text=True)
+    assert "You voted ✓" in home and f"/c/riverside/referenda/{r.id}/ballot" not in home
+    login(client, world.lapsed)  # not on the roll frozen when it opened
+    assert "you are not on its roll" in client.get("/c/riverside/").get_data(as_text=True)
+
+
+def test_the_proposal_page_leads_with_the_open_vote(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    login(client, world.member)
+    page = client.get(f"/c/riverside/proposals/{r.proposal_id}").get_data(as_text=True)
+    assert "Vote open — closes in 7 days." in page and f"/c/riverside/referenda/{r.id}/ballot" in page
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "no"})
+    assert "You voted ✓" in client.get(f"/c/riverside/proposals/{r.proposal_id}").get_data(as_text=True)
+
+
+def test_time_left_reads_as_people_say_it():
+    from datetime import timedelta
+
+    from openbargain.web.timezones import duration
+
+    assert [duration(t) for t in (timedelta(days=2, hours=4, minutes=5), timedelta(days=1), timedelta(hours=3, minutes=20),
+                                  timedelta(minutes=12), timedelta(seconds=20))] == [
+        "2 days 4 h", "1 day", "3 h 20 min", "12 min", "1 min"]
