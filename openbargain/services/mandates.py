@@ -50,12 +50,13 @@ def directive_for(proposal: Proposal, result: Result) -> tuple[str | None, str]:
 def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, result: Result) -> list[Mandate]:
     """One mandate for each elected the proposal directs; each is mailed once the count is saved.
 
-    "No decision" (quorum missed, or no option reached the threshold) binds nobody unless the
-    proposal set a fallback directive for that case: with none, no mandate is issued, and the
-    outcome stays recorded on the proposal and its result."""
+    A result that directs nothing — "no decision" without a fallback directive, or an outcome
+    whose option carries no directive (the elected keeps their discretion) — issues no mandate: a
+    to-do with nothing to do would sit in every queue and inflate every scorecard. The outcome
+    stays recorded on the proposal and its result."""
     s = uow.session
     directive, basis = directive_for(proposal, result)
-    if basis == "no_decision" and directive is None:
+    if directive is None:
         return []
     directed = list(s.scalars(select(DirectedElected).options(
         selectinload(DirectedElected.membership).selectinload(Membership.user))

@@ -225,3 +225,19 @@ def test_an_embargoed_update_is_not_discussed_before_release(app, world):
     set_clock(lambda: moment)
     deliberation.post_comment_on(world.member, world.chapter, deliberation.Thread(entry_id=update.id),
                              Stance.QUESTION, "What chair?")
+
+
+@pytest.mark.parametrize("rejected_directive,issued", [("", 0), ("Vote yes and say why.", 1)],
+                         ids=["no directive: no mandate", "a directive: a mandate"])
+def test_a_result_that_directs_nothing_issues_no_mandate(app, world, rejected_directive, issued):
+    elected = membership(world.elected)
+    r = factories.make_open_referendum(world, elected, rejected_directive=rejected_directive)
+    for user in (world.member, world.steering):
+        casting.cast_ballot(user, world.chapter, r.id, {"choice": "no"})
+    closed = r.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    assert db.session.scalar(select(Result.outcome)) == "rejected"
+    assert db.session.scalar(select(func.count()).select_from(Mandate)) == issued
+    card = scorecards.scorecard(world.member, world.chapter, elected.id)
+    assert card.count("received") == issued  # nothing to do is not counted as a mandate received
