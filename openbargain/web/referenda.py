@@ -153,11 +153,22 @@ def _ballot_page(chapter, view, errors: list[str] | None = None, status: int = 2
                            submitted=submitted or {}, meanings=casting.choice_meanings(view.proposal)), status
 
 
-@bp.get("/referenda/<int:referendum_id>/ballot")
+@bp.route("/referenda/<int:referendum_id>/ballot", methods=["GET", "POST"])
 @login_required
 def ballot(slug: str, referendum_id: int):
+    """The ballot; posted to from the review's "Change it", it comes back with the choices made
+    (posted, not in the address: a ballot's content never lands in a URL or a log)."""
     chapter, view, refusal = _ballot_view(slug, referendum_id)
-    return refusal or _ballot_page(chapter, view)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        ranking = request.form.getlist("ranking")
+        kept = {"ranks": {label: str(i) for i, label in enumerate(ranking, start=1)}} if view.referendum.ranked \
+            else {"choice": request.form.get("choice")}
+        return _ballot_page(chapter, view, submitted=kept)
+    return _ballot_page(chapter, view)
 
 
 @bp.post("/referenda/<int:referendum_id>/ballot/review")
@@ -174,9 +185,12 @@ def review(slug: str, referendum_id: int):
         content = casting.ballot_content(view.referendum, [o.label for o in view.proposal.options], **submitted)
     except ValidationFailed as exc:
         return _ballot_page(chapter, view, [m for ms in exc.errors.values() for m in ms], 422, submitted)
+    ranked = content.get("ranking")
+    unranked = [o.label for o in view.proposal.options if ranked is not None and o.label not in ranked]
     return render_template("referenda/review.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, content=content,
-                           summary=casting.describe(content, view.proposal), action_form=ActionForm())
+                           summary=casting.describe(content, view.proposal), unranked=unranked,
+                           action_form=ActionForm())
 
 
 @bp.post("/referenda/<int:referendum_id>/ballot/cast")

@@ -70,7 +70,7 @@ def test_member_casts_a_ranked_ballot(live_server, browser, world):
     assert page.locator("#rank-1").input_value() == "1"  # Individually
     assert page.locator("#rank-0").input_value() == "2"  # Bloc
     page.get_by_role("button", name="Review my ballot").click()
-    assert page.get_by_text("Individually > Bloc").is_visible()
+    assert page.locator(".ballot-summary li").all_inner_texts() == ["Individually", "Bloc"]  # listed 1., 2.
     page.get_by_role("button", name="Cast my ballot").click()
     assert page.get_by_role("heading", name="Your ballot is cast").is_visible()
     tracker = page.locator(".tracker code").inner_text()

@@ -48,7 +48,7 @@ def test_ranked_ballot_without_javascript(client, world):
     forged = client.post(f"{base}/ballot/review", data={"rank-0": "1", "rank-7": "2"})
     assert forged.status_code == 422 and "not on it" in forged.get_data(as_text=True)
     review = client.post(f"{base}/ballot/review", data={"rank-0": "2", "rank-1": "1"}).get_data(as_text=True)
-    assert "Individually &gt; Bloc" in review
+    assert "<li><strong>Individually</strong></li><li><strong>Bloc</strong></li>" in review  # 1., 2., in order
     assert client.post(f"{base}/ballot/cast", data={"ranking": ["Individually", "Bloc"]}).status_code == 200
     assert [b["content"] for b in factories.opened_ballots(r.id)] == [{"ranking": ["Individually", "Bloc"]}]
 
@@ -158,3 +158,19 @@ def test_time_left_reads_as_people_say_it():
     assert [duration(t) for t in (timedelta(days=2, hours=4, minutes=5), timedelta(days=1), timedelta(hours=3, minutes=20),
                                   timedelta(minutes=12), timedelta(seconds=20))] == [
         "2 days 4 h", "1 day", "3 h 20 min", "12 min", "1 min"]
+
+
+def test_the_review_lists_the_ranking_warns_of_a_partial_one_and_change_it_keeps_it(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Endorsements")
+    login(client, world.member)
+    base = f"/c/riverside/referenda/{r.id}"
+    labels = [o.label for o in r.proposal.options]  # Bloc, Individually
+    review = client.post(f"{base}/ballot/review", data={"rank-0": "1"}).get_data(as_text=True)
+    assert "<li><strong>Bloc</strong></li>" in review and "Not ranked: Individually." in review
+    assert "You ranked 1 of 2 options" in review
+    again = client.post(f"{base}/ballot", data={"ranking": ["Bloc"]}).get_data(as_text=True)
+    assert re.search(r'id="rank-0" name="rank-0">\s*<option value="">not ranked</option>\s*<option value="1" selected>',
+                     again), labels
+    full = client.post(f"{base}/ballot/review", data={"rank-0": "2", "rank-1": "1"}).get_data(as_text=True)
+    assert "Not ranked" not in full and "You ranked" not in full
+    assert ballot_count() == 0  # reviewing and changing cast nothing
