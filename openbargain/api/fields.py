@@ -24,19 +24,21 @@ class Body(ma.Schema):
 
 class Through:
     """A service's view of a record (a comment with whether you may read it, a bargaining entry with
-    its release) read as one object: given extras first, then the view's attributes, then the record's."""
+    its release), or a record with a figure beside it, read as one object: the extras given first,
+    then each layer's attributes in order."""
 
-    def __init__(self, view, record, **extras) -> None:
-        self._layers = (extras, view, record)
+    def __init__(self, *layers, **extras) -> None:
+        self._extras, self._layers = extras, layers
 
     def __getattr__(self, name: str):
-        extras, view, record = self._layers
-        if name in extras:
-            return extras[name]
-        try:
-            return getattr(view, name)
-        except AttributeError:
-            return getattr(record, name)
+        if name in self._extras:
+            return self._extras[name]
+        for layer in self._layers:
+            try:
+                return getattr(layer, name)
+            except AttributeError:
+                continue
+        raise AttributeError(name)
 
 
 class Shape(ma.Schema):

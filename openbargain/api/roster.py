@@ -135,11 +135,10 @@ def invitation_accept(data):
     """Accept an invitation with the token from its link (and a password, without an account yet);
     answers with tokens, as logging in does"""
     try:
-        chapter = accounts.invitation_for_token(data["token"]).chapter.slug
-        user = accounts.accept_invitation(data["token"], data.get("password"))
+        accepted = accounts.accept_invitation(data["token"], data.get("password"))
     except InvalidToken as exc:  # a well-formed request that this link does not allow
         raise ApiProblem(403, "Forbidden", exc.message)
-    return {**token_pair(user), "chapter": chapter}
+    return {**token_pair(accepted.user), "chapter": accepted.chapter.slug}
 
 
 @blp.operation("GET", "/chapters/<slug>/electeds", returns=Electeds, auth=optional_token)

@@ -1,17 +1,15 @@
 """Tokens: log in for a pair of JWTs, rotate them, and your personal access tokens for scripts."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app, g
 from flask_limiter.util import get_remote_address
 from marshmallow import fields, validate
 
 from openbargain.api.auth import public, refresh, token_pair
 from openbargain.api.base import Resource
-from openbargain.api.fields import Body, Moment, Shape, Text, Whole, items
+from openbargain.api.fields import Body, Moment, Shape, Text, Through, Whole, items
 from openbargain.extensions import limiter
-from openbargain.models import TOKEN_SCOPES, PersonalAccessToken
+from openbargain.models import TOKEN_SCOPES
 from openbargain.models.api_token import TOKEN_NAME_MAX
 from openbargain.models.user import EMAIL_MAX
 from openbargain.services import accounts, api_tokens
@@ -60,15 +58,6 @@ class PersonalTokenMade(PersonalToken):
     token = fields.String(required=True, metadata={"description": "The token itself, shown this once."})
 
 
-@dataclass
-class _Made:
-    record: PersonalAccessToken
-    token: str
-
-    def __getattr__(self, name: str):
-        return getattr(self.record, name)
-
-
 class PersonalTokens(Shape):
     items = items(PersonalToken, required=True)
 
@@ -97,7 +86,7 @@ def personal_token_create(data):
     """Make a personal access token; a token may only make tokens with scopes it holds itself"""
     record, secret = api_tokens.create_token(g.api_user, data["name"], data["days"], data["scopes"],
                                              within=g.api_scopes)
-    return _Made(record, secret)
+    return Through(record, token=secret)  # the token itself, beside its record, this once
 
 
 @blp.operation("DELETE", "/personal-tokens/<int:token_id>", returns=PersonalToken)

@@ -135,8 +135,9 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(token: str, password: str | None) -> User:
-    """Uses the invitation up; sets the password unless the person already has an account."""
+def accept_invitation(token: str, password: str | None) -> Invitation:
+    """Uses the invitation up; sets the password unless the person already has an account.
+    Returns the invitation: its user, now able to log in, and the chapter they joined."""
     with unit_of_work() as uow:
         invitation = invitation_for_token(token)
         user = invitation.user
@@ -153,7 +154,7 @@ def accept_invitation(token: str, password: str | None) -> User:
             actor=user,
             chapter=invitation.chapter,
         )
-    return user
+    return invitation
 
 
 def send_invitation(uow: UnitOfWork, invitation: Invitation, inviter: User | None) -> None:

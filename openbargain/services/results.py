@@ -157,7 +157,7 @@ def narrative(result: Result) -> dict[int, list[str]]:
     return events
 
 
-def withheld_reason(result: Result, chapter: Chapter) -> str | None:
+def withheld_reason(result: Result) -> str | None:
     """Why the individual ballots are not published, as the result page and the export say it."""
     if result.ballots_public:
         return None
@@ -233,7 +233,7 @@ def export(actor: User | None, chapter: Chapter, referendum_id: int) -> dict:
     referendum, _ = _certified(actor, chapter, referendum_id)
     result = db.session.scalar(select(Result).where(Result.referendum_id == referendum.id))
     trackers, contents = _published(db.session, referendum)
-    withheld = withheld_reason(result, chapter)
+    withheld = withheld_reason(result)
     proposal = referendum.proposal
     return {
         "format": EXPORT_FORMAT,

@@ -198,7 +198,7 @@ def accept_invitation(token: str):
             followed = submit(form, lambda: accounts.accept_invitation(token, form.password.data if needs_password
                                                                        else None),
                               success=f"Welcome to {invitation.chapter.name}.",
-                              done=lambda user: _switch_to(user, home))
+                              done=lambda accepted: _switch_to(accepted.user, home))
         except InvalidToken as exc:
             return _link_invalid(exc)
         if followed:

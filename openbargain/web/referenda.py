@@ -253,7 +253,7 @@ def result(slug: str, referendum_id: int):
                            sentence=charts.outcome_sentence(view.result, view.referendum),
                            charts=charts.round_charts(view.result.tally, binding=view.result.outcome != "no_decision"),
                            describe=casting.describe,
-                           withheld=results.withheld_reason(view.result, chapter),
+                           withheld=results.withheld_reason(view.result),
                            narrative=results.narrative(view.result))
 
 
@@ -276,7 +276,7 @@ def bulletin_board(slug: str, referendum_id: int):
     return render_template("referenda/board.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
                            code=code[:100], found=found, error=error,
-                           withheld=results.withheld_reason(view.result, chapter)), status
+                           withheld=results.withheld_reason(view.result)), status
 
 
 @bp.get("/referenda/<int:referendum_id>/export.json")
