@@ -105,6 +105,22 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
     return db.session.get(Referendum, referendum.id)
 
 
+def make_scheduled_vote(world, elected: Membership):
+    """A proposal past its deliberation whose yes/no vote opens in two hours; returns both."""
+    from datetime import timedelta
+
+    from openbargain.clock import now, set_clock
+    from openbargain.services import referenda
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    proposal = make_proposal(world.chapter, world.member, [elected])
+    set_clock(lambda: start)
+    referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, referenda.Schedule(
+        "yes_no", start + timedelta(hours=2), start + timedelta(days=2), 20, threshold="majority"))
+    return proposal, referendum
+
+
 def opened_ballots(referendum_id: int) -> list[dict]:
     """What the operator holding the ballot key could read of an open vote's sealed ballots:
     each payload (content, tracker_hash, roll_entry). Tests use it; the app never lists them."""

@@ -6,9 +6,9 @@ from marshmallow import fields, validate
 
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, Moment, Shape, Text, Whole, choice, items
+from openbargain.api.fields import Body, Moment, Reason, Shape, Text, Whole, choice, items
 from openbargain.models import Comment as CommentModel, Stance
-from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
+from openbargain.models.proposal import COMMENT_MAX
 from openbargain.services import deliberation, proposals
 
 blp = Resource("comments", __name__, description="Deliberation: members argue for and against a proposal.")
@@ -52,10 +52,6 @@ class CommentEdit(Body):
     body = Text(COMMENT_MAX, required=True)
 
 
-class Hiding(Body):
-    reason = Text(REASON_MAX, required=True)
-
-
 def _own(comment: CommentModel) -> deliberation.ThreadEntry:
     return deliberation.ThreadEntry(comment, show_text=True, editable=False)
 
@@ -83,7 +79,7 @@ def comment_edit(data, slug: str, comment_id: int):
     return _own(deliberation.edit_comment(g.api_user, visible_chapter(slug), comment_id, data["body"]))
 
 
-@blp.operation("POST", "/chapters/<slug>/comments/<int:comment_id>/hide", returns=Comment, body=Hiding)
+@blp.operation("POST", "/chapters/<slug>/comments/<int:comment_id>/hide", returns=Comment, body=Reason)
 def comment_hide(data, slug: str, comment_id: int):
     """Hide a comment, with the reason members see (steering)"""
     return _own(deliberation.hide_comment(g.api_user, visible_chapter(slug), comment_id, data["reason"]))

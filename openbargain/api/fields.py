@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from openbargain.models.proposal import REASON_MAX
 from openbargain.routing import ID_MAX as INT_MAX  # every integer column: 4 bytes on PostgreSQL
 
 
@@ -154,3 +155,9 @@ class Problem(Shape):
     status = fields.Integer(required=True)
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class Reason(Body):
+    """The public reason for an act that stops or hides what members did."""
+
+    reason = Text(REASON_MAX, required=True)

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, Shape, Text
+from openbargain.api.fields import Body, Reason, Shape, Text
 from openbargain.api.proposals import Proposal
 from openbargain.models.proposal import REASON_MAX
 from openbargain.services import petitions, proposals, urgency
@@ -38,10 +38,6 @@ class UrgencySigned(Shape):
     signatures = fields.Integer(required=True)
     needed = fields.Integer(required=True, allow_none=True)
     reason = fields.String(required=True, allow_none=True)
-
-
-class Reason(Body):
-    reason = Text(REASON_MAX, required=True)
 
 
 class OptionalReason(Body):

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, ClockTime, Day, Moment, Shape, Text, Whole, choice, items
+from openbargain.api.fields import Body, ClockTime, Day, Moment, Reason, Shape, Text, Whole, choice, items
 from openbargain.models import BallotKind, Proposal as ProposalModel, ProposalStatus, Visibility
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.services import proposals
@@ -160,7 +160,7 @@ def proposal_publish(slug: str, proposal_id: int):
     return proposals.publish_proposal(g.api_user, visible_chapter(slug), proposal_id)
 
 
-@blp.operation("POST", "/chapters/<slug>/proposals/<int:proposal_id>/withdraw", returns=Proposal)
-def proposal_withdraw(slug: str, proposal_id: int):
-    """Withdraw a proposal (its author or steering, before the vote opens)"""
-    return proposals.withdraw_proposal(g.api_user, visible_chapter(slug), proposal_id)
+@blp.operation("POST", "/chapters/<slug>/proposals/<int:proposal_id>/withdraw", returns=Proposal, body=Reason)
+def proposal_withdraw(data, slug: str, proposal_id: int):
+    """Withdraw a proposal (its author or steering, before the vote opens), with the reason published on it"""
+    return proposals.withdraw_proposal(g.api_user, visible_chapter(slug), proposal_id, data["reason"])

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, Flag, Moment, Shape, Text, Through, Whole, choice, items
+from openbargain.api.fields import Body, Flag, Moment, Reason, Shape, Text, Through, Whole, choice, items
 from openbargain.api.proposals import Proposal
 from openbargain.models import ReferendumStatus
 from openbargain.models.proposal import LABEL_MAX
@@ -217,10 +217,11 @@ def referendum_reschedule(data, slug: str, referendum_id: int):
     return _scheduled(chapter, referenda.reschedule_referendum(g.api_user, chapter, referendum_id, _schedule(data)))
 
 
-@blp.operation("DELETE", "/chapters/<slug>/referenda/<int:referendum_id>", returns=Proposal)
-def referendum_cancel(slug: str, referendum_id: int):
-    """Cancel a vote before it opens (steering; not one forced by petition): the proposal returns to deliberation"""
-    return referenda.cancel_referendum(g.api_user, visible_chapter(slug), referendum_id)
+@blp.operation("DELETE", "/chapters/<slug>/referenda/<int:referendum_id>", returns=Proposal, query=Reason)
+def referendum_cancel(args, slug: str, referendum_id: int):
+    """Cancel a vote before it opens (steering; not one forced by petition), with the reason published on the
+    proposal: it returns to deliberation"""
+    return referenda.cancel_referendum(g.api_user, visible_chapter(slug), referendum_id, args["reason"])
 
 
 @blp.operation("POST", "/chapters/<slug>/referenda/<int:referendum_id>/ballots",

@@ -31,6 +31,8 @@ from openbargain.models.proposal import (
     ProposalStatus,
     Revision,
     Stance,
+    StatedAction,
+    StatedReason,
     UrgencySignature,
     Visibility,
 )
@@ -50,5 +52,5 @@ __all__ = [
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
-    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
 ]

@@ -170,6 +170,28 @@ class Revision(Base):
     editor: Mapped[User] = relationship()
 
 
+class StatedAction(StrEnum):
+    WITHDRAWN = "withdrawn"
+    VOTE_CANCELLED = "vote_cancelled"
+
+
+class StatedReason(Base):
+    """Why a proposal was withdrawn or its vote cancelled, in the words of whoever did it: stopping
+    what members started is never done without a public reason."""
+
+    __tablename__ = "stated_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    action: Mapped[StatedAction] = mapped_column(str_enum(StatedAction))
+    reason: Mapped[str] = mapped_column(String(REASON_MAX))
+    stated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    as_steering: Mapped[bool] = mapped_column(Boolean)  # False: the proposal's author
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    stated_by: Mapped[User] = relationship()
+
+
 class Comment(Base):
     __tablename__ = "comments"
 

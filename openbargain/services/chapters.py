@@ -39,6 +39,12 @@ def chapters_of(user: User) -> list[tuple[Chapter, Membership]]:
     return [(c, m) for c, m in rows]
 
 
+def public_chapters() -> list[Chapter]:
+    """Chapters whose bylaws open their public proposals, results and mandates to everyone."""
+    return list(db.session.scalars(select(Chapter).join(Bylaws, Bylaws.chapter_id == Chapter.id)
+                                   .where(Bylaws.public_pages.is_(True)).order_by(Chapter.name)))
+
+
 def all_chapters() -> list[Chapter]:
     return list(db.session.scalars(select(Chapter).order_by(Chapter.name)))
 

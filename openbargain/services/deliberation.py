@@ -22,7 +22,8 @@ from openbargain.models import (
     Stance,
     User,
 )
-from openbargain.models.proposal import COMMENT_MAX, REASON_MAX
+from openbargain.models.proposal import COMMENT_MAX
+from openbargain.services.text import required_reason
 from openbargain.services import audit
 from openbargain.services.access import acting_on, membership_of, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -152,7 +153,6 @@ def edit_comment(actor: User, chapter: Chapter, comment_id: int, body: str) -> C
 
 
 def hide_comment(actor: User, chapter: Chapter, comment_id: int, reason: str) -> Comment:
-    reason = reason.strip()
     with unit_of_work() as uow:
         s = uow.session
         comment, proposal = _comment_in(s, chapter, comment_id)
@@ -160,10 +160,7 @@ def hide_comment(actor: User, chapter: Chapter, comment_id: int, reason: str) ->
         require_visible(actor, mine, proposal, chapter, s)
         if not policy.can_moderate(actor, mine):
             raise PermissionDenied("Only the steering committee moderates the debate.")
-        if not reason:
-            raise ValidationFailed.on("reason", "Give members the reason.")
-        if len(reason) > REASON_MAX:
-            raise ValidationFailed.on("reason", f"Use at most {REASON_MAX} characters.")
+        reason = required_reason(reason, "Give members the reason.")
         if comment.hidden_at is not None:
             raise InvalidTransition("This comment is already hidden.")
         comment.hidden_at = now()

@@ -24,12 +24,14 @@ from openbargain.models import (
     Referendum,
     ReferendumStatus,
     Revision,
+    StatedAction,
+    StatedReason,
     User,
     Visibility,
     VoterRollEntry,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
-from openbargain.services import audit, outbox
+from openbargain.services import audit, outbox, stated_reasons
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -267,12 +269,15 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
     return proposal
 
 
-def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
+def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int, reason: str | None) -> Proposal:
+    """Its author or steering stops a proposal before the vote opens, saying why in public."""
     with unit_of_work() as uow:
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        if not (policy.is_author(actor, proposal) or policy.is_active_steering(mine)):
+        by_author = policy.is_author(actor, proposal)
+        if not (by_author or policy.is_active_steering(mine)):
             raise PermissionDenied("Only the author or the steering committee can withdraw a proposal.")
+        reason = stated_reasons.checked(reason)
         referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
         if referendum is not None:
             if referendum.by_petition:
@@ -283,8 +288,9 @@ def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Propos
         proposal.withdrawn_at = now()
         if referendum is not None:
             s.delete(referendum)
+        stated_reasons.state(uow, chapter, proposal, actor, StatedAction.WITHDRAWN, reason, as_steering=not by_author)
         audit.record(s, "proposal.withdrawn", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"by": "author" if policy.is_author(actor, proposal) else "steering"})
+                     data={"by": "author" if by_author else "steering", "reason": reason})
     return proposal
 
 
@@ -297,6 +303,7 @@ class ProposalView:
     my_entry: VoterRollEntry | None = None  # the actor's place on the vote's roll
     vote_status: ReferendumStatus | None = None
     vote_time_left: timedelta = timedelta(0)  # until the vote closes (open) or opens (scheduled)
+    stated: list[StatedReason] = field(default_factory=list)  # why it was withdrawn or a vote cancelled
 
 
 def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> ProposalView:
@@ -315,14 +322,16 @@ def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> Prop
     referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
     revisions = list(s.scalars(select(Revision).options(selectinload(Revision.editor))
                                .where(Revision.proposal_id == proposal.id).order_by(Revision.number)))
+    stated = stated_reasons.reasons_for(proposal.id)
     if referendum is None:
-        return ProposalView(proposal, mine, referendum, revisions)
+        return ProposalView(proposal, mine, referendum, revisions, stated=stated)
     moment = now()
     status = referendum.status_at(moment)
     entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,
                                                   VoterRollEntry.membership_id == mine.id)) if mine else None
     until = referendum.closes_at if status == ReferendumStatus.OPEN else referendum.opens_at
-    return ProposalView(proposal, mine, referendum, revisions, entry, status, max(until - moment, timedelta(0)))
+    return ProposalView(proposal, mine, referendum, revisions, entry, status, max(until - moment, timedelta(0)),
+                        stated)
 
 
 @dataclass(frozen=True)

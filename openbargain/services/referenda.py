@@ -19,11 +19,12 @@ from openbargain.models import (
     ProposalStatus,
     Referendum,
     ReferendumStatus,
+    StatedAction,
     User,
     VoterRollEntry,
 )
 from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
-from openbargain.services import audit
+from openbargain.services import audit, stated_reasons
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
@@ -203,15 +204,19 @@ def reschedule_referendum(actor: User, chapter: Chapter, referendum_id: int, sch
     return referendum
 
 
-def cancel_referendum(actor: User, chapter: Chapter, referendum_id: int) -> Proposal:
+def cancel_referendum(actor: User, chapter: Chapter, referendum_id: int, reason: str | None) -> Proposal:
+    """Steering calls off a vote before it opens, saying why in public; the proposal goes back to
+    deliberation."""
     with unit_of_work() as uow:
         s = uow.session
         referendum, proposal, _ = _referendum_for_change(s, actor, chapter, referendum_id)
         if referendum.by_petition:
             raise InvalidTransition("Members forced this vote by petition: it cannot be cancelled.")
+        reason = stated_reasons.checked(reason)
         transition(proposal, ProposalStatus.DELIBERATION)
+        stated_reasons.state(uow, chapter, proposal, actor, StatedAction.VOTE_CANCELLED, reason, as_steering=True)
         audit.record(s, "referendum.cancelled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
-                     data={"proposal_id": proposal.id, **_describe(referendum)})
+                     data={"proposal_id": proposal.id, "reason": reason, **_describe(referendum)})
         s.delete(referendum)
     return proposal
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from openbargain.models.proposal import REASON_MAX
+from openbargain.services.errors import ValidationFailed
+
 # Line breaks (including Unicode's), tabs and other control characters: a single-line field that
 # held one would break a mail header, a CSV row or a page heading.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -11,3 +14,13 @@ ONE_LINE = "Use one line of text: no line breaks, tabs or control characters."
 
 def breaks_the_line(value: str | None) -> bool:
     return bool(value) and _CONTROL.search(value) is not None
+
+
+def required_reason(reason: str | None, missing: str) -> str:
+    """A reason members will read (for hiding a comment, urgency, withdrawing): trimmed, present, short."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.on("reason", missing)
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed.on("reason", f"Use at most {REASON_MAX} characters.")
+    return reason

@@ -18,11 +18,11 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, UrgencySignature, User
-from openbargain.models.proposal import REASON_MAX
+from openbargain.services.text import required_reason
 from openbargain.services import audit
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require
 from openbargain.services.bylaws import members_needed
-from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied, ValidationFailed
+from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
 from openbargain.services.uow import unit_of_work
 
 
@@ -36,12 +36,7 @@ class UrgencyStatus:
 
 
 def _check_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed.on("reason", "Say why this cannot wait for the full deliberation: members see it.")
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed.on("reason", f"Use at most {REASON_MAX} characters.")
-    return reason
+    return required_reason(reason, "Say why this cannot wait for the full deliberation: members see it.")
 
 
 def _open_to_urgency(proposal: Proposal) -> None:

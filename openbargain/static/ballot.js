@@ -1,65 +1,79 @@
-// Progressive enhancement of the ranked ballot: "up" and "down" buttons reorder the options and
-// keep the rank selects (which work alone, without this script) in step with the order shown.
+// Progressive enhancement of the ranked ballot: tap the options in order of preference. Each card
+// shows its rank; tapping a ranked card takes it out and moves the later ones up. The rank selects
+// (which work alone, without this script) stay in the form, hidden, and carry what is submitted.
 (function () {
   "use strict";
   var fieldset = document.querySelector("[data-ranking]");
   if (!fieldset) { return; }
-  var list = fieldset.querySelector(".rank-list");
-  var items = Array.prototype.slice.call(list.querySelectorAll(".rank-item"));
+  var items = Array.prototype.slice.call(fieldset.querySelectorAll(".rank-item"));
+  var order = [];
+  var status = document.createElement("p");
+  status.className = "rank-status";
+  status.setAttribute("aria-live", "polite");
 
-  function renumber() {
-    Array.prototype.forEach.call(list.querySelectorAll(".rank-item"), function (item, index) {
-      var select = item.querySelector("select");
-      if (item.dataset.ranked === "yes") { select.value = String(index + 1); } else { select.value = ""; }
-    });
+  function nameOf(item) { return item.querySelector("strong").textContent; }
+
+  function ordinal(n) {
+    var tens = n % 100, units = n % 10;
+    if (tens >= 11 && tens <= 13) { return n + "th"; }
+    return n + (units === 1 ? "st" : units === 2 ? "nd" : units === 3 ? "rd" : "th");
   }
 
-  function sortBySelects() {
-    items.sort(function (a, b) {
-      var ra = parseInt(a.querySelector("select").value, 10) || 999;
-      var rb = parseInt(b.querySelector("select").value, 10) || 999;
-      return ra - rb;
-    });
+  function render() {
     items.forEach(function (item) {
-      item.dataset.ranked = item.querySelector("select").value ? "yes" : "no";
-      list.appendChild(item);
+      var rank = order.indexOf(item) + 1;
+      var toggle = item.querySelector(".rank-toggle");
+      item.querySelector("select").value = rank ? String(rank) : "";
+      item.querySelector(".rank-badge").textContent = rank ? ordinal(rank) : "–";
+      item.classList.toggle("is-ranked", rank > 0);
+      toggle.setAttribute("aria-pressed", rank ? "true" : "false");
+      toggle.setAttribute("aria-label", rank
+        ? nameOf(item) + ": your " + ordinal(rank) + " choice. Tap to take it out of your ranking."
+        : nameOf(item) + ": not ranked. Tap to make it your " + ordinal(order.length + 1) + " choice.");
     });
-  }
-
-  function button(label, text, handler) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "link";
-    b.textContent = text;
-    b.setAttribute("aria-label", label);
-    b.addEventListener("click", handler);
-    return b;
+    var left = items.filter(function (item) { return order.indexOf(item) < 0; }).map(nameOf);
+    status.textContent = order.length === 0
+      ? "Tap the options in order of preference. A ballot with no ranks is an abstention."
+      : "Your ranking: " + order.map(function (item, i) { return (i + 1) + ". " + nameOf(item); }).join(", ") +
+        (left.length ? ". Not ranked: " + left.join(", ") + "." : ". Every option is ranked.");
   }
 
   items.forEach(function (item) {
-    var name = item.querySelector("strong").textContent;
-    var tools = document.createElement("span");
-    tools.className = "rank-tools";
-    tools.appendChild(button("Move " + name + " up", "▲ up", function () {
-      item.dataset.ranked = "yes";
-      if (item.previousElementSibling) { list.insertBefore(item, item.previousElementSibling); }
-      renumberRanked();
-    }));
-    tools.appendChild(button("Move " + name + " down", "▼ down", function () {
-      item.dataset.ranked = "yes";
-      if (item.nextElementSibling) { list.insertBefore(item.nextElementSibling, item); }
-      renumberRanked();
-    }));
-    item.appendChild(tools);
-    item.querySelector("select").addEventListener("change", function () { sortBySelects(); renumber(); });
+    var label = item.querySelector("label");
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "rank-toggle";
+    var badge = document.createElement("span");
+    badge.className = "rank-badge";
+    badge.setAttribute("aria-hidden", "true");
+    var text = document.createElement("span");
+    Array.prototype.forEach.call(label.childNodes, function (node) { text.appendChild(node.cloneNode(true)); });
+    toggle.appendChild(badge);
+    toggle.appendChild(text);
+    toggle.addEventListener("click", function () {
+      var at = order.indexOf(item);
+      if (at < 0) { order.push(item); } else { order.splice(at, 1); }
+      render();
+    });
+    label.hidden = true;
+    item.querySelector("select").hidden = true;
+    item.insertBefore(toggle, label);
   });
 
-  function renumberRanked() {
-    // Ranked options first, in the order shown; the rest stay unranked below them.
-    var ordered = Array.prototype.slice.call(list.querySelectorAll(".rank-item"));
-    ordered.filter(function (i) { return i.dataset.ranked !== "yes"; }).forEach(function (i) { list.appendChild(i); });
-    renumber();
-  }
+  var clear = document.createElement("button");
+  clear.type = "button";
+  clear.className = "link";
+  clear.textContent = "Start again";
+  clear.addEventListener("click", function () { order = []; render(); });
 
-  sortBySelects();
+  // Choices brought back by "Change it" (or a refused ballot) arrive as selected ranks.
+  order = items.filter(function (item) { return item.querySelector("select").value; })
+    .sort(function (a, b) {
+      return parseInt(a.querySelector("select").value, 10) - parseInt(b.querySelector("select").value, 10);
+    });
+  fieldset.querySelector("legend").textContent =
+    "Tap the options in the order you prefer them: first choice first. Leave out any you would not support.";
+  fieldset.appendChild(status);
+  fieldset.appendChild(clear);
+  render();
 })();

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
 from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, roster
 from openbargain.services.roster import RosterInvalid
+from openbargain.web import charts
 from openbargain.web.feedback import submit
 from openbargain.web.forms import (
     ActionForm,
@@ -34,14 +35,20 @@ def _steering_only(membership: Membership | None) -> None:
 
 
 @bp.get("/")
-@login_required
 def home(slug: str):
+    """Members get their dashboard; the public, the chapter's front page where its pages are public."""
     chapter, membership = _chapter_and_membership(slug)
-    if not policy.can_view_chapter(current_user, membership):
-        abort(404)
     due.settle_due(chapter)
+    if not policy.can_view_chapter(current_user, membership):
+        if not access.bylaws_of(chapter).public_pages:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            abort(404)
+        front = dashboard.public_front(chapter)
+        return render_template("chapters/front.html", chapter=chapter, membership=membership, front=front,
+                               outcomes={r.id: charts.outcome_sentence(r, r.referendum) for r in front.results})
     return render_template("chapters/home.html", chapter=chapter, membership=membership,
-                           dashboard=dashboard.chapter_dashboard(current_user, chapter))
+                           dashboard=dashboard.chapter_dashboard(current_user, chapter), action_form=ActionForm())
 
 
 @bp.get("/roster")
@@ -133,12 +140,17 @@ def membership_invite(slug: str, membership_id: int):
 
 
 @bp.route("/bylaws", methods=["GET", "POST"])
-@login_required
 def bylaws_page(slug: str):
+    """The rules in plain words for members (and the public, where the chapter's pages are public);
+    the form that changes them for steering."""
     chapter, membership = _chapter_and_membership(slug)
-    access.require(policy.can_edit_bylaws(current_user, membership), membership,
-                   "Only the steering committee can change the bylaws.")
     current = access.bylaws_of(chapter)
+    if not policy.can_edit_bylaws(current_user, membership):
+        if request.method == "POST" or not (policy.is_chapter_insider(membership) or current.public_pages):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            access.require(False, membership, "Only the steering committee can change the bylaws.")
+        return render_template("chapters/bylaws_read.html", chapter=chapter, membership=membership, bylaws=current)
     form = BylawsForm(obj=current) if request.method == "GET" else BylawsForm()
     if form.validate_on_submit():
         change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -37,6 +38,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        if exc.status == 404 and request.method == "GET" and not current_user.is_authenticated:
+            # A visitor who is not logged in may be a member whose session ended (arriving from a
+            # "the vote is open" mail): send them to log in and back. Whether the page exists or is
+            # for members only, the answer is the same, so it tells outsiders nothing.
+            flash("Log in to see that page. Some pages are for the chapter's members only.", "info")
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return render_error(exc.status if exc.status in MESSAGES else 400, exc.message)
 
     @app.errorhandler(HTTPException)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Response, flash, redirect
+from flask import Response, flash, redirect, render_template
 
 from openbargain.services.errors import DomainError, ValidationFailed
-from openbargain.web.forms import apply_errors
+from openbargain.web.forms import StopForm, apply_errors
 
 
 def flash_refusal(exc: DomainError) -> None:
@@ -39,3 +39,15 @@ def submit(form, action: Callable[[], Any], *, success: str | Callable[[Any], st
         flash(message, "success")
     after = done(result)
     return redirect(after) if isinstance(after, str) else after
+
+
+def confirm_with_reason(act: Callable[[str], Any], *, success: str, done: Callable[[Any], str], back: str,
+                        **page) -> Response | tuple[str, int]:
+    """Stopping what members started (withdrawing, cancelling) takes a confirmation page with the
+    public reason: shown until the reason is given and the use-case has run."""
+    form = StopForm()
+    if form.validate_on_submit():
+        followed = submit(form, lambda: act(form.reason.data), success=success, done=done, refused=back)
+        if followed:
+            return followed
+    return render_template("proposals/confirm_stop.html", form=form, back=back, **page), 422 if form.errors else 200

@@ -154,6 +154,14 @@ class UrgencyForm(FlaskForm):
     reason = StringField("Why it cannot wait (shown to members)", validators=[Optional(), Length(max=REASON_MAX)])
 
 
+class StopForm(FlaskForm):
+    """Withdrawing a proposal or cancelling its vote: a confirmation with the public reason."""
+
+    reason = TextAreaField("Your reason", validators=[DataRequired("Give members the reason: it is published on the proposal."),
+                                                      Length(max=REASON_MAX)],
+                           description="Published on the proposal for everyone who can see it, and mailed to its author.")
+
+
 class HideForm(FlaskForm):
     reason = StringField("Reason shown to members", validators=[DataRequired(), Length(max=REASON_MAX)])
 
@@ -227,7 +235,8 @@ class YesNoBallotForm(FlaskForm):
 class ReportForm(FlaskForm):
     outcome = RadioField("Outcome", choices=[SelectChoice("fulfilled", "Fulfilled"),
                                              SelectChoice("partially", "Partially"),
-                                             SelectChoice("breached", "Breached")], default="fulfilled")
+                                             SelectChoice("breached", "Breached")],
+                          validators=[InputRequired("Choose the outcome: nothing is chosen for you.")])
     statement = TextAreaField("Statement (Markdown)", validators=[Optional(), Length(max=STATEMENT_MAX)],
                               description="What you did, and why.")
     evidence_url = StringField("Evidence link", validators=[Optional(), Length(max=URL_MAX)],

@@ -11,7 +11,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     mine = chapters.chapters_of(current_user) if current_user.is_authenticated else []
-    return render_template("index.html", mine=mine)
+    return render_template("index.html", mine=mine, public=chapters.public_chapters())
 
 
 @bp.get("/audit")

@@ -19,7 +19,7 @@ from openbargain.services import (
     revisions,
     urgency,
 )
-from openbargain.web.feedback import submit
+from openbargain.web.feedback import confirm_with_reason, submit
 from openbargain.web.forms import (
     ActionForm,
     AmendmentForm,
@@ -157,11 +157,24 @@ def publish(slug: str, proposal_id: int):
                 "Published: deliberation is open and the directed electeds have been notified.")
 
 
-@bp.post("/<int:proposal_id>/withdraw")
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(slug: str, proposal_id: int):
-    return _act(slug, proposal_id, lambda c: proposals.withdraw_proposal(current_user, c, proposal_id),
-                "The proposal is withdrawn.")
+    """A confirmation with the public reason: one mis-tap never stops a proposal."""
+    chapter = _chapter(slug)
+    view = proposals.get_proposal(current_user, chapter, proposal_id)
+    back = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
+    if not policy.can_withdraw_proposal(current_user, view.membership, view.proposal):
+        flash("Only the author or the steering committee can withdraw a proposal, and only before its vote opens.",
+              "error")
+        return redirect(back)
+    return confirm_with_reason(
+        lambda reason: proposals.withdraw_proposal(current_user, chapter, proposal_id, reason),
+        success="The proposal is withdrawn; your reason is published on it.", done=lambda _: back, back=back,
+        chapter=chapter, membership=view.membership, proposal=view.proposal, heading="Withdraw this proposal",
+        confirm="Withdraw the proposal",
+        consequence="A withdrawn proposal cannot come back: members would have to start a new one. Any vote "
+                    "scheduled on it is called off.")
 
 
 @bp.post("/<int:proposal_id>/petition")

@@ -12,7 +12,7 @@ from openbargain.services import access, calendar, casting, chapters, due, propo
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
-from openbargain.web.feedback import flash_refusal, submit
+from openbargain.web.feedback import confirm_with_reason, flash_refusal, submit
 from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm
 from openbargain.web.timezones import to_local_naive, to_utc
 
@@ -105,16 +105,26 @@ def reschedule(slug: str, referendum_id: int):
         422 if form.errors else 200
 
 
-@bp.post("/referenda/<int:referendum_id>/cancel")
+@bp.route("/referenda/<int:referendum_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str, referendum_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    chapter = chapters.get_chapter(slug)
-    return submit(None, lambda: referenda.cancel_referendum(current_user, chapter, referendum_id),
-                  success="The vote is cancelled; the proposal is back in deliberation.",
-                  done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id),
-                  refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
+    """A confirmation with the public reason, as for withdrawing a proposal."""
+    chapter = _settled_chapter(slug)
+    view = referenda.get_referendum(current_user, chapter, referendum_id)
+    access.require(policy.can_schedule(current_user, view.membership), view.membership,
+                   "Only the steering committee cancels votes.")
+    here = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
+    if view.status != ReferendumStatus.SCHEDULED:
+        flash("The vote has opened: it can no longer be cancelled.", "error")
+        return redirect(here)
+    return confirm_with_reason(
+        lambda reason: referenda.cancel_referendum(current_user, chapter, referendum_id, reason),
+        success="The vote is cancelled; the proposal is back in deliberation and your reason is published on it.",
+        done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id), back=here,
+        chapter=chapter, membership=view.membership, proposal=view.proposal, heading="Cancel this vote",
+        confirm="Cancel the vote",
+        consequence="The vote will not open; the proposal goes back to deliberation, and a new vote must be "
+                    "scheduled to decide it.")
 
 
 # --- the ballot -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from openbargain.clock import set_clock
 from openbargain.extensions import db
 from openbargain.models import Mandate, ReportOutcome, Stance
-from openbargain.services import bargaining, deliberation, mandates, results
+from openbargain.services import bargaining, deliberation, mandates, results, stated_reasons
 from tests import factories
 from tests.helpers import auth, membership, tokens
 
@@ -25,7 +25,7 @@ def test_comments_petition_and_withdrawal(client, world):
     assert signed.status_code == 201 and signed.get_json()["signed_by_me"] is True
     assert client.post(f"{base}/petition", headers=auth(member)).status_code == 409
     steering = tokens(client, world.steering)["access_token"]
-    withdrawn = client.post(f"{base}/withdraw", headers=auth(steering))
+    withdrawn = client.post(f"{base}/withdraw", headers=auth(steering), json={"reason": "Settled elsewhere."})
     assert withdrawn.status_code == 409  # the petition forced the vote: it cannot be withdrawn
 
 
@@ -60,19 +60,17 @@ def test_lists_scorecard_review_and_audit(client, world):
 
 
 def test_steering_cancels_a_scheduled_vote(client, world):
-    from openbargain.clock import now
-    from openbargain.services import referenda
-
-    start = now()
-    set_clock(lambda: start - timedelta(days=8))
-    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
-    set_clock(lambda: start)
-    r = referenda.schedule_referendum(world.steering, world.chapter, p.id, referenda.Schedule(
-        "yes_no", start + timedelta(hours=2), start + timedelta(days=2), 20, threshold="majority"))
+    p, r = factories.make_scheduled_vote(world, membership(world.elected))
     url = f"/api/v1/chapters/riverside/referenda/{r.id}"
-    assert client.delete(url, headers=auth(tokens(client, world.member)["access_token"])).status_code == 403
-    cancelled = client.delete(url, headers=auth(tokens(client, world.steering)["access_token"]))
+    reason = "?reason=The+council+moved+the+floor+vote."
+    assert client.delete(url + reason, headers=auth(tokens(client, world.member)["access_token"])).status_code == 403
+    steering = auth(tokens(client, world.steering)["access_token"])
+    unexplained = client.delete(url, headers=steering)  # the public reason is required
+    assert unexplained.status_code == 422 and "reason" in unexplained.get_json()["errors"]
+    assert client.get(url, headers=steering).status_code == 200  # nothing changed
+    cancelled = client.delete(url + reason, headers=steering)
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "deliberation"
+    assert [r.reason for r in stated_reasons.reasons_for(p.id)] == ["The council moved the floor vote."]
 
 
 def test_roster_through_the_api(client, world):

@@ -53,7 +53,8 @@ def log_in(browser, live_server: str, email: str, password: str):
 
 
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
 
 
 def screenshots(page, name: str, tmp_path: Path) -> None:
@@ -67,3 +68,30 @@ def screenshots(page, name: str, tmp_path: Path) -> None:
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 1000
     page.set_viewport_size(VIEWPORTS["desktop"])
+
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def assert_accessible(page, state: str) -> None:
+    """Runs axe-core (bundled by axe-playwright-python) on the page as it stands and fails on any
+    serious or critical violation, naming the page state and each rule with the nodes it hit."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    blocking = [v for v in found if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, f"axe found serious or critical problems on {state} ({page.url}): " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in blocking)
+
+
+def assert_accessible_without_scripts(browser, page, state: str) -> None:
+    """axe needs scripts, so a page seen with JavaScript off is checked as a twin: the same address,
+    the same session, in a context where every script of the app's is refused."""
+    context = browser.new_context(storage_state=page.context.storage_state())
+    twin = context.new_page()
+    twin.route("**/*.js", lambda route: route.abort())
+    twin.goto(page.url)
+    try:
+        assert_accessible(twin, state)
+    finally:
+        context.close()

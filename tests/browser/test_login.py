@@ -50,35 +50,6 @@ def test_member_drafts_publishes_comments_and_signs(live_server, browser, tmp_pa
     page.screenshot(path=str(tmp_path / "proposal.png"), full_page=True)
 
 
-def test_member_casts_a_ranked_ballot(live_server, browser, world):
-    from sqlalchemy import select
-
-    from openbargain.extensions import db
-    from openbargain.models import Membership
-    from tests import factories
-
-    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
-    referendum = factories.make_open_referendum(world, elected, kind="ranked", title="Endorsements")
-    email = world.member.email
-    page = log_in(browser, live_server, email, factories.PASSWORD)
-    page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}")
-    page.get_by_role("link", name="Go to your ballot").click()
-    # The script adds reordering buttons: put "Individually" first, then "Bloc".
-    page.get_by_role("button", name="Move Individually up").click()
-    page.get_by_role("button", name="Move Bloc up").click()
-    page.get_by_role("button", name="Move Individually up").click()
-    assert page.locator("#rank-1").input_value() == "1"  # Individually
-    assert page.locator("#rank-0").input_value() == "2"  # Bloc
-    page.get_by_role("button", name="Review my ballot").click()
-    assert page.locator(".ballot-summary li").all_inner_texts() == ["Individually", "Bloc"]  # listed 1., 2.
-    page.get_by_role("button", name="Cast my ballot").click()
-    assert page.get_by_role("heading", name="Your ballot is cast").is_visible()
-    tracker = page.locator(".tracker code").inner_text()
-    assert len(tracker.replace(" ", "")) == 32
-    db.session.rollback()
-    assert [b["content"] for b in factories.opened_ballots(referendum.id)] == [{"ranking": ["Individually", "Bloc"]}]
-
-
 def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, world, tmp_path):
     from datetime import timedelta
 
@@ -146,6 +117,8 @@ def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, 
     page.get_by_role("button", name="Log it").click()
     assert page.get_by_text("met Speaker's office").is_visible()
     page.goto(f"{live_server}/c/riverside/mandates/{mandate_id}")
+    assert not page.get_by_label("Fulfilled").is_checked()  # nothing is chosen for the elected
+    page.get_by_label("Fulfilled").check()
     page.get_by_label("Statement (Markdown)").fill("I voted **no**, as directed.")
     page.get_by_label("Evidence link").fill("https://assembly.example.gov/roll/42")
     page.get_by_label("Date you acted").fill(today)
@@ -155,29 +128,3 @@ def test_elected_acknowledges_logs_bargaining_and_reports(live_server, browser, 
     assert page.get_by_role("heading", name="Fulfilled").is_visible()
     db.session.rollback()
     assert db.session.get(Mandate, mandate_id).status == MandateStatus.FULFILLED
-
-
-def test_member_votes_yes_on_a_phone_and_every_step_says_what_yes_means(live_server, browser, world, tmp_path):
-    from sqlalchemy import select
-
-    from openbargain.extensions import db
-    from openbargain.models import Membership
-    from tests import factories
-
-    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
-    referendum = factories.make_open_referendum(world, elected, title="Budget deal")
-    directive = referendum.proposal.options[0].directive
-    meaning = f"Yes — {world.elected.name}: {directive}"
-    page = log_in(browser, live_server, world.member.email, factories.PASSWORD)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server}/c/riverside/")
-    assert page.get_by_text("closes in 7 days").is_visible()
-    screenshots(page, "dashboard-vote-now", tmp_path)
-    page.get_by_role("link", name="Vote now").click()
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.get_by_label(meaning).check()  # the whole sentence is the choice's label
-    screenshots(page, "ballot-yes-no", tmp_path)
-    page.get_by_role("button", name="Review my ballot").click()
-    assert page.get_by_text(meaning).is_visible()
-    page.get_by_role("button", name="Cast my ballot").click()
-    assert page.get_by_text(meaning).is_visible() and page.locator(".tracker code").is_visible()

@@ -73,7 +73,7 @@ def test_empty_or_over_long_comments_are_refused(app, world, proposal, body):
 def test_comments_are_closed_on_a_withdrawn_proposal(app, world, proposal):
     from openbargain.services.proposals import withdraw_proposal
 
-    withdraw_proposal(world.member, world.chapter, proposal.id)
+    withdraw_proposal(world.member, world.chapter, proposal.id, "Superseded by events.")
     with pytest.raises(InvalidTransition):
         deliberation.post_comment(world.member, world.chapter, proposal.id, Stance.FOR, "Too late")
 

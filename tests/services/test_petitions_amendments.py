@@ -57,7 +57,7 @@ def test_a_petition_reaching_its_threshold_schedules_the_vote(app, world, propos
     kinds = [e.kind for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))][-4:]
     assert kinds == ["petition.signed", "petition.signed", "petition.succeeded", "referendum.scheduled"]
     with pytest.raises(InvalidTransition, match="petition"):
-        proposals.withdraw_proposal(world.steering, world.chapter, p.id)
+        proposals.withdraw_proposal(world.steering, world.chapter, p.id, "Superseded by events.")
     with pytest.raises(InvalidTransition):
         petitions.sign_petition(world.steering, world.chapter, p.id)
 
@@ -87,7 +87,7 @@ def test_signing_twice_lapsed_or_closed_is_refused(app, world, proposal):
         petitions.sign_petition(world.lapsed, world.chapter, proposal.id)
     with pytest.raises(NotFound):
         petitions.sign_petition(world.other_steering, world.chapter, proposal.id)
-    proposals.withdraw_proposal(world.member, world.chapter, proposal.id)
+    proposals.withdraw_proposal(world.member, world.chapter, proposal.id, "Superseded by events.")
     with pytest.raises(InvalidTransition):
         petitions.sign_petition(world.elected, world.chapter, proposal.id)
     assert db.session.scalar(select(func.count()).select_from(PetitionSignature)) == 1

@@ -130,11 +130,11 @@ def test_a_scheduled_proposal_is_frozen(app, world, electeds):
 def test_withdrawal_by_author_or_steering_only(app, world, electeds):
     p = factories.make_proposal(world.chapter, world.member, electeds)
     with pytest.raises(PermissionDenied):
-        proposals.withdraw_proposal(world.elected, world.chapter, p.id)
-    proposals.withdraw_proposal(world.steering, world.chapter, p.id)
+        proposals.withdraw_proposal(world.elected, world.chapter, p.id, "Superseded by events.")
+    proposals.withdraw_proposal(world.steering, world.chapter, p.id, "Superseded by events.")
     assert db.session.get(Proposal, p.id).status == ProposalStatus.WITHDRAWN
     with pytest.raises(InvalidTransition):
-        proposals.withdraw_proposal(world.member, world.chapter, p.id)
+        proposals.withdraw_proposal(world.member, world.chapter, p.id, "Superseded by events.")
     assert kinds()[-1] == "proposal.withdrawn"
 
 
@@ -171,7 +171,7 @@ def test_public_pages_off_hides_everything_from_visitors(app, world, electeds):
 def test_list_filters_by_status_elected_and_title(app, world, electeds):
     a = factories.make_proposal(world.chapter, world.member, [electeds[0]], title="Budget deal")
     b = factories.make_proposal(world.chapter, world.member, [electeds[1]], title="Transit bill")
-    proposals.withdraw_proposal(world.member, world.chapter, b.id)
+    proposals.withdraw_proposal(world.member, world.chapter, b.id, "Superseded by events.")
     ids = lambda **kw: [p.id for p in proposals.list_proposals(world.member, world.chapter, **kw).proposals]  # noqa: E731
     assert ids(status=ProposalStatus.WITHDRAWN) == [b.id]
     assert ids(elected_id=electeds[0].id) == [a.id]

@@ -94,7 +94,7 @@ def test_only_steering_schedules(app, world, proposal, role, error):
 
 
 def test_a_withdrawn_proposal_cannot_be_scheduled(app, world, proposal):
-    proposals.withdraw_proposal(world.member, world.chapter, proposal.id)
+    proposals.withdraw_proposal(world.member, world.chapter, proposal.id, "Superseded by events.")
     with pytest.raises(InvalidTransition):
         referenda.schedule_referendum(world.steering, world.chapter, proposal.id, plan())
 
@@ -108,9 +108,9 @@ def test_reschedule_and_cancel_before_opening_only(app, world, proposal):
     with pytest.raises(InvalidTransition, match="can no longer change"):
         referenda.reschedule_referendum(world.steering, world.chapter, r.id, plan(threshold="majority"))
     with pytest.raises(InvalidTransition):
-        referenda.cancel_referendum(world.steering, world.chapter, r.id)
+        referenda.cancel_referendum(world.steering, world.chapter, r.id, "The council moved the vote.")
     set_clock(None)
-    referenda.cancel_referendum(world.steering, world.chapter, r.id)
+    referenda.cancel_referendum(world.steering, world.chapter, r.id, "The council moved the vote.")
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.DELIBERATION
     kinds = [e.kind for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))][-3:]
     assert kinds == ["referendum.scheduled", "referendum.rescheduled", "referendum.cancelled"]
@@ -136,7 +136,7 @@ def test_a_petitioned_vote_moves_earlier_but_not_later_and_is_not_cancelled(app,
     referenda.reschedule_referendum(world.steering, world.chapter, r.id, _as_petitioned(
         r, opens_at=r.opens_at - earlier, closes_at=r.closes_at - earlier))
     with pytest.raises(InvalidTransition, match="petition"):
-        referenda.cancel_referendum(world.steering, world.chapter, r.id)
+        referenda.cancel_referendum(world.steering, world.chapter, r.id, "The council moved the vote.")
 
 
 @pytest.mark.parametrize("changes, field", [

@@ -91,3 +91,35 @@ def test_the_bargaining_form_says_when_an_entry_really_goes_public(client, world
                                                              "embargo_until_vote": "y"}, follow_redirects=True)
     page = held.get_data(as_text=True)
     assert "under embargo until the vote on its proposal opens" in page and "embargoed until its vote opens" in page
+
+
+def test_the_elected_dashboard_is_a_to_do_list_and_steering_sees_its_queue(client, world, count_queries):
+    from openbargain.services import mandates
+    from openbargain.services.proposals import chapter_today
+
+    m = mandate_for(world, title="Budget deal")
+    m.due_on = chapter_today(world.chapter) - timedelta(days=2)
+    db.session.commit()
+    login(client, world.elected)
+    home = client.get("/c/riverside/").get_data(as_text=True)
+    assert "Your mandates" in home and "overdue by 2 days" in home and 'class="is-overdue"' in home
+    assert f'action="/c/riverside/mandates/{m.id}/acknowledge"' in home and "Log a bargaining entry" in home
+    client.post(f"/c/riverside/mandates/{m.id}/acknowledge")
+    home = client.get("/c/riverside/").get_data(as_text=True)
+    assert f'href="/c/riverside/mandates/{m.id}#file-report"' in home  # next: the report
+    mandates.file_report(world.elected, world.chapter, m.id, mandates.ReportDraft(
+        ReportOutcome.FULFILLED, "Done.", "", now().date()))
+    login(client, world.steering)
+    client.get("/c/riverside/")
+    with count_queries() as few:
+        steering_home = client.get("/c/riverside/").get_data(as_text=True)
+    assert "Steering queue" in steering_home and "1 report to verify" in steering_home
+    assert "Your mandates" not in steering_home
+    for i in range(3):  # more reports to verify and mandates to list: no more queries
+        more = mandate_for(world, title=f"More {i}")
+        mandates.acknowledge_mandate(world.elected, world.chapter, more.id)
+        mandates.file_report(world.elected, world.chapter, more.id, mandates.ReportDraft(
+            ReportOutcome.PARTIALLY, "Some of it.", "", now().date()))
+    with count_queries() as many:
+        assert "4 reports to verify" in client.get("/c/riverside/").get_data(as_text=True)
+    assert many["n"] == few["n"]

@@ -97,6 +97,15 @@ def test_steering_schedules_from_the_proposal_page(client, world):
     assert r.opens_at == local.replace(second=0, microsecond=0).astimezone(r.opens_at.tzinfo)
     home = client.get("/c/riverside/").get_data(as_text=True)
     assert "Coming up" in home and proposal.title in home
+    # Cancelling takes a confirmation with the public reason; without one, the vote stays.
+    cancel = f"/c/riverside/referenda/{r.id}/cancel"
+    assert f'href="{cancel}"' in client.get(f"/c/riverside/referenda/{r.id}").get_data(as_text=True)
+    assert client.post(cancel, data={"reason": ""}).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Referendum)) == 1
+    assert client.post(cancel, data={"reason": "The council moved the vote."}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Referendum)) == 0
+    shown = client.get(f"/c/riverside/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Vote cancelled</strong>" in shown and "The council moved the vote." in shown
 
 
 def test_a_logged_out_member_is_asked_to_log_in_not_told_they_are_off_the_roll(client, world):

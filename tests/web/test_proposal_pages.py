@@ -90,7 +90,12 @@ def test_visitors_see_public_proposals_only(client, world):
     members_only = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
     public = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], visibility="public",
                                      title="Open letter")
-    assert client.get(f"/c/riverside/proposals/{members_only.id}").status_code == 404
+    # A visitor is sent to log in (they may be a member whose session ended), and is told the same
+    # of a proposal that does not exist: nothing says a members-only proposal is there.
+    hidden, missing = (client.get(f"/c/riverside/proposals/{n}") for n in (members_only.id, 10**6))
+    assert hidden.status_code == missing.status_code == 302
+    assert hidden.location == f"/login?next=/c/riverside/proposals/{members_only.id}"
+    assert missing.location == "/login?next=/c/riverside/proposals/1000000"
     assert client.get(f"/c/riverside/proposals/{public.id}").status_code == 200
     listing = client.get("/c/riverside/proposals/").get_data(as_text=True)
     assert "Open letter" in listing and "Vote no on the budget deal" not in listing
@@ -167,3 +172,33 @@ def test_urgency_on_the_proposal_page(client, world):
                            follow_redirects=True).get_data(as_text=True)
     assert "Declared urgent" in declared and "Urgent because" in declared
     assert db.session.get(Proposal, proposal.id).urgent_reason == "The council moved the vote up."
+
+
+def test_withdrawing_asks_for_a_reason_then_publishes_it(client, world, outbox):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    url = f"/c/riverside/proposals/{p.id}/withdraw"
+    login(client, world.steering)
+    page = client.get(f"/c/riverside/proposals/{p.id}").get_data(as_text=True)
+    assert f'href="{url}"' in page and f'action="{url}"' not in page  # a link to a confirmation, not a button
+    confirm = client.get(url).get_data(as_text=True)
+    assert "Withdraw this proposal" in confirm and 'name="reason"' in confirm
+    refused = client.post(url, data={"reason": "  "})
+    assert refused.status_code == 422 and 'id="reason-error"' in refused.get_data(as_text=True)
+    assert db.session.get(Proposal, p.id).status == ProposalStatus.DELIBERATION
+    assert client.post(url, data={"reason": "The bill was pulled from the agenda."}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, p.id).status == ProposalStatus.WITHDRAWN
+    login(client, world.member)
+    shown = client.get(f"/c/riverside/proposals/{p.id}").get_data(as_text=True)
+    assert "Withdrawn</strong>" in shown and "by the steering committee" in shown
+    assert "The bill was pulled from the agenda." in shown
+    assert [m.to for m in outbox if "withdrawn" in m.subject] == [world.member.email]
+
+
+def test_a_member_who_may_not_withdraw_is_turned_back(client, world):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    login(client, world.elected)
+    response = client.get(f"/c/riverside/proposals/{p.id}/withdraw")
+    assert response.status_code == 302 and response.location == f"/c/riverside/proposals/{p.id}"
+    assert client.post(f"/c/riverside/proposals/{p.id}/withdraw", data={"reason": "Mine now."}).status_code == 302
+    assert db.session.get(Proposal, p.id).status == ProposalStatus.DELIBERATION

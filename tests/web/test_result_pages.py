@@ -59,7 +59,7 @@ def test_tracker_lookup_page(client, world):
 
 def test_exports_and_who_may_have_them(client, world):
     r, _ = closed_vote(world)
-    assert client.get(f"/c/riverside/referenda/{r.id}/export.json").status_code == 404  # members only
+    assert client.get(f"/c/riverside/referenda/{r.id}/export.json").status_code == 302  # members only: log in
     login(client, world.member)
     document = json.loads(client.get(f"/c/riverside/referenda/{r.id}/export.json").get_data(as_text=True))
     assert document["result"]["outcome"] == "adopted" and len(document["ballots"]) == 3

@@ -28,7 +28,7 @@ ACCESS = {
     "auth.logout_everywhere": "login_post",
     "auth.create_token": "login_form",
     "auth.revoke_token": {"visitor": 302} | {role: 404 for role in ROLES if role != "visitor"},  # not theirs
-    "chapters.home": "insider",
+    "chapters.home": "public",  # members: the dashboard; everyone else: the front page (public_pages on)
     "chapters.roster_page": "steering",
     "chapters.roster_import": "steering",
     "chapters.roster_import_confirm": "steering_post",
@@ -36,16 +36,17 @@ ACCESS = {
     "chapters.membership_invite": "steering_post",
     "chapters.audit_page": "steering",
     "admin.chapters_page": "admin",
-    "chapters.bylaws_page": "steering",
+    "chapters.bylaws_page": "public",  # steering: the form; everyone else: the rules in words
     # A members-only proposal in deliberation, by the member, directing the elected, with a
     # comment by the elected: who gets what, role by role.
     "proposals.index": "public",
     "proposals.new": {"visitor": 302, "lapsed": 403, "member": 200, "elected": 200, "steering": 200},
-    "proposals.show": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
-    "proposals.history": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "proposals.show": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "proposals.history": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "proposals.edit": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 302, "steering": 302},
     "proposals.publish": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
-    "proposals.withdraw": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    # The confirmation page for the author and steering; the others are sent back to the proposal.
+    "proposals.withdraw": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 302, "steering": 200},
     "proposals.sign": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     # One-button: a refusal is a message on the proposal page (the form needs its reason).
     "proposals.urgency_request": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
@@ -57,30 +58,31 @@ ACCESS = {
     "proposals.amendment_action": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     # An open yes/no vote on a second members-only proposal; the lapsed member is not on its roll.
     "referenda.schedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
-    "referenda.show": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "referenda.show": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "referenda.ballot": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 200, "steering": 200},
     "referenda.review": {"visitor": 302, "lapsed": 302, "member": 422, "elected": 422, "steering": 422},
     "referenda.cast": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.reschedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},
-    "referenda.cancel": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.cancel": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},  # open
     # While the vote is open there is no result: insiders are told so, outsiders learn nothing.
-    "referenda.result": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
-    "referenda.bulletin_board": {"visitor": 404, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
-    "referenda.export_json": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
-    "referenda.export_csv": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
-    "referenda.export_blt": {"visitor": 404, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    "referenda.result": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.bulletin_board": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "referenda.export_json": {"visitor": 302, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    "referenda.export_csv": {"visitor": 302, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
+    "referenda.export_blt": {"visitor": 302, "lapsed": 409, "member": 409, "elected": 409, "steering": 409},
     # A mandate to the elected from a closed, certified vote, acknowledged and reported on, and a
     # bargaining entry the elected logged on the members-only proposal.
-    "accountability.mandate": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.mandate": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "accountability.acknowledge": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
-    "accountability.report": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 422, "steering": 302},
+    # An empty form is refused before anything else, as for comments: no outcome is chosen for anyone.
+    "accountability.report": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
     "accountability.review": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.new_entry": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
-    "accountability.entry": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.entry": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
     "accountability.link": dict.fromkeys(ROLES, 302),
-    "accountability.report_page": {"visitor": 404, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
+    "accountability.report_page": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "accountability.thread_comment": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.scorecard": "public",
     "accountability.overview": "public",
@@ -226,13 +228,15 @@ def test_route_access_for_each_role(app, world, role):
     assert failures == []
 
 
-@pytest.mark.parametrize("path", ["/c/riverside/roster", "/c/riverside/audit", "/c/riverside/"])
-def test_another_chapters_steering_gets_nothing(app, world, path):
+@pytest.mark.parametrize("path, status", [("/c/riverside/roster", 404), ("/c/riverside/audit", 404),
+                                          ("/c/riverside/", 200)])  # the public front page, nothing more
+def test_another_chapters_steering_gets_nothing(app, world, path, status):
     client = app.test_client()
     login(client, world.other_steering)
     response = client.get(path)
-    assert response.status_code == 404
-    assert world.member.email not in response.get_data(as_text=True)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert world.member.email not in html and "Dashboard" not in html and "Your mandates" not in html
 
 
 def test_a_membership_id_from_another_chapter_is_not_found(app, world):

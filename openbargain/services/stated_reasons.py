@@ -1,0 +1,40 @@
+"""Public reasons for stopping what members started: a withdrawn proposal, a cancelled vote.
+
+The reason is required, shown on the proposal to everyone who can see it, and mailed to the
+proposal's author when someone else (steering) did it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from openbargain.extensions import db
+from openbargain.models import Chapter, Proposal, StatedAction, StatedReason, User
+from openbargain.services import outbox
+from openbargain.services.text import required_reason
+from openbargain.services.uow import UnitOfWork
+
+SUBJECTS = {StatedAction.WITHDRAWN: "Your proposal was withdrawn: {title}",
+            StatedAction.VOTE_CANCELLED: "The vote on your proposal was cancelled: {title}"}
+
+
+def checked(reason: str | None) -> str:
+    """The reason as it will be published, or a field error that stops the use-case before it acts."""
+    return required_reason(reason, "Give members the reason: it is published on the proposal.")
+
+
+def state(uow: UnitOfWork, chapter: Chapter, proposal: Proposal, actor: User, action: StatedAction, reason: str,
+          *, as_steering: bool) -> StatedReason:
+    stated = StatedReason(proposal_id=proposal.id, action=action, reason=reason, stated_by_id=actor.id,
+                          as_steering=as_steering)
+    uow.session.add(stated)
+    if proposal.author_id != actor.id:
+        outbox.queue(uow, proposal.author.email, SUBJECTS[action].format(title=proposal.title), "stated_reason",
+                     name=proposal.author.name, chapter=chapter, title=proposal.title, proposal_id=proposal.id,
+                     action=action.value, reason=reason)
+    return stated
+
+
+def reasons_for(proposal_id: int) -> list[StatedReason]:
+    return list(db.session.scalars(select(StatedReason).options(selectinload(StatedReason.stated_by))
+                                   .where(StatedReason.proposal_id == proposal_id).order_by(StatedReason.id)))
