@@ -56,10 +56,11 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     app.jinja_env.filters["markdown"] = render_markdown
 
-    from openbargain.web.timezones import duration, local
+    from openbargain.web.timezones import ago, duration, local
 
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["ago"] = ago
 
     from openbargain.cli import cli
 

@@ -176,6 +176,7 @@ class ThreadEntry:
     comment: Comment
     show_text: bool
     editable: bool
+    badge: str = ""  # "elected, City Council Ward 4" or "steering": who speaks, in the chapter's roles
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,8 @@ def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: 
                  Comment.entry_id.is_(None) if thread.entry_id is None else Comment.entry_id == thread.entry_id)
     mine = membership_of(actor, chapter)
     moderator = policy.can_moderate(actor, mine)
-    stance_rows = s.execute(select(Comment.stance, func.count()).where(*in_thread)
+    # A reply answers someone; only a thread's opening comment takes a stance on the proposal.
+    stance_rows = s.execute(select(Comment.stance, func.count()).where(*in_thread, Comment.parent_id.is_(None))
                             .group_by(Comment.stance)).all()
     stances = {st.value: 0 for st in Stance} | {row[0].value: row[1] for row in stance_rows}
     threads = s.scalar(select(func.count()).select_from(Comment)
@@ -221,15 +223,29 @@ def thread_page(actor: User | None, chapter: Chapter, proposal: Proposal, page: 
     walk(None)
     moment = now()
     user_id = actor.id if actor is not None and actor.is_authenticated else None
+    badges = _badges(chapter, {c.author_id for c in ordered})
     entries = [
         ThreadEntry(
             c,
             show_text=c.hidden_at is None or moderator or c.author_id == user_id,
             editable=c.author_id == user_id and c.hidden_at is None and moment - c.created_at <= EDIT_WINDOW,
+            badge=badges.get(c.author_id, ""),
         )
         for c in ordered
     ]
     return ThreadPage(entries, stances, sum(stances.values()), page, pages)
+
+
+def _badges(chapter: Chapter, user_ids: set[int]) -> dict[int, str]:
+    """The roles that change how members read a comment: an elected (and their office), steering."""
+    found = {}
+    for m in db.session.scalars(select(Membership).where(Membership.chapter_id == chapter.id,
+                                                         Membership.user_id.in_(user_ids or {0}))):
+        if m.is_elected:
+            found[m.user_id] = f"elected, {m.office}" if m.office else "elected"
+        elif m.is_steering:
+            found[m.user_id] = "steering"
+    return found
 
 
 def comment_for_editing(actor: User, chapter: Chapter, comment_id: int) -> Comment:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -36,6 +37,11 @@ def earliest_opening(bylaws: Bylaws, proposal: Proposal) -> datetime:
     """No vote opens before the bylaws' minimum deliberation since publication."""
     assert proposal.published_at is not None
     return proposal.published_at + bylaws.min_deliberation(proposal.urgent)
+
+
+def methods_for(proposal: Proposal) -> tuple[str, ...]:
+    """How a proposal of this kind may be counted."""
+    return (YES_NO_METHOD,) if proposal.ballot_kind == BallotKind.YES_NO else tuple(SCHEDULABLE_RANKED_METHODS)
 
 
 def default_method(proposal: Proposal) -> str:
@@ -74,9 +80,29 @@ class Schedule:
     seats: int = 1
 
 
+DAYTIME = range(8, 22)  # a default opening hour members are awake for: 08:00 to 21:00, chapter time
+
+
+def sensible_opening(chapter: Chapter, earliest: datetime) -> datetime:
+    """The first whole hour at or after `earliest` that falls in the chapter's daytime."""
+    zone = ZoneInfo(chapter.timezone)
+    local = earliest.astimezone(zone)
+    moment = local.replace(minute=0, second=0, microsecond=0)
+    if moment < local:
+        moment += timedelta(hours=1)
+    while moment.hour not in DAYTIME:
+        moment += timedelta(hours=1)
+    return moment.astimezone(earliest.tzinfo)
+
+
+def earliest_allowed(chapter: Chapter, proposal: Proposal) -> datetime:
+    """The earliest a vote on the proposal may open now: after the bylaws' deliberation, not in the past."""
+    return max(earliest_opening(bylaws_of(chapter), proposal), now())
+
+
 def default_schedule(chapter: Chapter, proposal: Proposal) -> Schedule:
     bylaws = bylaws_of(chapter)
-    opens_at = max(earliest_opening(bylaws, proposal), now() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    opens_at = sensible_opening(chapter, max(earliest_opening(bylaws, proposal), now() + timedelta(hours=1)))
     return Schedule(method=default_method(proposal), opens_at=opens_at,
                     closes_at=opens_at + bylaws.voting_length(proposal.urgent), quorum_percent=bylaws.quorum_percent,
                     threshold=bylaws.threshold if proposal.ballot_kind == BallotKind.YES_NO else None)
@@ -85,10 +111,9 @@ def default_schedule(chapter: Chapter, proposal: Proposal) -> Schedule:
 def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, moment: datetime) -> None:
     errors: dict[str, list[str]] = {}
     yes_no = proposal.ballot_kind == BallotKind.YES_NO
-    if yes_no and schedule.method != YES_NO_METHOD:
-        errors["method"] = ["A yes/no proposal is decided by a yes/no vote."]
-    if not yes_no and schedule.method not in SCHEDULABLE_RANKED_METHODS:
-        errors["method"] = ["A ranked proposal is counted by instant-runoff, STV or Schulze."]
+    if schedule.method not in methods_for(proposal):
+        errors["method"] = ["A yes/no proposal is decided by a yes/no vote." if yes_no
+                            else "A ranked proposal is counted by instant-runoff, STV or Schulze."]
     if schedule.method == YES_NO_METHOD and schedule.threshold not in THRESHOLDS:
         errors["threshold"] = ["Choose majority, three fifths or two thirds of yes+no."]
     if schedule.method == "stv" and not 1 <= schedule.seats < len(proposal.options):

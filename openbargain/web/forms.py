@@ -215,7 +215,8 @@ class ScheduleForm(FlaskForm):
     threshold = SelectField("Threshold (yes/no)", choices=[
         SelectChoice("majority", "Majority of yes+no"), SelectChoice("three_fifths", "Three fifths of yes+no"),
         SelectChoice("two_thirds", "Two thirds of yes+no")])
-    seats = IntegerField("Seats (STV)", default=1, validators=[Optional()])
+    seats = IntegerField("Seats (STV)", default=1, validators=[Optional()],
+                         description="Only a single transferable vote fills several seats; the other methods pick one.")
     quorum_percent = IntegerField("Quorum (% of the roll who must cast a ballot)", validators=[InputRequired()])
     opens_at = DateTimeLocalField("Opens", validators=[Optional()], format="%Y-%m-%dT%H:%M")
     closes_at = DateTimeLocalField("Closes", validators=[Optional()], format="%Y-%m-%dT%H:%M")

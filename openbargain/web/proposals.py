@@ -92,6 +92,10 @@ def new(slug: str):
 def show(slug: str, proposal_id: int):
     chapter = _chapter(slug)
     due.settle_due(chapter)  # the page leads with the vote: its roll frozen if it has opened
+    return _proposal_page(chapter, proposal_id, CommentForm())
+
+
+def _proposal_page(chapter: Chapter, proposal_id: int, comment_form: CommentForm, status: int = 200):
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     thread = deliberation.thread_page(current_user, chapter, view.proposal, request.args.get("page", 1, type=int))
     amendment_form = AmendmentForm()
@@ -99,12 +103,12 @@ def show(slug: str, proposal_id: int):
     return render_template(
         "proposals/show.html", chapter=chapter, membership=view.membership, view=view, proposal=view.proposal,
         thread=thread, petition=petitions.petition_status(current_user, chapter, view.proposal),
-        amendments=amendments.amendments_of(view.proposal), comment_form=CommentForm(),
+        amendments=amendments.amendments_of(view.proposal), comment_form=comment_form,
         mandates=mandates.mandates_of(view.proposal),
         entries=bargaining.visible_entries(current_user, chapter, proposal=view.proposal),
         amendment_form=amendment_form, action_form=ActionForm(),
         urgency=urgency.urgency_status(current_user, chapter, view.proposal), urgency_form=UrgencyForm(),
-    )
+    ), status
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -227,9 +231,8 @@ def comment(slug: str, proposal_id: int):
             success="", done=lambda posted: f"{page}#comment-{posted.id}", refused=page)
         if followed:
             return followed
-    view = proposals.get_proposal(current_user, chapter, proposal_id)
-    return render_template("proposals/comment_form.html", chapter=chapter, membership=view.membership,
-                           proposal=view.proposal, form=form), 422
+    # The proposal page again, thread and all, with the error on the comment box.
+    return _proposal_page(chapter, proposal_id, form, 422)
 
 
 @bp.route("/<int:proposal_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])

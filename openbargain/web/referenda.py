@@ -7,14 +7,14 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 from flask_login import current_user, login_required
 
 from openbargain import policy
-from openbargain.models import Chapter, Referendum, ReferendumStatus
+from openbargain.models import BallotKind, Chapter, Referendum, ReferendumStatus
 from openbargain.services import access, calendar, casting, chapters, due, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
 from openbargain.web.feedback import confirm_with_reason, flash_refusal, submit
 from openbargain.web.forms import ActionForm, ScheduleForm, YesNoBallotForm
-from openbargain.web.timezones import to_local_naive, to_utc
+from openbargain.web.timezones import local, to_local_naive, to_utc
 
 bp = Blueprint("referenda", __name__, url_prefix="/c/<slug>")
 
@@ -23,13 +23,25 @@ def _schedule(form: ScheduleForm, chapter: Chapter) -> referenda.Schedule:
     return referenda.Schedule(
         method=form.method.data, opens_at=to_utc(form.opens_at.data, chapter),
         closes_at=to_utc(form.closes_at.data, chapter), quorum_percent=form.quorum_percent.data,
-        secret=form.secret.data != "roll_call", threshold=form.threshold.data, seats=form.seats.data or 1)
+        secret=form.secret.data != "roll_call", threshold=form.threshold.data if "threshold" in form else None,
+        seats=(form.seats.data or 1) if "seats" in form else 1)
+
+
+def _offer(form: ScheduleForm, chapter: Chapter, proposal) -> None:
+    """Only the methods this proposal can be decided by, and the earliest opening the bylaws allow."""
+    allowed = referenda.methods_for(proposal)
+    form.method.choices = [c for c in form.method.choices if c.value in allowed]
+    del form[("seats" if proposal.ballot_kind == BallotKind.YES_NO else "threshold")]  # fields by kind
+    earliest = referenda.earliest_allowed(chapter, proposal)
+    form.opens_at.description = f"The earliest the bylaws allow: {local(earliest, chapter)}."
 
 
 def _fill(form: ScheduleForm, schedule: Referendum | referenda.Schedule, chapter: Chapter) -> None:
     form.method.data = schedule.method
-    form.threshold.data = schedule.threshold or "majority"
-    form.seats.data = schedule.seats
+    if "threshold" in form:
+        form.threshold.data = schedule.threshold or "majority"
+    if "seats" in form:
+        form.seats.data = schedule.seats
     form.quorum_percent.data = schedule.quorum_percent
     form.opens_at.data = to_local_naive(schedule.opens_at, chapter)
     form.closes_at.data = to_local_naive(schedule.closes_at, chapter)
@@ -44,6 +56,7 @@ def schedule(slug: str, proposal_id: int):
     access.require(policy.can_schedule(current_user, view.membership), view.membership,
                    "Only the steering committee schedules votes.")
     form = ScheduleForm()
+    _offer(form, chapter, view.proposal)
     warnings: list[str] = []
     if request.method == "GET":
         default = referenda.default_schedule(chapter, view.proposal)
@@ -89,6 +102,7 @@ def reschedule(slug: str, referendum_id: int):
         flash("The vote has opened: its method, parameters and times can no longer change.", "error")
         return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     form = ScheduleForm()
+    _offer(form, chapter, view.proposal)
     if request.method == "GET":
         _fill(form, view.referendum, chapter)
     elif form.validate_on_submit():
@@ -223,9 +237,31 @@ def _receipt(chapter, referendum_id: int, receipt: casting.Receipt, content: dic
     response = make_response(render_template("referenda/receipt.html", chapter=chapter,
                                              membership=access.membership_of(current_user, chapter),
                                              referendum_id=referendum_id, receipt=receipt,
-                                             summary=casting.describe(content, proposal)))
+                                             summary=casting.describe(content, proposal), action_form=ActionForm()))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/referenda/<int:referendum_id>/tracker.txt")
+@login_required
+def tracker_file(slug: str, referendum_id: int):
+    """The receipt's "save it as a file": the code comes back from the voter's own page (it is kept
+    nowhere), as a text file with what it is for. Nothing is recorded."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = chapters.get_chapter(slug)
+    proposal = referenda.get_referendum(current_user, chapter, referendum_id).proposal
+    try:
+        code = casting.normalise_tracker(request.form.get("tracker", ""))
+    except ValidationFailed as exc:
+        abort(400, exc.message)
+    board = url_for("referenda.bulletin_board", slug=slug, referendum_id=referendum_id, _external=True)
+    text = (f"Your tracker code for the vote on “{proposal.title}” ({chapter.name}):\n\n"
+            f"    {casting.Receipt(code, False).display}\n\n"
+            f"After the count, check that your ballot was counted here:\n{board}\n")
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="tracker-{slug}-{referendum_id}.txt"',
+        "Cache-Control": "no-store"})
 
 
 # --- calendar -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from openbargain.clock import now
 from openbargain.models import Chapter
 
 
@@ -22,6 +23,12 @@ def duration(left: timedelta) -> str:
     if hours:
         return f"{hours} h" + (f" {mins} min" if mins else "")
     return f"{max(mins, 1)} min"
+
+
+def ago(moment: datetime) -> str:
+    """'3 h ago', '2 days ago': how long since, as a thread reads it; 'just now' under a minute."""
+    since = now() - moment
+    return "just now" if since < timedelta(minutes=1) else f"{duration(since)} ago"
 
 
 def to_utc(naive_local: datetime | None, chapter: Chapter) -> datetime | None:

@@ -29,8 +29,14 @@ def test_yes_no_ballot_review_cast_and_receipt(client, world):
     assert f"<strong>No — {world.elected.name}:" in review and ballot_count() == 0  # the sentence, not a bare "No"
     receipt = client.post(f"{base}/ballot/cast", data={"choice": "no"})
     assert receipt.headers["Cache-Control"] == "no-store"
-    tracker = re.search(r'<p class="tracker"><code>([^<]+)</code>', receipt.get_data(as_text=True)).group(1)
-    assert ballot_count() == 1 and len(tracker.replace(" ", "")) == 32
+    html = receipt.get_data(as_text=True)
+    groups = re.findall(r"<span>([0-9a-f]{4})</span>", html.split('class="tracker"')[1].split("</code>")[0])
+    tracker = " ".join(groups)  # each group of four is kept whole: a line breaks only between groups
+    assert ballot_count() == 1 and len(groups) == 8 and "can use it to prove your vote" in html
+    saved = client.post(f"{base}/tracker.txt", data={"tracker": tracker})
+    assert saved.headers["Content-Disposition"] == f'attachment; filename="tracker-riverside-{r.id}.txt"'
+    assert tracker in saved.get_data(as_text=True) and f"{base}/board" in saved.get_data(as_text=True)
+    assert client.post(f"{base}/tracker.txt", data={"tracker": "not a tracker"}).status_code == 400
     show = client.get(base).get_data(as_text=True)
     assert "You voted" in show and tracker not in show and "Turnout so far</dt><dd>1 of 3" in show
     again = client.post(f"{base}/ballot/cast", data={"choice": "yes"}, follow_redirects=True)
@@ -57,6 +63,9 @@ def test_roll_call_ballot_says_so_before_casting(client, world):
     r = factories.make_open_referendum(world, membership(world.elected), secret=False)
     login(client, world.member)
     assert "This is a roll-call vote." in client.get(f"/c/riverside/referenda/{r.id}/ballot").get_data(as_text=True)
+    receipt = client.post(f"/c/riverside/referenda/{r.id}/ballot/cast", data={"choice": "yes"}).get_data(as_text=True)
+    # The receipt of a roll-call vote never promises the secrecy it does not have.
+    assert "roll-call vote" in receipt and "can use it to prove your vote" not in receipt
 
 
 def test_casting_without_the_csrf_token_is_refused(world):
@@ -183,3 +192,32 @@ def test_the_review_lists_the_ranking_warns_of_a_partial_one_and_change_it_keeps
     full = client.post(f"{base}/ballot/review", data={"rank-0": "2", "rank-1": "1"}).get_data(as_text=True)
     assert "Not ranked" not in full and "You ranked" not in full
     assert ballot_count() == 0  # reviewing and changing cast nothing
+
+
+def test_the_schedule_form_offers_only_what_the_proposal_can_take_at_a_sensible_hour(client, world):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from openbargain.clock import now, set_clock
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=8))
+    yes_no = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    ranked = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], kind="ranked",
+                                     title="Endorsements")
+    set_clock(None)
+    login(client, world.steering)
+    form = client.get(f"/c/riverside/proposals/{yes_no.id}/schedule").get_data(as_text=True)
+    assert 'value="yes_no"' in form and 'value="irv"' not in form and 'name="seats"' not in form
+    assert 'name="threshold"' in form and "The earliest the bylaws allow:" in form
+    assert f'href="/c/riverside/proposals/{yes_no.id}"' in form
+    opens = re.search(r'name="opens_at"[^>]*value="([^"]+)"', form).group(1)
+    assert opens.endswith(":00") and 8 <= int(opens[11:13]) <= 21  # a whole hour members are awake for
+    ranked_form = client.get(f"/c/riverside/proposals/{ranked.id}/schedule").get_data(as_text=True)
+    assert 'value="yes_no"' not in ranked_form and 'value="stv"' in ranked_form
+    assert 'name="seats"' in ranked_form and 'name="threshold"' not in ranked_form
+    local = (now() + timedelta(days=1)).astimezone(ZoneInfo(world.chapter.timezone))
+    refused = client.post(f"/c/riverside/proposals/{yes_no.id}/schedule", data={
+        "method": "stv", "quorum_percent": "20", "secret": "secret", "threshold": "majority",
+        "opens_at": local.strftime("%Y-%m-%dT%H:%M"), "closes_at": (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
+    assert refused.status_code == 422 and db.session.scalar(select(func.count()).select_from(Referendum)) == 0

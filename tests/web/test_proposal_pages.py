@@ -202,3 +202,20 @@ def test_a_member_who_may_not_withdraw_is_turned_back(client, world):
     assert response.status_code == 302 and response.location == f"/c/riverside/proposals/{p.id}"
     assert client.post(f"/c/riverside/proposals/{p.id}/withdraw", data={"reason": "Mine now."}).status_code == 302
     assert db.session.get(Proposal, p.id).status == ProposalStatus.DELIBERATION
+
+
+def test_the_thread_badges_roles_keeps_replies_out_of_the_tally_and_keeps_the_page_on_an_error(client, world):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    opening = deliberation.post_comment(world.member, world.chapter, p.id, Stance.FOR, "Yes, do it.")
+    deliberation.post_comment(world.elected, world.chapter, p.id, Stance.NEUTRAL, "I hear you.", opening.id)
+    login(client, world.member)
+    html = client.get(f"/c/riverside/proposals/{p.id}").get_data(as_text=True)
+    elected = membership(world.elected)
+    assert f'<span class="status role-badge">elected, {elected.office}</span>' in html
+    tally = html.split('class="stances"')[1].split("</ul>")[0]
+    assert "for <strong>1</strong>" in tally and "neutral <strong>0</strong>" in tally  # the reply takes no stance
+    assert "just now" in html
+    empty = client.post(f"/c/riverside/proposals/{p.id}/comments", data={"stance": "for", "body": ""})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Yes, do it." in page and 'id="body-error"' in page  # thread kept
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 2

@@ -63,6 +63,7 @@ ACCESS = {
     "referenda.review": {"visitor": 302, "lapsed": 302, "member": 422, "elected": 422, "steering": 422},
     "referenda.cast": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.reschedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},
+    "referenda.tracker_file": {"visitor": 302, "lapsed": 400, "member": 400, "elected": 400, "steering": 400},
     "referenda.cancel": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 302},  # open
     # While the vote is open there is no result: insiders are told so, outsiders learn nothing.
     "referenda.result": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
