@@ -157,12 +157,14 @@ class EntryView:
     entry: BargainingEntry
     published: bool
     release_at: datetime | None = None  # None: embargoed until a vote not yet scheduled opens
+    withheld: bool = False  # under embargo for this viewer: who logged it and when it is released, nothing more
 
 
 def visible_entries(actor: User | None, chapter: Chapter, *, proposal: Proposal | None = None,
-                    membership_id: int | None = None) -> list[EntryView]:
+                    membership_id: int | None = None, tombstones: bool = False) -> list[EntryView]:
     """Entries on a proposal's timeline or an elected's log, as this viewer may see them: embargoed
-    entries only for steering and their author until released."""
+    entries only for steering and their author until released (with `tombstones`, the others see
+    that an embargoed entry exists and when it will be released, never its content)."""
     s = db.session
     mine = membership_of(actor, chapter)
     query = (select(BargainingEntry)
@@ -190,11 +192,15 @@ def visible_entries(actor: User | None, chapter: Chapter, *, proposal: Proposal 
         published = u.published(moment, opens.get(u.proposal_id))
         if published or policy.is_active_steering(mine) or (mine is not None and mine.id == u.membership_id):
             views.append(EntryView(u, published, release))
+        elif tombstones:
+            views.append(EntryView(u, published, release, withheld=True))
     return views
 
 
-def get_entry(actor: User | None, chapter: Chapter, entry_id: int) -> EntryView:
-    for view in visible_entries(actor, chapter):
+def get_entry(actor: User | None, chapter: Chapter, entry_id: int, *, tombstone: bool = False) -> EntryView:
+    """An entry as this viewer may see it; with `tombstone`, one under embargo for them comes back
+    withheld (the page says when it is released) instead of not found."""
+    for view in visible_entries(actor, chapter, tombstones=tombstone):
         if view.entry.id == entry_id:
             return view
     raise NotFound("No such bargaining entry.")

@@ -1,8 +1,10 @@
-"""The chapter's calendar of votes, as a page and as an iCalendar feed phones subscribe to."""
+"""The chapter's calendar: votes, the deadlines electeds face, when deliberation may end, when
+reports are due, and recent results; as an agenda page and as an iCalendar feed phones subscribe to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -11,10 +13,25 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, Proposal, Referendum, User, Visibility
+from openbargain.models import (
+    Chapter,
+    Mandate,
+    MandateStatus,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    Referendum,
+    Result,
+    User,
+    Visibility,
+)
 from openbargain.services import signed_links
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.errors import InvalidToken, NotFound
+from openbargain.services.proposals import chapter_today
+
+RECENT = timedelta(days=30)
+UNDECIDED = (ProposalStatus.DELIBERATION, ProposalStatus.SCHEDULED, ProposalStatus.VOTING)
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,67 @@ def _entries(chapter: Chapter, members_view: bool) -> list[CalendarEntry]:
     if not members_view:
         query = query.where(Proposal.visibility == Visibility.PUBLIC)
     return [CalendarEntry(r, r.proposal, r.status_at(moment).value) for r in db.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One thing on the agenda: on a day (deadlines, due dates) or at a moment (votes, results)."""
+
+    day: date
+    at: datetime | None  # None: the whole day
+    kind: str  # vote_opens, vote_closes, deadline, deliberation_ends, report_due, result
+    title: str
+    link: tuple[str, int]  # ("referendum" | "proposal" | "mandate" | "result", id)
+    who: str = ""  # the elected a report is due from
+
+
+@dataclass(frozen=True)
+class Agenda:
+    upcoming: list[Dated]
+    recent: list[Dated]  # results certified in the last 30 days, newest first
+
+
+def _agenda(chapter: Chapter, members_view: bool) -> Agenda:
+    moment, today = now(), chapter_today(chapter)
+    zone = ZoneInfo(chapter.timezone)
+    public = [] if members_view else [Proposal.visibility == Visibility.PUBLIC]
+    s = db.session
+    items: list[Dated] = []
+    for e in _entries(chapter, members_view):
+        r = e.referendum
+        if r.opens_at > moment:
+            items.append(Dated(r.opens_at.astimezone(zone).date(), r.opens_at, "vote_opens", e.proposal.title,
+                               ("referendum", r.id)))
+        items.append(Dated(r.closes_at.astimezone(zone).date(), r.closes_at, "vote_closes", e.proposal.title,
+                           ("referendum", r.id)))
+    bylaws = bylaws_of(chapter)
+    for p in s.scalars(select(Proposal).where(Proposal.chapter_id == chapter.id, Proposal.status.in_(UNDECIDED),
+                                              Proposal.deadline >= today, *public)):
+        items.append(Dated(p.deadline, None, "deadline", p.title, ("proposal", p.id)))
+        ends = p.published_at + bylaws.min_deliberation(p.urgent) if p.published_at else None
+        if p.status == ProposalStatus.DELIBERATION and ends and ends > moment:
+            items.append(Dated(ends.astimezone(zone).date(), ends, "deliberation_ends", p.title, ("proposal", p.id)))
+    for m in s.scalars(select(Mandate).join(Proposal, Proposal.id == Mandate.proposal_id)
+                       .options(selectinload(Mandate.proposal), selectinload(Mandate.membership)
+                                .selectinload(Membership.user))
+                       .where(Mandate.chapter_id == chapter.id, *public,
+                              Mandate.status.in_([MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED]))):
+        items.append(Dated(m.due_on, None, "report_due", m.proposal.title, ("mandate", m.id), m.membership.user.name))
+    recent = [Dated(r.certified_at.astimezone(zone).date(), r.certified_at, "result", r.referendum.proposal.title,
+                    ("result", r.referendum_id))
+              for r in s.scalars(select(Result).join(Referendum, Referendum.id == Result.referendum_id)
+                                 .join(Proposal, Proposal.id == Referendum.proposal_id)
+                                 .options(selectinload(Result.referendum).selectinload(Referendum.proposal))
+                                 .where(Proposal.chapter_id == chapter.id, *public,
+                                        Result.certified_at >= moment - RECENT)
+                                 .order_by(Result.certified_at.desc()))]
+    items.sort(key=lambda d: (d.day, d.at or datetime.combine(d.day, datetime.max.time(), zone), d.kind, d.title))
+    return Agenda(items, recent)
+
+
+def agenda(actor: User | None, chapter: Chapter) -> Agenda:
+    mine = require_chapter_visible(actor, chapter)
+    return _agenda(chapter, policy.is_chapter_insider(mine))
 
 
 def upcoming_votes(actor: User | None, chapter: Chapter) -> list[CalendarEntry]:
@@ -64,7 +142,7 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//openbargain//votes//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{chapter.name}: votes")
+    cal.add("x-wr-calname", f"{chapter.name}: votes and deadlines")
     stamp: datetime = now()
     for entry in _entries(chapter, insider):
         event = Event()
@@ -73,6 +151,18 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
         event.add("dtstart", entry.referendum.opens_at)
         event.add("dtend", entry.referendum.closes_at)
         event.add("summary", f"Vote: {entry.proposal.title}")
-        event.add("url", link_for(entry.referendum))
+        event.add("url", link_for("referendum", entry.referendum.id))
+        cal.add_component(event)
+    for item in _agenda(chapter, insider).upcoming:
+        if item.at is not None:  # votes are events of their own above
+            continue
+        event = Event()
+        event.add("uid", f"{item.kind}-{item.link[1]}@openbargain")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)  # a whole day
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("summary", f"Report due from {item.who}: {item.title}" if item.kind == "report_due"
+                  else f"Deadline: {item.title}")
+        event.add("url", link_for(*item.link))
         cal.add_component(event)
     return cal.to_ical()

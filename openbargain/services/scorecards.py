@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,13 +11,34 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, Mandate, Membership, User
+from openbargain.models import Chapter, ComplianceReport, Mandate, MandateStatus, Membership, User
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
+from openbargain.services.proposals import chapter_today
 
 CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "partially", "breached",
               "unreported", "superseded")
+
+
+OPEN = (MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED)
+# The fulfilment bar's parts, in the order drawn.
+SHARES = (("fulfilled", "fulfilled"), ("partially", "partially"), ("breached", "breached"),
+          ("open", "awaiting a report"))
+
+
+@dataclass(frozen=True)
+class MandateStory:
+    """One mandate once, as a timeline: received, acknowledged (how fast), reported (how)."""
+
+    mandate: Mandate
+    overdue: bool  # past its due date with no report
+    report: ComplianceReport | None  # the latest: a correction replaces what the page says
+
+    @property
+    def hours_to_acknowledge(self) -> float | None:
+        m = self.mandate
+        return (m.acknowledged_at - m.issued_at).total_seconds() / 3600 if m.acknowledged_at else None
 
 
 @dataclass
@@ -25,25 +47,48 @@ class Scorecard:
     items: dict[str, list[Mandate]] = field(default_factory=lambda: {c: [] for c in CATEGORIES})
     median_hours_to_acknowledge: float | None = None
     entries: list[EntryView] = field(default_factory=list)
+    stories: list[MandateStory] = field(default_factory=list)  # overdue first, then open by due date, then the rest
 
     def count(self, category: str) -> int:
         return len(self.items[category])
+
+    @property
+    def overdue(self) -> int:
+        return sum(story.overdue for story in self.stories)
+
+    def shares(self) -> list[tuple[str, str, int]]:
+        """(key, words, count) for the bar: the outcomes of mandates not superseded, and those open."""
+        counts = {"open": sum(s.mandate.status in OPEN for s in self.stories)} | {
+            k: self.count(k) for k in ("fulfilled", "partially", "breached")}
+        return [(key, words, counts[key]) for key, words in SHARES]
 
 
 def _visible_mandates(actor: User | None, chapter: Chapter, membership_ids: list[int]) -> list[Mandate]:
     mine = membership_of(actor, chapter)
     bylaws = bylaws_of(chapter)
     mandates = db.session.scalars(
-        select(Mandate).options(selectinload(Mandate.proposal))
+        select(Mandate).options(selectinload(Mandate.proposal),
+                                selectinload(Mandate.reports).selectinload(ComplianceReport.reviewed_by))
         .where(Mandate.chapter_id == chapter.id, Mandate.membership_id.in_(membership_ids or [0]))
         .order_by(Mandate.issued_at.desc(), Mandate.id.desc()))
     return [m for m in mandates if policy.can_view_proposal(actor, mine, m.proposal, bylaws)]
 
 
-def _score(membership: Membership, mandates: list[Mandate]) -> Scorecard:
+def _story_order(story: MandateStory) -> tuple:
+    m = story.mandate
+    if story.overdue:
+        return (0, m.due_on.toordinal(), m.id)
+    if m.status in OPEN:
+        return (1, m.due_on.toordinal(), m.id)
+    return (2, -m.issued_at.timestamp(), -m.id)
+
+
+def _score(membership: Membership, mandates: list[Mandate], today: date) -> Scorecard:
     card = Scorecard(membership)
     moment = now()
     hours = []
+    card.stories = sorted((MandateStory(m, m.status in OPEN and m.due_on < today, m.reports[-1] if m.reports else None)
+                           for m in mandates), key=_story_order)
     for m in mandates:
         card.items["received"].append(m)
         if m.acknowledged_at is not None:
@@ -76,7 +121,7 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
     elected = db.session.get(Membership, membership_id)
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
         raise NotFound("No such elected.")
-    card = _score(elected, _visible_mandates(actor, chapter, [elected.id]))
+    card = _score(elected, _visible_mandates(actor, chapter, [elected.id]), chapter_today(chapter))
     card.entries = visible_entries(actor, chapter, membership_id=elected.id)
     return card
 
@@ -86,4 +131,6 @@ def accountability(actor: User | None, chapter: Chapter) -> list[Scorecard]:
     require_chapter_visible(actor, chapter)
     electeds = _electeds(chapter)
     mandates = _visible_mandates(actor, chapter, [e.id for e in electeds])
-    return [_score(e, [m for m in mandates if m.membership_id == e.id]) for e in electeds]
+    today = chapter_today(chapter)
+    cards = [_score(e, [m for m in mandates if m.membership_id == e.id], today) for e in electeds]
+    return sorted(cards, key=lambda card: -card.overdue)  # whoever is behind comes first (stable otherwise)

@@ -139,7 +139,10 @@ def _discussion(chapter: Chapter, proposal_id: int | None, thread: deliberation.
 @bp.get("/bargaining/<int:entry_id>")
 def entry(slug: str, entry_id: int):
     chapter = chapters.get_chapter(slug)
-    view = bargaining.get_entry(current_user, chapter, entry_id)
+    view = bargaining.get_entry(current_user, chapter, entry_id, tombstone=True)
+    if view.withheld:
+        return render_template("accountability/entry_embargoed.html", chapter=chapter,
+                               membership=access.membership_of(current_user, chapter), view=view)
     proposal, thread = _discussion(chapter, view.entry.proposal_id, deliberation.Thread(entry_id=entry_id))
     link_form = LinkForm()
     link_form.proposal_id.choices = [(pid, title) for pid, title in proposals.proposal_titles(chapter)

@@ -131,7 +131,7 @@ class ProposalForm(FlaskForm):
     rejected_directive = TextAreaField("Directive if rejected (yes/no, optional)",
                                        validators=[Optional(), Length(max=DIRECTIVE_MAX)],
                                        description="Leave empty to leave the elected their discretion.")
-    options = FieldList(FormField(OptionEntry), label="Ranked options", min_entries=6, max_entries=12)
+    options = FieldList(FormField(OptionEntry), label="Ranked options", min_entries=2, max_entries=12)
     fallback_directive = TextAreaField("Fallback directive (optional)", validators=[Optional(), Length(max=DIRECTIVE_MAX)],
                                        description="What the elected must do if the vote reaches no decision (quorum not met).")
     visibility = RadioField("Who can read it", choices=[SelectChoice("members", "Members only"),

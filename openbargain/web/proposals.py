@@ -20,6 +20,7 @@ from openbargain.services import (
     urgency,
 )
 from openbargain.web.feedback import confirm_with_reason, submit
+from openbargain.web.markdown import render_markdown
 from openbargain.web.forms import (
     ActionForm,
     AmendmentForm,
@@ -54,6 +55,18 @@ def _draft(form: ProposalForm) -> proposals.ProposalDraft:
         fallback_directive=form.fallback_directive.data or "", options=options)
 
 
+def _drafting_aid(form: ProposalForm, page):
+    """"Add an option" and "Preview" post the form back to show it again, one slot more or with the
+    argument rendered; nothing is saved. None: the member is saving."""
+    if "add_option" in request.form:
+        if len(form.options) < form.options.max_entries:
+            form.options.append_entry()
+        return page(None)
+    if "preview" in request.form:
+        return page(render_markdown(form.body.data))
+    return None
+
+
 @bp.get("/")
 def index(slug: str):
     chapter = _chapter(slug)
@@ -78,14 +91,21 @@ def new(slug: str):
                    "Only members in good standing can open proposals.")
     form = ProposalForm()
     _electeds_choices(form, chapter)
+
+    def page(preview):
+        return render_template("proposals/form.html", chapter=chapter, membership=membership, form=form,
+                               proposal=None, preview=preview), 422 if form.errors else 200
+
+    aided = _drafting_aid(form, page) if request.method == "POST" else None
+    if aided:
+        return aided
     if form.validate_on_submit():
         followed = submit(form, lambda: proposals.draft_proposal(current_user, chapter, _draft(form)),
                           success="Draft saved. Only you can see it until you publish it.",
                           done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id))
         if followed:
             return followed
-    return render_template("proposals/form.html", chapter=chapter, membership=membership, form=form,
-                           proposal=None), 422 if form.errors else 200
+    return page(None)
 
 
 @bp.get("/<int:proposal_id>")
@@ -132,8 +152,18 @@ def edit(slug: str, proposal_id: int):
             form.adopted_directive.data = proposal.options[0].directive
             form.rejected_directive.data = proposal.options[1].directive or ""
         else:
+            while len(form.options) < len(proposal.options):
+                form.options.append_entry()
             for entry, option in zip(form.options.entries, proposal.options):
                 entry.form.label.data, entry.form.directive.data = option.label, option.directive
+
+    def page(preview):
+        return render_template("proposals/form.html", chapter=chapter, membership=view.membership, form=form,
+                               proposal=proposal, preview=preview), 422 if form.errors else 200
+
+    aided = _drafting_aid(form, page) if request.method == "POST" else None
+    if aided:
+        return aided
     if form.validate_on_submit():
         revision = proposal.status == ProposalStatus.DELIBERATION
         followed = submit(form, lambda: proposals.update_proposal(current_user, chapter, proposal_id, _draft(form)),
@@ -141,8 +171,7 @@ def edit(slug: str, proposal_id: int):
                           done=lambda _: url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         if followed:
             return followed
-    return render_template("proposals/form.html", chapter=chapter, membership=view.membership, form=form,
-                           proposal=proposal), 422 if form.errors else 200
+    return page(None)
 
 
 def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):

@@ -269,18 +269,29 @@ def tracker_file(slug: str, referendum_id: int):
 @bp.get("/calendar")
 def calendar_page(slug: str):
     chapter = chapters.get_chapter(slug)
-    entries = calendar.upcoming_votes(current_user, chapter)
+    agenda = calendar.agenda(current_user, chapter)
     membership = access.membership_of(current_user, chapter)
     key = calendar.feed_key(current_user, chapter) if policy.is_chapter_insider(membership) else None
-    return render_template("referenda/calendar.html", chapter=chapter, membership=membership, entries=entries,
-                           feed_url=url_for("referenda.calendar_feed", slug=slug, key=key, _external=True))
+    feed_url = url_for("referenda.calendar_feed", slug=slug, key=key, _external=True)
+    return render_template("referenda/calendar.html", chapter=chapter, membership=membership, agenda=agenda,
+                           feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1],
+                           link=lambda item: agenda_link(slug, *item.link))
+
+
+LINKS = {"referendum": ("referenda.show", "referendum_id"), "proposal": ("proposals.show", "proposal_id"),
+         "mandate": ("accountability.mandate", "mandate_id"), "result": ("referenda.result", "referendum_id")}
+
+
+def agenda_link(slug: str, kind: str, item_id: int, **options) -> str:
+    endpoint, argument = LINKS[kind]
+    return url_for(endpoint, slug=slug, **{argument: item_id}, **options)
 
 
 @bp.get("/calendar.ics")
 def calendar_feed(slug: str):
     chapter = chapters.get_chapter(slug)
     body = calendar.feed(chapter, request.args.get("key"),
-                         lambda r: url_for("referenda.show", slug=slug, referendum_id=r.id, _external=True))
+                         lambda kind, item_id: agenda_link(slug, kind, item_id, _external=True))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="{slug}.ics"'})
 
 

@@ -209,13 +209,39 @@ def test_calendar_and_feed(app, world, proposal):
     assert [e.referendum.id for e in calendar.upcoming_votes(world.member, world.chapter)] == [r.id]
     assert calendar.upcoming_votes(None, world.chapter) == []  # members-only
     key = calendar.feed_key(world.member, world.chapter)
-    body = calendar.feed(world.chapter, key, lambda ref: f"https://example.org/r/{ref.id}").decode()
+    body = calendar.feed(world.chapter, key, lambda kind, i: f"https://example.org/{kind}/{i}").decode()
     assert "BEGIN:VEVENT" in body and "Vote: Vote no on the budget deal" in body
-    assert "BEGIN:VEVENT" not in calendar.feed(world.chapter, None, lambda ref: "x").decode()
+    assert f"Deadline: {proposal.title}" in body and f"DTSTART;VALUE=DATE:{proposal.deadline:%Y%m%d}" in body
+    assert "BEGIN:VEVENT" not in calendar.feed(world.chapter, None, lambda kind, i: "x").decode()
     with pytest.raises(NotFound):
-        calendar.feed(world.chapter, key + "x", lambda ref: "x")
+        calendar.feed(world.chapter, key + "x", lambda kind, i: "x")
     with pytest.raises(NotFound):
-        calendar.feed(world.other_chapter, key, lambda ref: "x")
+        calendar.feed(world.other_chapter, key, lambda kind, i: "x")
+
+
+def test_the_agenda_holds_votes_deadlines_due_reports_and_recent_results(app, world):
+    from datetime import timedelta
+
+    from openbargain.clock import set_clock
+    from openbargain.models import Mandate
+    from openbargain.services import casting, results
+    from tests import factories
+
+    elected = membership(world.elected)
+    r = factories.make_open_referendum(world, elected, title="Levy")
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    later = factories.make_proposal(world.chapter, world.member, [elected], title="Transit")
+    set_clock(lambda: r.closes_at + timedelta(minutes=1))
+    results.certify_closed(world.chapter.id)
+    mandate = db.session.scalar(select(Mandate).where(Mandate.referendum_id == r.id))
+    agenda = calendar.agenda(world.member, world.chapter)
+    kinds = {(d.kind, d.title) for d in agenda.upcoming}
+    assert ("deadline", "Transit") in kinds and ("report_due", "Levy") in kinds
+    assert [d.day for d in agenda.upcoming] == sorted(d.day for d in agenda.upcoming)
+    due = next(d for d in agenda.upcoming if d.kind == "report_due")
+    assert due.day == mandate.due_on and due.who == world.elected.name and due.link == ("mandate", mandate.id)
+    assert [(d.kind, d.title) for d in agenda.recent] == [("result", "Levy")]
+    assert later.visibility.value == "members" and calendar.agenda(None, world.chapter).upcoming == []
 
 
 def test_reading_a_vote_writes_nothing_and_settling_does_what_the_clock_made_due(world):

@@ -123,3 +123,36 @@ def test_the_elected_dashboard_is_a_to_do_list_and_steering_sees_its_queue(clien
     with count_queries() as many:
         assert "4 reports to verify" in client.get("/c/riverside/").get_data(as_text=True)
     assert many["n"] == few["n"]
+
+
+def test_the_scorecard_tells_each_mandate_once_as_a_timeline_overdue_first(client, world):
+    from openbargain.services import mandates
+    from openbargain.services.proposals import chapter_today
+
+    kept = mandate_for(world, title="Kept promise", visibility="public")
+    mandates.acknowledge_mandate(world.elected, world.chapter, kept.id)
+    mandates.file_report(world.elected, world.chapter, kept.id, mandates.ReportDraft(
+        ReportOutcome.FULFILLED, "Done.", "", now().date()))
+    late = mandate_for(world, title="Late promise", visibility="public")
+    late.due_on = chapter_today(world.chapter) - timedelta(days=1)
+    db.session.commit()
+    html = client.get(f"/c/riverside/electeds/{kept.membership_id}").get_data(as_text=True)
+    assert html.count("Kept promise") == 1 and html.count("Late promise") == 1  # each mandate once
+    assert html.index("Late promise") < html.index("Kept promise")  # overdue first
+    assert "report overdue" in html and "reported <strong>fulfilled</strong>" in html
+    assert 'aria-label="Of 2 mandates: 1 fulfilled, 0 partially, 0 breached, 1 awaiting a report"' in html
+    overview = client.get("/c/riverside/accountability").get_data(as_text=True)
+    assert "1 overdue." in overview and 'class="share-fulfilled"' in overview
+
+
+def test_an_embargoed_entry_shows_a_tombstone_never_its_content(client, world):
+    from openbargain.services import bargaining
+
+    entry = bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
+        now().date(), "Secret talks", offered="A seat on the committee", embargo_until=now() + timedelta(days=2)))
+    html = client.get(f"/c/riverside/bargaining/{entry.id}").get_data(as_text=True)
+    assert "under embargo" in html and world.elected.name in html
+    assert "Secret talks" not in html and "A seat on the committee" not in html
+    api = client.get(f"/api/v1/chapters/riverside/bargaining/{entry.id}")
+    assert api.status_code == 404  # the API answers for content only
+    assert client.get("/c/riverside/bargaining/999999").status_code in (302, 404)  # none: no tombstone

@@ -90,3 +90,11 @@ def test_the_bylaws_read_in_words_and_only_steering_may_change_them(client, worl
     assert db.session.get(Bylaws, world.chapter.id).quorum_percent != 1
     login(client, world.steering)
     assert 'name="quorum_percent"' in client.get("/c/riverside/bylaws").get_data(as_text=True)
+
+
+def test_the_calendar_is_an_agenda_with_a_webcal_link(client, world):
+    p = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], title="Open letter",
+                                visibility="public")
+    html = client.get("/c/riverside/calendar").get_data(as_text=True)
+    assert "Deadline for the elected" in html and "Open letter" in html and p.deadline.strftime("%-d %B %Y") in html
+    assert 'href="webcal://localhost/c/riverside/calendar.ics"' in html and "data-copy" in html

@@ -219,3 +219,19 @@ def test_the_thread_badges_roles_keeps_replies_out_of_the_tally_and_keeps_the_pa
     page = empty.get_data(as_text=True)
     assert empty.status_code == 422 and "Yes, do it." in page and 'id="body-error"' in page  # thread kept
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 2
+
+
+def test_the_proposal_form_sums_up_its_errors_adds_options_previews_and_keeps_headings(client, world):
+    login(client, world.member)
+    empty = client.get("/c/riverside/proposals/new").get_data(as_text=True)
+    assert empty.count('class="option-entry"') == 2 and 'name="add_option"' in empty  # no six blank slots
+    more = client.post("/c/riverside/proposals/new", data={"add_option": "1", "options-0-label": "Bloc",
+                                                           "options-1-label": "Alone"}).get_data(as_text=True)
+    assert more.count('class="option-entry"') == 3 and 'value="Bloc"' in more and 'id="title-error"' not in more
+    preview = client.post("/c/riverside/proposals/new", data={"preview": "1", "body": "## Background\n\nCuts."})
+    assert preview.status_code == 200 and "<h3>Background</h3>" in preview.get_data(as_text=True)
+    refused = client.post("/c/riverside/proposals/new", data=form_data(world, title="", electeds=[]))
+    html = refused.get_data(as_text=True)
+    summary = html.split('class="form-errors error-summary"')[1].split("</div>")[0]
+    assert 'href="#title"' in summary and 'href="#electeds"' in summary
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
