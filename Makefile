@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) openbargain demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -62,6 +62,7 @@ def screenshots(page, name: str, tmp_path: Path) -> None:
     (docs/screenshots when refreshing the README's pictures) they are kept there."""
     folder = Path(os.environ.get("OPENBARGAIN_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
+    assert_accessible(page, name)  # a page worth a picture is a page state the journeys visit
     for label, size in VIEWPORTS.items():
         page.set_viewport_size(size)
         shot = folder / f"{name}-{label}.png"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from openbargain.services import demo
-from tests.browser.conftest import log_in, screenshots
+from tests.browser.conftest import assert_accessible, log_in, screenshots
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def test_demo_member_logs_in_and_sees_the_dashboard(live_server, browser, tmp_pa
     page.get_by_role("link", name="Riverside Socialists (demo)").first.click()
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     assert page.get_by_role("heading", name="Riverside Socialists (demo)").is_visible()
+    assert_accessible(page, "the demo member's dashboard")
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
@@ -47,6 +48,7 @@ def test_member_drafts_publishes_comments_and_signs(live_server, browser, tmp_pa
     page.get_by_role("button", name="Sign the petition").click()
     assert page.get_by_text("You signed the petition.").is_visible()
     assert page.get_by_text("You have signed.").is_visible()
+    assert_accessible(page, "a proposal in deliberation with a comment and a signature")
     page.screenshot(path=str(tmp_path / "proposal.png"), full_page=True)
 
 
@@ -79,6 +81,7 @@ def test_member_reads_a_result_and_finds_their_tracker(live_server, browser, wor
     page.get_by_label("Your tracker code").fill(receipt.display)
     page.get_by_role("button", name="Check").click()
     assert page.get_by_text("Counted.", exact=True).is_visible()
+    assert_accessible(page, "the bulletin board with a tracker found")
     page.get_by_label("Your tracker code").fill("0" * 32)
     page.get_by_role("button", name="Check").click()
     assert page.get_by_text("Not found.", exact=True).is_visible()

@@ -94,8 +94,18 @@ def test_member_votes_yes_on_a_phone_and_every_step_says_what_yes_means(live_ser
     assert_accessible(page, "the yes/no ballot")
     page.get_by_role("button", name="Review my ballot").click()
     assert page.get_by_text(meaning).is_visible()
+    assert_accessible(page, "the yes/no review")
     page.get_by_role("button", name="Cast my ballot").click()
-    assert page.get_by_text(meaning).is_visible() and page.locator(".tracker code").is_visible()
+    assert page.get_by_text(meaning).is_visible() and page.locator(".tracker code span").count() == 8
+    # The code can be copied and saved; the groups of four never break across lines.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    assert page.get_by_text("Copied.").is_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator(".tracker code").inner_text()
+    screenshots(page, "receipt", tmp_path)
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save it as a file").click()
+    assert page.locator(".tracker code").inner_text() in saved.value.path().read_text()
 
 
 def test_a_logged_out_member_follows_the_vote_is_open_link(live_server, browser, world):
