@@ -51,6 +51,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["policy"] = policy
+    from openbargain.services.dashboard import votes_awaiting
+
+    app.jinja_env.globals["votes_awaiting"] = votes_awaiting
 
     from openbargain.web.markdown import render_markdown
 

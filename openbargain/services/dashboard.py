@@ -84,6 +84,17 @@ def _lines(mandates: list[Mandate], today: date) -> list[MandateLine]:
                   key=lambda line: (line.days_left, line.mandate.id))
 
 
+def votes_awaiting(membership: Membership | None) -> int:
+    """How many open votes have this member on their roll and no ballot from them yet: the nav's badge."""
+    if membership is None:
+        return 0
+    moment = now()
+    return db.session.scalar(
+        select(func.count()).select_from(VoterRollEntry).join(Referendum, Referendum.id == VoterRollEntry.referendum_id)
+        .where(VoterRollEntry.membership_id == membership.id, VoterRollEntry.voted_on.is_(None),
+               Referendum.opens_at <= moment, Referendum.closes_at > moment, Referendum.certified_at.is_(None))) or 0
+
+
 def _vote_lines(chapter: Chapter, mine: Membership | None, *, public_only: bool) -> list[VoteLine]:
     """Votes not yet certified, soonest first, with turnout so far and the viewer's roll entry."""
     s = db.session

@@ -26,6 +26,10 @@ def live_server(app):
 
 @pytest.fixture
 def browser():
+    from playwright.sync_api import expect
+
+    # What a page's script renders is waited for, never raced; a shared CI machine can be slow.
+    expect.set_options(timeout=30_000)
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser tests: install Debian's chromium (.ci/run does)")

@@ -3,6 +3,7 @@ ended follows the "vote is open" link. Every page state is checked with axe-core
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from openbargain.extensions import db
@@ -24,14 +25,14 @@ def test_member_ranks_by_tapping_reviews_changes_it_and_casts_on_a_phone(live_se
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/c/riverside/referenda/{referendum.id}")
     page.get_by_role("link", name="Go to your ballot").click()
-    assert page.get_by_text("Tap the options in order of preference").is_visible()
+    expect(page.get_by_text("Tap the options in order of preference")).to_be_visible()
     assert_accessible(page, "the ranked ballot, nothing ranked")
     page.get_by_role("button", name="Individually: not ranked").click()
     page.get_by_role("button", name="Bloc: not ranked").click()
     # The rank sits on each card; the status line says the whole ranking in words.
-    assert page.locator(".rank-item", has_text="Individually").locator(".rank-badge").inner_text() == "1st"
-    assert page.locator(".rank-item", has_text="Bloc").locator(".rank-badge").inner_text() == "2nd"
-    assert page.get_by_text("Your ranking: 1. Individually, 2. Bloc.").is_visible()
+    expect(page.locator(".rank-item", has_text="Individually").locator(".rank-badge")).to_have_text("1st")
+    expect(page.locator(".rank-item", has_text="Bloc").locator(".rank-badge")).to_have_text("2nd")
+    expect(page.get_by_text("Your ranking: 1. Individually, 2. Bloc.")).to_be_visible()
     screenshots(page, "ballot-ranked", tmp_path)
     assert_accessible(page, "the ranked ballot, two ranked")
     page.get_by_role("button", name="Review my ballot").click()
@@ -39,9 +40,9 @@ def test_member_ranks_by_tapping_reviews_changes_it_and_casts_on_a_phone(live_se
     assert_accessible(page, "the ranked review")
     page.get_by_role("button", name="Change it").click()
     # The choices came back: take Individually out, so Bloc moves up to first.
-    assert page.get_by_text("Your ranking: 1. Individually, 2. Bloc.").is_visible()
+    expect(page.get_by_text("Your ranking: 1. Individually, 2. Bloc.")).to_be_visible()
     page.get_by_role("button", name="Individually: your 1st choice").click()
-    assert page.locator(".rank-item", has_text="Bloc").locator(".rank-badge").inner_text() == "1st"
+    expect(page.locator(".rank-item", has_text="Bloc").locator(".rank-badge")).to_have_text("1st")
     assert page.get_by_role("button", name="Individually: not ranked").get_attribute("aria-pressed") == "false"
     page.get_by_role("button", name="Individually: not ranked").click()
     page.get_by_role("button", name="Review my ballot").click()
@@ -100,7 +101,7 @@ def test_member_votes_yes_on_a_phone_and_every_step_says_what_yes_means(live_ser
     # The code can be copied and saved; the groups of four never break across lines.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copy").click()
-    assert page.get_by_text("Copied.").is_visible()
+    expect(page.get_by_text("Copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == page.locator(".tracker code").inner_text()
     screenshots(page, "receipt", tmp_path)
     with page.expect_download() as saved:

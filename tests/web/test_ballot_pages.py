@@ -221,3 +221,13 @@ def test_the_schedule_form_offers_only_what_the_proposal_can_take_at_a_sensible_
         "method": "stv", "quorum_percent": "20", "secret": "secret", "threshold": "majority",
         "opens_at": local.strftime("%Y-%m-%dT%H:%M"), "closes_at": (local + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
     assert refused.status_code == 422 and db.session.scalar(select(func.count()).select_from(Referendum)) == 0
+
+
+def test_the_nav_counts_the_votes_awaiting_the_members_ballot(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    login(client, world.member)
+    client.get("/c/riverside/")  # the dashboard settles what is due: the roll is frozen at opening
+    badge = '<span class="badge">1<span class="visually-hidden"> vote awaits your ballot</span></span>'
+    assert badge in client.get("/c/riverside/proposals/").get_data(as_text=True)
+    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    assert 'class="badge"' not in client.get("/c/riverside/proposals/").get_data(as_text=True)
