@@ -167,10 +167,11 @@ def count_queries(app: Flask):
     """Counts the SQL statements run inside a `with count_queries() as n:` block."""
     @contextmanager
     def counter():
-        box = {"n": 0}
+        box = {"n": 0, "sql": []}
 
-        def before(*_args, **_kwargs):
+        def before(_connection, _cursor, statement, *_args, **_kwargs):
             box["n"] += 1
+            box["sql"].append(" ".join(statement.split())[:160])
 
         event.listen(db.engine, "before_cursor_execute", before)
         try:
