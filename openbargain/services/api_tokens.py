@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from openbargain.clock import now
 from openbargain.extensions import db
@@ -86,7 +86,8 @@ def jwt_user(user_id: int, session_version) -> User | None:
 
 def personal_token(secret: str) -> PersonalAccessToken | None:
     """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
-    record = db.session.scalar(select(PersonalAccessToken).where(PersonalAccessToken.token_hash == _hash(secret)))
+    record = db.session.scalar(select(PersonalAccessToken).options(joinedload(PersonalAccessToken.user))
+                               .where(PersonalAccessToken.token_hash == _hash(secret)))
     if record is None or record.revoked_at is not None or record.expires_at <= now():
         return None
     return record if record.user.is_active else None
