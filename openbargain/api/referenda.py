@@ -2,7 +2,7 @@
 needed to check it (the board and the export)."""
 from __future__ import annotations
 
-from flask import g
+from flask import Response, g
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from openbargain.api.auth import optional_token
@@ -248,4 +248,9 @@ def board_lookup(query, slug: str, referendum_id: int):
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/export", returns=Export, auth=optional_token)
 def export(slug: str, referendum_id: int):
     """Everything needed to recount: parameters, the board and the certified result with its hashes"""
-    return results.export(g.api_user, settled_chapter(slug), referendum_id)
+    # Written once at certification and served as stored (with its digest as the ETag): a large
+    # vote's document is never serialised again per request.
+    stored = results.export_file(g.api_user, settled_chapter(slug), referendum_id)
+    response = Response(stored.document, mimetype="application/json")
+    response.set_etag(stored.digest)
+    return response

@@ -44,13 +44,13 @@ from openbargain.models.referendum import (
     SealedBallot,
     VoterRollEntry,
 )
-from openbargain.models.result import Result
+from openbargain.models.result import Result, ResultExport
 from openbargain.models.user import User
 
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Membership", "Option", "OutboxMail",
-    "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "Revision", "Role",
+    "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.base import Base, UTCDateTime
@@ -34,3 +34,16 @@ class Result(Base):
     ballots_public: Mapped[bool] = mapped_column(Boolean, default=True)
 
     referendum: Mapped[Referendum] = relationship()
+
+
+class ResultExport(Base):
+    """The recount document of a certified result, written once (at certification, or at its first
+    download for results certified before there was this table) and served as it is: a million
+    ballots are not serialised again for each download."""
+
+    __tablename__ = "result_exports"
+
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    document: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8 JSON, keys sorted, compact
+    digest: Mapped[str] = mapped_column(String(64))  # its SHA-256: the download's ETag
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,8 +1,6 @@
 """Votes: scheduling, the ballot (review, then cast), results, the bulletin board, the calendar."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -338,9 +336,16 @@ def bulletin_board(slug: str, referendum_id: int):
 
 @bp.get("/referenda/<int:referendum_id>/export.json")
 def export_json(slug: str, referendum_id: int):
-    document = _export(slug, referendum_id)
-    return Response(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}.json"'})
+    """The stored recount document, as it was written once: an unchanged copy answers 304."""
+    stored = _once_certified(slug, lambda chapter: results.export_file(current_user, chapter, referendum_id))
+    return stored_export(stored, f"referendum-{referendum_id}.json")
+
+
+def stored_export(stored, filename: str) -> Response:
+    response = Response(stored.document, mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    response.set_etag(stored.digest)
+    return response.make_conditional(request)
 
 
 @bp.get("/referenda/<int:referendum_id>/<any(trackers, ballots):part>.csv")

@@ -8,7 +8,7 @@ from openbargain.extensions import db
 from openbargain.services import casting
 from tests import factories
 from tests.conftest import login
-from tests.helpers import FORMULAS, formula_vote, membership
+from tests.helpers import FORMULAS, formula_vote, membership, tokens
 
 
 
@@ -135,3 +135,26 @@ def test_the_result_names_what_it_binds_with_links_to_the_mandates(client, world
     login(client, world.member)
     html = client.get(f"/c/riverside/referenda/{r.id}/result").get_data(as_text=True)
     assert "What it binds" in html and "/c/riverside/mandates/" in html and world.elected.name in html
+
+
+def test_the_export_is_written_once_at_certification_and_served_as_stored(client, world):
+    from openbargain.models import ResultExport
+    from openbargain.services import results
+
+    r, _ = closed_vote(world)
+    results.certify_closed(world.chapter.id)
+    stored = db.session.get(ResultExport, r.id)
+    assert stored is not None and json.loads(stored.document)["board_hash"]  # written by certification
+    login(client, world.member)
+    url = f"/c/riverside/referenda/{r.id}/export.json"
+    first = client.get(url)
+    assert first.get_data() == stored.document and first.headers["ETag"] == f'"{stored.digest}"'
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    api = client.get(f"/api/v1/chapters/riverside/referenda/{r.id}/export",
+                     headers={"Authorization": f"Bearer {tokens(client, world.member)['access_token']}"})
+    assert api.status_code == 200 and api.get_data() == stored.document and api.is_json
+    # A result certified before exports were stored gets its document at the first download, once.
+    db.session.delete(stored)
+    db.session.commit()
+    again = client.get(url)
+    assert again.get_data() == first.get_data() and db.session.get(ResultExport, r.id) is not None
