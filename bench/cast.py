@@ -49,11 +49,12 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
     from openbargain import create_app
     from openbargain.clock import now, set_clock
     from openbargain.extensions import db
-    from openbargain.models import Membership, PersonalAccessToken, Standing, User
+    from openbargain.models import Membership, PersonalAccessToken, User
     from openbargain.services import demo, proposals, referenda
     from openbargain.services.api_tokens import PREFIX, _hash
     from openbargain.services.proposals import ProposalDraft
     from openbargain.services.rolls import ensure_rolls_frozen
+    from seeding import add_members
 
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = url
@@ -76,15 +77,7 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
         vote = referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(
             method="yes_no", opens_at=start - timedelta(minutes=30), closes_at=start + timedelta(days=2),
             quorum_percent=20, threshold="majority")).id
-        db.session.execute(insert(User), [{"email": f"caster{i}@example.org", "name": f"Caster {i}",
-                                           "password_hash": author.password_hash,  # accounts in use
-                                           "is_admin": False, "session_version": 1, "created_at": start}
-                                          for i in range(members)])
-        user_ids = db.session.scalars(select(User.id).where(User.email.like("caster%"))).all()
-        db.session.execute(insert(Membership), [{"chapter_id": chapter.id, "user_id": uid,
-                                                 "standing": Standing.GOOD_STANDING, "is_elected": False,
-                                                 "is_steering": False, "created_at": start, "updated_at": start}
-                                                for uid in user_ids])
+        user_ids = add_members(chapter.id, members, "caster", start, password_hash=author.password_hash)
         tokens = [PREFIX + secrets.token_urlsafe(32) for _ in user_ids]
         db.session.execute(insert(PersonalAccessToken), [
             {"user_id": uid, "name": "bench", "token_hash": _hash(token), "created_at": start,

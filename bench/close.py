@@ -32,11 +32,12 @@ from config import TestConfig  # noqa: E402
 from openbargain import create_app  # noqa: E402
 from openbargain.clock import now, set_clock  # noqa: E402
 from openbargain.extensions import db  # noqa: E402
-from openbargain.models import Membership, Referendum, Result, SealedBallot, Standing, User, VoterRollEntry  # noqa: E402
+from openbargain.models import Membership, Referendum, Result, SealedBallot, User, VoterRollEntry  # noqa: E402
 from openbargain.services import demo, proposals, referenda, results, sealing  # noqa: E402
 from openbargain.services.casting import longest_payload  # noqa: E402
 from openbargain.services.proposals import OptionDraft, ProposalDraft  # noqa: E402
 from openbargain.services.rolls import ensure_rolls_frozen  # noqa: E402
+from seeding import add_members  # noqa: E402
 
 BALLOTS = 100_000
 OPTIONS = 8
@@ -72,14 +73,7 @@ def main() -> None:
         referendum = referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(
             method="irv", opens_at=start - timedelta(days=2), closes_at=start - timedelta(days=1), quorum_percent=20))
         # 100,000 members in good standing, then the roll freezes at opening.
-        db.session.execute(insert(User), [{"email": f"bench{i}@example.org", "name": f"Bench {i}",
-                                           "is_admin": False, "session_version": 1, "created_at": start}
-                                          for i in range(BALLOTS)])
-        user_ids = db.session.scalars(select(User.id).where(User.email.like("bench%"))).all()
-        db.session.execute(insert(Membership), [{"chapter_id": chapter.id, "user_id": uid,
-                                                 "standing": Standing.GOOD_STANDING, "is_elected": False,
-                                                 "is_steering": False, "created_at": start, "updated_at": start}
-                                                for uid in user_ids])
+        add_members(chapter.id, BALLOTS, "bench", start)
         db.session.commit()
         set_clock(lambda: start - timedelta(days=2) + timedelta(minutes=1))
         ensure_rolls_frozen(chapter.id)

@@ -105,6 +105,27 @@ def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", se
     return db.session.get(Referendum, referendum.id)
 
 
+def make_mandate(world, **draft):
+    """A yes/no vote on a proposal directing the world's elected, adopted by one ballot, closed and
+    certified; returns the mandate it issued (the clock is left just after the close)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from openbargain.clock import set_clock
+    from openbargain.models import Mandate
+    from openbargain.services import casting, results
+
+    elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id,
+                                                         Membership.chapter_id == world.chapter.id))
+    referendum = make_open_referendum(world, elected, **draft)
+    casting.cast_ballot(world.member, world.chapter, referendum.id, {"choice": "yes"})
+    closed = referendum.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    return db.session.scalar(select(Mandate).where(Mandate.referendum_id == referendum.id))
+
+
 def make_scheduled_vote(world, elected: Membership):
     """A proposal past its deliberation whose yes/no vote opens in two hours; returns both."""
     from datetime import timedelta

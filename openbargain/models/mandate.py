@@ -30,6 +30,7 @@ class MandateStatus(StrEnum):
 
 
 REPORTED = frozenset({MandateStatus.FULFILLED, MandateStatus.PARTIALLY, MandateStatus.BREACHED})
+AWAITING_REPORT = frozenset({MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED})
 
 # The mandate lifecycle. A later report (a correction) may change a reported outcome.
 MANDATE_TRANSITIONS: dict[MandateStatus, frozenset[MandateStatus]] = {
@@ -72,10 +73,14 @@ class Mandate(Base):
         return self.acknowledged_at is None and self.status == MandateStatus.ISSUED and \
             moment - self.issued_at > ACK_FLAG_AFTER
 
+    def overdue(self, today: date) -> bool:
+        """Past its due date (the chapter's today) with no report: flagged on every to-do list."""
+        return self.status in AWAITING_REPORT and self.due_on < today
+
     def unreported(self, moment: datetime) -> bool:
         """No report by the due date plus seven days (derived from the clock, like a vote's status)."""
         deadline = datetime.combine(self.due_on + REPORT_GRACE, datetime.min.time(), tzinfo=moment.tzinfo)
-        return self.status in (MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED) and moment >= deadline
+        return self.status in AWAITING_REPORT and moment >= deadline
 
 
 class ReportOutcome(StrEnum):

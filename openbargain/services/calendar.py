@@ -16,7 +16,6 @@ from openbargain.extensions import db
 from openbargain.models import (
     Chapter,
     Mandate,
-    MandateStatus,
     Membership,
     Proposal,
     ProposalStatus,
@@ -25,6 +24,7 @@ from openbargain.models import (
     User,
     Visibility,
 )
+from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services import signed_links
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.errors import InvalidToken, NotFound
@@ -71,19 +71,14 @@ class Agenda:
     recent: list[Dated]  # results certified in the last 30 days, newest first
 
 
-def _agenda(chapter: Chapter, members_view: bool) -> Agenda:
+def _dated(chapter: Chapter, members_view: bool) -> list[Dated]:
+    """What falls due apart from the votes themselves: the electeds' deadlines, the end of
+    deliberation, report due dates."""
     moment, today = now(), chapter_today(chapter)
     zone = ZoneInfo(chapter.timezone)
     public = [] if members_view else [Proposal.visibility == Visibility.PUBLIC]
     s = db.session
     items: list[Dated] = []
-    for e in _entries(chapter, members_view):
-        r = e.referendum
-        if r.opens_at > moment:
-            items.append(Dated(r.opens_at.astimezone(zone).date(), r.opens_at, "vote_opens", e.proposal.title,
-                               ("referendum", r.id)))
-        items.append(Dated(r.closes_at.astimezone(zone).date(), r.closes_at, "vote_closes", e.proposal.title,
-                           ("referendum", r.id)))
     bylaws = bylaws_of(chapter)
     for p in s.scalars(select(Proposal).where(Proposal.chapter_id == chapter.id, Proposal.status.in_(UNDECIDED),
                                               Proposal.deadline >= today, *public)):
@@ -95,16 +90,31 @@ def _agenda(chapter: Chapter, members_view: bool) -> Agenda:
                        .options(selectinload(Mandate.proposal), selectinload(Mandate.membership)
                                 .selectinload(Membership.user))
                        .where(Mandate.chapter_id == chapter.id, *public,
-                              Mandate.status.in_([MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED]))):
+                              Mandate.status.in_(AWAITING_REPORT))):
         items.append(Dated(m.due_on, None, "report_due", m.proposal.title, ("mandate", m.id), m.membership.user.name))
+    return items
+
+
+def _agenda(chapter: Chapter, members_view: bool) -> Agenda:
+    moment = now()
+    zone = ZoneInfo(chapter.timezone)
+    public = [] if members_view else [Proposal.visibility == Visibility.PUBLIC]
+    items = _dated(chapter, members_view)
+    for e in _entries(chapter, members_view):
+        r = e.referendum
+        if r.opens_at > moment:
+            items.append(Dated(r.opens_at.astimezone(zone).date(), r.opens_at, "vote_opens", e.proposal.title,
+                               ("referendum", r.id)))
+        items.append(Dated(r.closes_at.astimezone(zone).date(), r.closes_at, "vote_closes", e.proposal.title,
+                           ("referendum", r.id)))
     recent = [Dated(r.certified_at.astimezone(zone).date(), r.certified_at, "result", r.referendum.proposal.title,
                     ("result", r.referendum_id))
-              for r in s.scalars(select(Result).join(Referendum, Referendum.id == Result.referendum_id)
-                                 .join(Proposal, Proposal.id == Referendum.proposal_id)
-                                 .options(selectinload(Result.referendum).selectinload(Referendum.proposal))
-                                 .where(Proposal.chapter_id == chapter.id, *public,
-                                        Result.certified_at >= moment - RECENT)
-                                 .order_by(Result.certified_at.desc()))]
+              for r in db.session.scalars(select(Result).join(Referendum, Referendum.id == Result.referendum_id)
+                                          .join(Proposal, Proposal.id == Referendum.proposal_id)
+                                          .options(selectinload(Result.referendum).selectinload(Referendum.proposal))
+                                          .where(Proposal.chapter_id == chapter.id, *public,
+                                                 Result.certified_at >= moment - RECENT)
+                                          .order_by(Result.certified_at.desc()))]
     items.sort(key=lambda d: (d.day, d.at or datetime.combine(d.day, datetime.max.time(), zone), d.kind, d.title))
     return Agenda(items, recent)
 
@@ -153,8 +163,8 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
         event.add("summary", f"Vote: {entry.proposal.title}")
         event.add("url", link_for("referendum", entry.referendum.id))
         cal.add_component(event)
-    for item in _agenda(chapter, insider).upcoming:
-        if item.at is not None:  # votes are events of their own above
+    for item in _dated(chapter, insider):
+        if item.at is not None:  # the whole-day ones: deadlines and report due dates
             continue
         event = Event()
         event.add("uid", f"{item.kind}-{item.link[1]}@openbargain")

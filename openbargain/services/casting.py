@@ -158,7 +158,12 @@ class Receipt:
 
     @property
     def display(self) -> str:
-        return " ".join(self.tracker[i : i + 4] for i in range(0, len(self.tracker), 4))
+        return grouped(self.tracker)
+
+
+def grouped(code: str) -> str:
+    """A tracker in groups of four, as people copy and compare it."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 class _RollNotFrozen(Exception):

@@ -27,6 +27,7 @@ from openbargain.models import (
     Visibility,
     VoterRollEntry,
 )
+from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services.access import bylaws_of, membership_of, require
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
@@ -124,7 +125,7 @@ def _open_mandates(chapter: Chapter, *, public_only: bool) -> list[Mandate]:
     query = (select(Mandate).options(selectinload(Mandate.proposal),
                                      selectinload(Mandate.membership).selectinload(Membership.user))
              .where(Mandate.chapter_id == chapter.id,
-                    Mandate.status.in_([MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED])))
+                    Mandate.status.in_(AWAITING_REPORT)))
     if public_only:
         query = query.join(Proposal, Proposal.id == Mandate.proposal_id).where(Proposal.visibility == Visibility.PUBLIC)
     return list(db.session.scalars(query.order_by(Mandate.due_on, Mandate.id)))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, ComplianceReport, Mandate, MandateStatus, Membership, User
+from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, User
+from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
@@ -21,7 +22,6 @@ CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "pa
               "unreported", "superseded")
 
 
-OPEN = (MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED)
 # The fulfilment bar's parts, in the order drawn.
 SHARES = (("fulfilled", "fulfilled"), ("partially", "partially"), ("breached", "breached"),
           ("open", "awaiting a report"))
@@ -58,7 +58,7 @@ class Scorecard:
 
     def shares(self) -> list[tuple[str, str, int]]:
         """(key, words, count) for the bar: the outcomes of mandates not superseded, and those open."""
-        counts = {"open": sum(s.mandate.status in OPEN for s in self.stories)} | {
+        counts = {"open": sum(s.mandate.status in AWAITING_REPORT for s in self.stories)} | {
             k: self.count(k) for k in ("fulfilled", "partially", "breached")}
         return [(key, words, counts[key]) for key, words in SHARES]
 
@@ -78,7 +78,7 @@ def _story_order(story: MandateStory) -> tuple:
     m = story.mandate
     if story.overdue:
         return (0, m.due_on.toordinal(), m.id)
-    if m.status in OPEN:
+    if m.status in AWAITING_REPORT:
         return (1, m.due_on.toordinal(), m.id)
     return (2, -m.issued_at.timestamp(), -m.id)
 
@@ -87,7 +87,7 @@ def _score(membership: Membership, mandates: list[Mandate], today: date) -> Scor
     card = Scorecard(membership)
     moment = now()
     hours = []
-    card.stories = sorted((MandateStory(m, m.status in OPEN and m.due_on < today, m.reports[-1] if m.reports else None)
+    card.stories = sorted((MandateStory(m, m.overdue(today), m.reports[-1] if m.reports else None)
                            for m in mandates), key=_story_order)
     for m in mandates:
         card.items["received"].append(m)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -40,11 +40,7 @@ def home(slug: str):
     chapter, membership = _chapter_and_membership(slug)
     due.settle_due(chapter)
     if not policy.can_view_chapter(current_user, membership):
-        if not access.bylaws_of(chapter).public_pages:
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            abort(404)
-        front = dashboard.public_front(chapter)
+        front = dashboard.public_front(chapter)  # not found unless the chapter's pages are public
         return render_template("chapters/front.html", chapter=chapter, membership=membership, front=front,
                                outcomes={r.id: charts.outcome_sentence(r, r.referendum) for r in front.results})
     return render_template("chapters/home.html", chapter=chapter, membership=membership,
@@ -139,25 +135,35 @@ def membership_invite(slug: str, membership_id: int):
                   done=lambda _: back, refused=back)
 
 
-@bp.route("/bylaws", methods=["GET", "POST"])
+@bp.get("/bylaws")
 def bylaws_page(slug: str):
-    """The rules in plain words for members (and the public, where the chapter's pages are public);
-    the form that changes them for steering."""
+    """The rules in plain words for members (and the public, where the chapter's pages are
+    public); the form that changes them for steering."""
     chapter, membership = _chapter_and_membership(slug)
-    current = access.bylaws_of(chapter)
     if not policy.can_edit_bylaws(current_user, membership):
-        if request.method == "POST" or not (policy.is_chapter_insider(membership) or current.public_pages):
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            access.require(False, membership, "Only the steering committee can change the bylaws.")
-        return render_template("chapters/bylaws_read.html", chapter=chapter, membership=membership, bylaws=current)
-    form = BylawsForm(obj=current) if request.method == "GET" else BylawsForm()
+        access.require_chapter_visible(current_user, chapter)
+        return render_template("chapters/bylaws_read.html", chapter=chapter, membership=membership,
+                               bylaws=access.bylaws_of(chapter))
+    return _bylaws_form(chapter, membership, BylawsForm(obj=access.bylaws_of(chapter)))
+
+
+@bp.post("/bylaws")
+@login_required
+def bylaws_save(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    access.require(policy.can_edit_bylaws(current_user, membership), membership,
+                   "Only the steering committee can change the bylaws.")
+    form = BylawsForm()
     if form.validate_on_submit():
         change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})
         followed = submit(form, lambda: bylaws.update_bylaws(current_user, chapter, change), success="Bylaws saved.",
                           done=lambda _: url_for("chapters.bylaws_page", slug=slug))
         if followed:
             return followed
+    return _bylaws_form(chapter, membership, form)
+
+
+def _bylaws_form(chapter: Chapter, membership: Membership | None, form: BylawsForm):
     return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
 

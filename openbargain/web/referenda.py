@@ -255,7 +255,7 @@ def tracker_file(slug: str, referendum_id: int):
         abort(400, exc.message)
     board = url_for("referenda.bulletin_board", slug=slug, referendum_id=referendum_id, _external=True)
     text = (f"Your tracker code for the vote on “{proposal.title}” ({chapter.name}):\n\n"
-            f"    {casting.Receipt(code, False).display}\n\n"
+            f"    {casting.grouped(code)}\n\n"
             f"After the count, check that your ballot was counted here:\n{board}\n")
     return Response(text, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="tracker-{slug}-{referendum_id}.txt"',
@@ -338,12 +338,8 @@ def bulletin_board(slug: str, referendum_id: int):
 def export_json(slug: str, referendum_id: int):
     """The stored recount document, as it was written once: an unchanged copy answers 304."""
     stored = _once_certified(slug, lambda chapter: results.export_file(current_user, chapter, referendum_id))
-    return stored_export(stored, f"referendum-{referendum_id}.json")
-
-
-def stored_export(stored, filename: str) -> Response:
     response = Response(stored.document, mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                        headers={"Content-Disposition": f'attachment; filename="referendum-{referendum_id}.json"'})
     response.set_etag(stored.digest)
     return response.make_conditional(request)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import ComplianceReport, Mandate, MandateStatus, Membership, Referendum
-from openbargain.services import casting, mandates, results
+from openbargain.services import mandates, results
 from tests import factories
 from tests.browser.conftest import PHONE, assert_accessible, log_in, screenshots
 
@@ -22,17 +22,8 @@ def _elected(world) -> Membership:
     return db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
 
 
-def _mandate(world, **kwargs) -> Mandate:
-    referendum = factories.make_open_referendum(world, _elected(world), title="Budget deal", **kwargs)
-    casting.cast_ballot(world.member, world.chapter, referendum.id, {"choice": "yes"})
-    closed = referendum.closes_at + timedelta(minutes=1)
-    set_clock(lambda: closed)
-    results.certify_closed(world.chapter.id)
-    return db.session.scalar(select(Mandate).where(Mandate.referendum_id == referendum.id))
-
-
 def test_elected_acknowledges_from_the_to_do_list_logs_bargaining_and_reports(live_server, browser, world, tmp_path):
-    mandate = _mandate(world)
+    mandate = factories.make_mandate(world, title="Budget deal")
     mandate_id, today = mandate.id, now().date().isoformat()
     page = log_in(browser, live_server, world.elected.email, factories.PASSWORD)
     page.set_viewport_size(PHONE)
@@ -73,7 +64,7 @@ def test_elected_acknowledges_from_the_to_do_list_logs_bargaining_and_reports(li
 
 
 def test_steering_schedules_cancels_with_a_reason_and_verifies_a_report(live_server, browser, world, tmp_path):
-    mandate = _mandate(world)
+    mandate = factories.make_mandate(world, title="Budget deal")
     mandates.acknowledge_mandate(world.elected, world.chapter, mandate.id)
     report = mandates.file_report(world.elected, world.chapter, mandate.id, mandates.ReportDraft(
         mandates.ReportOutcome.PARTIALLY, "Half of it.", "", now().date()))
@@ -120,7 +111,7 @@ def test_steering_schedules_cancels_with_a_reason_and_verifies_a_report(live_ser
 
 def test_the_public_reads_the_front_page_a_result_and_one_that_binds_no_one(live_server, browser, world, tmp_path):
     elected = _elected(world)
-    decided = _mandate(world, visibility="public").referendum_id
+    decided = factories.make_mandate(world, title="Budget deal", visibility="public").referendum_id
     set_clock(None)
     unbound = factories.make_open_referendum(world, elected, title="Transit levy", closed=True, visibility="public")
     results.certify_closed(world.chapter.id)

@@ -4,27 +4,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from openbargain.clock import now, set_clock
+from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import ComplianceReport, Mandate, MandateStatus, Membership, ReportOutcome
-from openbargain.services import casting, results
+from openbargain.models import ComplianceReport, MandateStatus, Membership, ReportOutcome
 from tests import factories
 from tests.conftest import login
-from tests.helpers import membership
 
-
-
-def mandate_for(world, **kw):
-    r = factories.make_open_referendum(world, membership(world.elected), **kw)
-    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
-    closed = r.closes_at + timedelta(minutes=1)
-    set_clock(lambda: closed)
-    results.certify_closed(world.chapter.id)
-    return db.session.scalar(select(Mandate).where(Mandate.referendum_id == r.id))
 
 
 def test_the_elected_acknowledges_and_reports_through_the_page(client, world):
-    m = mandate_for(world)
+    m = factories.make_mandate(world)
     login(client, world.elected)
     url = f"/c/riverside/mandates/{m.id}"
     page = client.get(url).get_data(as_text=True)
@@ -44,7 +33,7 @@ def test_the_elected_acknowledges_and_reports_through_the_page(client, world):
 
 
 def test_steering_verifies_and_the_scorecard_counts_it(client, world):
-    m = mandate_for(world, title="Public mandate")
+    m = factories.make_mandate(world, title="Public mandate")
     from openbargain.services import mandates
 
     mandates.acknowledge_mandate(world.elected, world.chapter, m.id)
@@ -60,12 +49,12 @@ def test_steering_verifies_and_the_scorecard_counts_it(client, world):
 
 
 def test_scorecard_and_overview_queries_do_not_grow_with_mandates(client, world, count_queries):
-    mandate_for(world, title="First")
+    factories.make_mandate(world, title="First")
     client.get("/c/riverside/accountability")
     with count_queries() as few:
         client.get("/c/riverside/accountability")
     for i in range(4):
-        mandate_for(world, title=f"More {i}")
+        factories.make_mandate(world, title=f"More {i}")
     with count_queries() as many:
         client.get("/c/riverside/accountability")
     assert many["n"] == few["n"]
@@ -97,7 +86,7 @@ def test_the_elected_dashboard_is_a_to_do_list_and_steering_sees_its_queue(clien
     from openbargain.services import mandates
     from openbargain.services.proposals import chapter_today
 
-    m = mandate_for(world, title="Budget deal")
+    m = factories.make_mandate(world, title="Budget deal")
     m.due_on = chapter_today(world.chapter) - timedelta(days=2)
     db.session.commit()
     login(client, world.elected)
@@ -116,7 +105,7 @@ def test_the_elected_dashboard_is_a_to_do_list_and_steering_sees_its_queue(clien
     assert "Steering queue" in steering_home and "1 report to verify" in steering_home
     assert "Your mandates" not in steering_home
     for i in range(3):  # more reports to verify and mandates to list: no more queries
-        more = mandate_for(world, title=f"More {i}")
+        more = factories.make_mandate(world, title=f"More {i}")
         mandates.acknowledge_mandate(world.elected, world.chapter, more.id)
         mandates.file_report(world.elected, world.chapter, more.id, mandates.ReportDraft(
             ReportOutcome.PARTIALLY, "Some of it.", "", now().date()))
@@ -129,11 +118,11 @@ def test_the_scorecard_tells_each_mandate_once_as_a_timeline_overdue_first(clien
     from openbargain.services import mandates
     from openbargain.services.proposals import chapter_today
 
-    kept = mandate_for(world, title="Kept promise", visibility="public")
+    kept = factories.make_mandate(world, title="Kept promise", visibility="public")
     mandates.acknowledge_mandate(world.elected, world.chapter, kept.id)
     mandates.file_report(world.elected, world.chapter, kept.id, mandates.ReportDraft(
         ReportOutcome.FULFILLED, "Done.", "", now().date()))
-    late = mandate_for(world, title="Late promise", visibility="public")
+    late = factories.make_mandate(world, title="Late promise", visibility="public")
     late.due_on = chapter_today(world.chapter) - timedelta(days=1)
     db.session.commit()
     html = client.get(f"/c/riverside/electeds/{kept.membership_id}").get_data(as_text=True)

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Mandate
-from openbargain.services import bargaining, casting, results
+from openbargain.services import bargaining
 from openbargain.services.proposals import chapter_today
 from tests import factories
 from tests.conftest import login
@@ -20,15 +18,7 @@ def _private(chapter) -> None:
 
 
 def _decided_in_public(world) -> Mandate:
-    from openbargain.clock import set_clock
-
-    r = factories.make_open_referendum(world, membership(world.elected), title="Vote no on the levy",
-                                       visibility="public")
-    casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
-    closed = r.closes_at + timedelta(minutes=1)
-    set_clock(lambda: closed)
-    results.certify_closed(world.chapter.id)
-    return db.session.scalar(select(Mandate).where(Mandate.referendum_id == r.id))
+    return factories.make_mandate(world, title="Vote no on the levy", visibility="public")
 
 
 def test_the_home_page_lists_the_chapters_that_work_in_the_open(client, world):

@@ -37,6 +37,7 @@ ACCESS = {
     "chapters.audit_page": "steering",
     "admin.chapters_page": "admin",
     "chapters.bylaws_page": "public",  # steering: the form; everyone else: the rules in words
+    "chapters.bylaws_save": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
     # A members-only proposal in deliberation, by the member, directing the elected, with a
     # comment by the elected: who gets what, role by role.
     "proposals.index": "public",
