@@ -79,6 +79,13 @@ class Config:
         self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
         self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "1") == "1"
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # The job queue (Redis) that carries mail to `flask openbargain worker` processes; empty: mail
+        # is delivered by the process that wrote it, after its commit, and retried by `tick`.
+        self.QUEUE_URL = env.get("QUEUE_URL", "")
+        self.QUEUE_NAMESPACE = env.get("QUEUE_NAMESPACE", "openbargain")
+        # At most this many mails leave per second, across every worker (limits' notation; empty:
+        # as fast as the mail server takes them). Shared through QUEUE_URL's Redis when it is set.
+        self.MAIL_SEND_RATE = env.get("MAIL_SEND_RATE", "")
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         # Where members reach the site: links in mail are built on it.
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
@@ -105,6 +112,7 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = "5 per minute"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     API_RATE_LIMIT = "300 per minute"
+    QUEUE_MAX_RETRIES = 20  # a job that crashes (the database away) is tried again, 15 s to an hour apart
 
 
 class DevelopmentConfig(Config):

@@ -43,18 +43,18 @@ def psql(sql: str, database: str = "postgres") -> None:
 def seed(url: str, members: int) -> tuple[str, int, list[str]]:
     """A chapter with `members` members in good standing, an open yes/no vote with its roll frozen,
     and a personal access token (read, vote) for each member. Returns the slug, the vote, the tokens."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
 
     from config import Config
     from openbargain import create_app
     from openbargain.clock import now, set_clock
     from openbargain.extensions import db
-    from openbargain.models import Membership, PersonalAccessToken, User
+    from openbargain.models import PersonalAccessToken
     from openbargain.services import demo, proposals, referenda
     from openbargain.services.api_tokens import PREFIX, _hash
     from openbargain.services.proposals import ProposalDraft
     from openbargain.services.rolls import ensure_rolls_frozen
-    from seeding import add_members
+    from seeding import add_members, demo_cast
 
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = url
@@ -62,10 +62,8 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
     with app.app_context():
         db.create_all()
         demo.create_demo()
-        steering = db.session.scalar(select(User).where(User.email == "steering@demo.openbargain.test"))
-        author = db.session.scalar(select(User).where(User.email == "member1@demo.openbargain.test"))
-        chapter = db.session.scalar(select(Membership).where(Membership.user_id == author.id)).chapter
-        elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
+        people = demo_cast()
+        steering, author, chapter, elected = people.steering, people.member, people.chapter, people.elected
         start = now()
         set_clock(lambda: start - timedelta(days=10))
         proposal = proposals.draft_proposal(author, chapter, ProposalDraft(

@@ -32,12 +32,12 @@ from config import TestConfig  # noqa: E402
 from openbargain import create_app  # noqa: E402
 from openbargain.clock import now, set_clock  # noqa: E402
 from openbargain.extensions import db  # noqa: E402
-from openbargain.models import Membership, Referendum, Result, SealedBallot, User, VoterRollEntry  # noqa: E402
+from openbargain.models import Referendum, Result, SealedBallot, User, VoterRollEntry  # noqa: E402
 from openbargain.services import demo, proposals, referenda, results, sealing  # noqa: E402
 from openbargain.services.casting import longest_payload  # noqa: E402
 from openbargain.services.proposals import OptionDraft, ProposalDraft  # noqa: E402
 from openbargain.services.rolls import ensure_rolls_frozen  # noqa: E402
-from seeding import add_members  # noqa: E402
+from seeding import add_members, demo_cast  # noqa: E402
 
 BALLOTS = 100_000
 OPTIONS = 8
@@ -58,10 +58,8 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         demo.create_demo()
-        steering = db.session.scalar(select(User).where(User.email == "steering@demo.openbargain.test"))
-        member = db.session.scalar(select(User).where(User.email == "member1@demo.openbargain.test"))
-        chapter = db.session.scalar(select(Membership).where(Membership.user_id == member.id)).chapter
-        elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
+        people = demo_cast()
+        steering, member, chapter, elected = people.steering, people.member, people.chapter, people.elected
         labels = [f"Option {i + 1}" for i in range(OPTIONS)]
         start = now()
         set_clock(lambda: start - timedelta(days=10))

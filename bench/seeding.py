@@ -1,12 +1,13 @@
 """Filling a benchmark's chapter fast: members in good standing as two multi-row inserts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
 
 from openbargain.extensions import db
-from openbargain.models import Membership, Standing, User
+from openbargain.models import Chapter, Membership, Standing, User
 
 
 def add_members(chapter_id: int, count: int, prefix: str, start: datetime,
@@ -22,3 +23,20 @@ def add_members(chapter_id: int, count: int, prefix: str, start: datetime,
                                              "is_steering": False, "created_at": start, "updated_at": start}
                                             for uid in user_ids])
     return user_ids
+
+
+@dataclass(frozen=True)
+class DemoCast:
+    steering: User
+    member: User
+    chapter: Chapter
+    elected: Membership
+
+
+def demo_cast() -> DemoCast:
+    """The demo chapter's steering member, first member, the chapter and its elected."""
+    steering = db.session.scalar(select(User).where(User.email == "steering@demo.openbargain.test"))
+    member = db.session.scalar(select(User).where(User.email == "member1@demo.openbargain.test"))
+    chapter = db.session.scalar(select(Membership).where(Membership.user_id == member.id)).chapter
+    elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
+    return DemoCast(steering, member, chapter, elected)

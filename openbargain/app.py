@@ -45,6 +45,11 @@ def create_app(config: Config | str | None = None) -> Flask:
         app.register_blueprint(bp)
     api.init_app(app, ext.csrf)
 
+    from openbargain import queue
+    from openbargain.services import outbox  # noqa: F401  (declares its jobs before the queue is built)
+
+    queue.init_app(app)
+
     from openbargain import policy
     from openbargain.web import errors
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from openbargain import queue
 from openbargain.extensions import db
 from openbargain.models import User
 from openbargain.services import accounts, audit, demo, reminders, results
@@ -50,19 +52,19 @@ def _checkpoint(_ctx, _param, values: tuple[str, ...]) -> list[audit.Checkpoint]
 
 
 @cli.command("verify-audit")
-@click.option("--expect", "expect", multiple=True, callback=_checkpoint, metavar="HASH@LENGTH",
-              help="A checkpoint kept earlier (audit page, a certified result, the feed); repeatable.")
+@click.option("--expect", "expect", multiple=True, callback=_checkpoint, metavar="[CHAPTER:]HASH@LENGTH",
+              help="A checkpoint kept earlier (audit pages, a certified result, the feed); repeatable.")
 def verify_audit_command(expect: list[audit.Checkpoint]) -> None:
-    """Recompute the audit log's hash chain and check it passes through every kept checkpoint;
-    name the first event that breaks or differs."""
-    checked, broken = audit.verify_audit_log(db.session, expect)
-    if broken is None:
-        kept = f" It passes through {len(expect)} kept checkpoint(s)." if expect else ""
-        click.echo(f"Audit log intact: {checked} events verified.{kept} "
-                   f"Checkpoint now: {audit.head(db.session).label}")
+    """Recompute every chain of the audit log (the site's and each chapter's) and check each passes
+    through every checkpoint kept of it; name the first event that breaks or differs."""
+    verified = audit.verify_audit_log(db.session, expect)
+    if verified.broken is None:
+        kept = f" They pass through {len(expect)} kept checkpoint(s)." if expect else ""
+        click.echo(f"Audit log intact: {verified.events} events in {verified.chains} chain(s) verified.{kept} "
+                   f"The site's checkpoint now: {audit.head(db.session).label}")
         return
-    click.echo(f"Audit log BROKEN at event {broken.event_id}: {broken.reason} "
-               f"({checked} events before it verified).", err=True)
+    click.echo(f"Audit log BROKEN at {verified.broken.place}: {verified.broken.reason} "
+               f"({verified.events} events before it verified).", err=True)
     sys.exit(1)
 
 
@@ -73,7 +75,19 @@ def tick_command() -> None:
     report = reminders.tick()
     click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
                f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}; "
-               f"queued mails delivered: {report.mail_retried}.")
+               f"mails retried: {report.mail_retried}.")
+
+
+@cli.command("worker")
+@click.option("--threads", default=8, show_default=True, help="Jobs this process works at once.")
+def worker_command(threads: int) -> None:
+    """Work the job queue (QUEUE_URL): deliver mail until stopped; SIGTERM lets the jobs in hand
+    finish. Run one or more, on any host that reaches the database, Redis and the mail server."""
+    if not queue.enabled():
+        raise click.ClickException("QUEUE_URL is not set: without a queue, mail is delivered by the process "
+                                   "that writes it, and retried by tick.")
+    click.echo(f"Working the queue with {threads} threads; stop with Ctrl-C or SIGTERM.")
+    queue.run_worker(current_app._get_current_object(), threads)
 
 
 @cli.command("verify-result")

@@ -47,12 +47,16 @@ def test_verify_audit_passes_then_names_the_tampered_event(app):
     run(app, "create-admin", "--email", "root@example.org", "--password", "an admin password")
     ok = run(app, "verify-audit")
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    assert events > 2 and ok.exit_code == 0 and f"{events} events verified" in ok.output
+    chains = db.session.scalar(select(func.count(func.distinct(AuditEvent.chain))))
+    assert events > 2 and chains > 1 and ok.exit_code == 0
+    assert f"{events} events in {chains} chain(s) verified" in ok.output
+    first = db.session.scalar(select(AuditEvent).where(AuditEvent.chain != 0, AuditEvent.seq == 1).limit(1))
     with factories.audit_triggers_set_aside():
-        db.session.execute(update(AuditEvent).where(AuditEvent.id == 1).values(kind="chapter.forged"))
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == first.id).values(kind="chapter.forged"))
         db.session.commit()
     broken = run(app, "verify-audit")
-    assert broken.exit_code == 1 and "BROKEN at event 1" in broken.output
+    slug = db.session.get(Chapter, first.chain).slug
+    assert broken.exit_code == 1 and f"BROKEN at event 1 in the chain of chapter '{slug}'" in broken.output
 
 
 def test_create_admin_rejects_a_short_password(app):
@@ -65,15 +69,17 @@ def test_verify_audit_checks_a_kept_checkpoint_and_names_the_rewrite(app):
     from openbargain.services import audit
 
     run(app, "demo")
-    kept = audit.head(db.session)
+    chapter = db.session.scalar(select(Chapter).where(Chapter.slug == "demo"))
+    kept = audit.head(db.session, chapter)
     ok = run(app, "verify-audit", "--expect", kept.label)
-    assert ok.exit_code == 0 and "passes through 1 kept checkpoint" in ok.output and kept.label in ok.output
+    assert ok.exit_code == 0 and "pass through 1 kept checkpoint" in ok.output and kept.label.startswith("demo:")
     # Rewrite an early event and recompute every later hash, as the security review did.
     with factories.audit_triggers_set_aside():
-        events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.chain == chapter.id)
+                                         .order_by(AuditEvent.seq)))
         prev = events[3].hash
         for event in events[4:]:
-            if event.id == 5:
+            if event.seq == 5:
                 event.data = {"rewritten": True}
             event.prev_hash, event.hash = prev, None
             event.hash = audit.event_hash(event)
@@ -81,6 +87,7 @@ def test_verify_audit_checks_a_kept_checkpoint_and_names_the_rewrite(app):
         db.session.commit()
     assert run(app, "verify-audit").exit_code == 0  # the chain alone is consistent again
     caught = run(app, "verify-audit", "--expect", kept.label)
-    assert caught.exit_code == 1 and f"BROKEN at event {kept.length}" in caught.output and "rewritten" in caught.output
+    assert caught.exit_code == 1 and f"BROKEN at event {kept.length} in the chain of chapter 'demo'" in caught.output
+    assert "rewritten" in caught.output
     bad = run(app, "verify-audit", "--expect", "not-a-checkpoint")
     assert bad.exit_code == 2 and "HASH@LENGTH" in bad.output

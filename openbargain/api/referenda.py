@@ -119,9 +119,9 @@ class Result(Shape):
     ballot_set_hash = fields.String(required=True)
     board_hash = fields.String(required=True)
     certified_at = Moment(required=True)
-    audit_checkpoint = fields.Function(lambda r: f"{r.audit_head}@{r.audit_length}", required=True,
-                                       metadata={"type": "string", "description": "head@length of the audit log "
-                                                                                  "when certified"})
+    audit_checkpoint = fields.Function(lambda r: r.audit_checkpoint.label, required=True,
+                                       metadata={"type": "string", "description": "chapter:head@length of the "
+                                                                                  "chapter's audit chain when certified"})
     tally = fields.Dict(required=True, metadata={"description": "The counting engine's own record, round by round"})
 
 
@@ -149,6 +149,8 @@ class ExportedReferendum(Shape):
 
 
 class CertifiedCheckpoint(Shape):
+    chain = fields.String(metadata={"description": "The chapter's address, whose audit chain this is (absent from "
+                                                   "results certified while the log was one chain)"})
     length = fields.Integer(required=True)
     head = fields.String(required=True)
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, ForeignKey, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.base import Base, UTCDateTime
@@ -10,14 +11,46 @@ from openbargain.models.chapter import Chapter
 from openbargain.models.user import User
 
 HASH_LEN = 64
+SITE_CHAIN = 0
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A chain's length and the hash of its last event, written `HASH@LENGTH` for the site's chain
+    and `CHAPTER:HASH@LENGTH` for a chapter's (CHAPTER is its address). Published on the audit
+    pages, in every certified result and in the feed: whoever keeps one can later prove that the
+    chain was rewritten, even by someone who recomputed every hash after their edit."""
+
+    length: int
+    hash: str
+    chain: str = ""  # the chapter's address; "" is the site's own chain
+
+    @property
+    def label(self) -> str:
+        return f"{self.chain}:{self.hash}@{self.length}" if self.chain else f"{self.hash}@{self.length}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        chain, _, rest = text.strip().lower().rpartition(":")
+        digest, _, length = rest.partition("@")
+        if len(digest) != HASH_LEN or any(c not in "0123456789abcdef" for c in digest) or not length.isdigit():
+            raise ValueError(f"{text!r} is not a checkpoint: write it HASH@LENGTH or CHAPTER:HASH@LENGTH, "
+                             "as the audit pages show it")
+        return cls(int(length), digest, chain)
 
 
 class AuditEvent(Base):
-    """One link of the append-only, hash-chained log; `id` is the sequence number."""
+    """One link of the append-only, hash-chained log. The log is one chain per chapter (`chain` is
+    the chapter's id) and one for the site's own events (SITE_CHAIN, which also holds every event
+    written before the chains were split), so that chapters never wait on each other's writes.
+    `seq` is the event's place in its chain; `id` only orders events across chains."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("uq_audit_events_chain_seq", "chain", "seq", unique=True),)
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int]
+    seq: Mapped[int]
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     chapter_id: Mapped[int | None] = mapped_column(ForeignKey("chapters.id"), index=True)

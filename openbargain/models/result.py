@@ -5,7 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from openbargain.models.audit import Checkpoint
 from openbargain.models.base import Base, UTCDateTime
+from openbargain.models.chapter import SLUG_MAX
 from openbargain.models.referendum import Referendum
 
 
@@ -25,15 +27,21 @@ class Result(Base):
     ballot_set_hash: Mapped[str] = mapped_column(String(64))
     board_hash: Mapped[str] = mapped_column(String(64))
     certified_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # The audit chain as it stood just before this certification (length and head hash): carried
-    # in the result and its export, so anyone keeping one can later prove a rewrite of the log.
+    # The chapter's audit chain as it stood just before this certification: carried in the result
+    # and its export, so anyone keeping one can later prove a rewrite of the log. `audit_chain` is
+    # the chapter's address; "" (results certified while the log was one chain) is the site's chain.
     audit_length: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    audit_chain: Mapped[str] = mapped_column(String(SLUG_MAX), default="")
     # Fixed when certified, from the bylaws and the roll then: a later change of the bylaws never
     # publishes ballots that were withheld (nor withdraws ones already out).
     ballots_public: Mapped[bool] = mapped_column(Boolean, default=True)
 
     referendum: Mapped[Referendum] = relationship()
+
+    @property
+    def audit_checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.audit_length, self.audit_head, self.audit_chain)
 
 
 class ResultExport(Base):

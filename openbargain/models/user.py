@@ -25,6 +25,10 @@ class User(Base):
     # Bumped to end every bearer token at once (log out everywhere, password change).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Set when the mail server refused this address for good; shown to steering on the roster, and
+    # cleared by a later mail that goes through.
+    mail_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_bounce_reason: Mapped[str | None] = mapped_column(String(500))
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

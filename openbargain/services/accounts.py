@@ -97,8 +97,10 @@ def request_password_reset(email: str) -> None:
     max_age: timedelta = current_app.config["PASSWORD_RESET_MAX_AGE"]
     token = signed_links.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
     with unit_of_work() as uow:
-        outbox.queue(uow, user.email, "Reset your openbargain password", "password_reset", user=user, token=token,
-                     hours=int(max_age.total_seconds() // 3600))
+        # Each request is its own mail: the key is the link's own signature.
+        outbox.queue_mail(uow, f"password-reset:{token.rpartition('.')[2][:80]}", user.email,
+                          "Reset your openbargain password", "password_reset", user=user, token=token,
+                          hours=int(max_age.total_seconds() // 3600))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -160,13 +162,14 @@ def accept_invitation(token: str, password: str | None) -> Invitation:
 def send_invitation(uow: UnitOfWork, invitation: Invitation, inviter: User | None) -> None:
     """Queues the invitation in the transaction that created it."""
     max_age: timedelta = current_app.config["INVITATION_MAX_AGE"]
-    outbox.queue(
+    outbox.queue_mail(
         uow,
+        f"invitation:{invitation.id}",
         invitation.user.email,
         f"You are invited to {invitation.chapter.name} on openbargain",
         "invitation",
-        user=invitation.user,
         chapter=invitation.chapter,
+        user=invitation.user,
         inviter_name=inviter.name if inviter else "The steering committee",
         token=invitation_token(invitation),
         days=max_age.days,

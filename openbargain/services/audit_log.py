@@ -1,4 +1,4 @@
-"""Reading the audit log: a chapter's events (steering) and the chain's published head (anyone)."""
+"""Reading the audit log: a chapter's events (steering) and the chains' published heads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +9,9 @@ from sqlalchemy.orm import joinedload
 from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Chapter, User
-from openbargain.services.access import membership_of, require
-from openbargain.services.audit import Checkpoint, head
+from openbargain.services.access import membership_of, require, require_chapter_visible
+from openbargain.services.audit import Checkpoint, head, heads
+from openbargain.services.chapters import public_chapters
 
 PAGE_SIZE = 50
 
@@ -40,6 +41,17 @@ def list_chapter_events(actor: User, chapter: Chapter, before: int | None = None
 
 
 def current_checkpoint() -> Checkpoint:
-    """Public: the whole chain's length and head hash. Anyone may keep it and later check the log
+    """Public: the site chain's length and head hash. Anyone may keep it and later check the log
     against it (`flask openbargain verify-audit --expect HASH@LENGTH`)."""
     return head(db.session)
+
+
+def public_checkpoints() -> list[Checkpoint]:
+    """Public: the site's chain, then the chains of the chapters whose pages are public."""
+    return heads(db.session, public_chapters())
+
+
+def chapter_checkpoint(actor: User | None, chapter: Chapter) -> Checkpoint:
+    """The chapter's chain, for whoever may see the chapter: its members keep it."""
+    require_chapter_visible(actor, chapter)
+    return head(db.session, chapter)

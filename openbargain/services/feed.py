@@ -45,7 +45,7 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
         winners = ", ".join(r.winners) if r.winners else "none"
         entries.append((r.certified_at, f"result-{r.id}", f"Result certified: {r.referendum.proposal.title}",
                         f"Outcome: {r.outcome.replace('_', ' ')}; winners: {winners}; {r.ballots_cast} of "
-                        f"{r.roll_size} voted. Audit log checkpoint: {r.audit_head}@{r.audit_length}",
+                        f"{r.roll_size} voted. Audit log checkpoint: {r.audit_checkpoint.label}",
                         link_for("result", r.referendum_id)))
     for m in mandates:
         who = m.membership.user.name
@@ -64,7 +64,7 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(f"{chapter.name}: results, mandates and open bargaining")
-    feed.subtitle(f"Audit log checkpoint: {head(db.session).label}")
+    feed.subtitle(f"Audit log checkpoint: {head(db.session, chapter).label}")
     feed.link(href=self_url, rel="self")
     feed.language("en")
     entries.sort(key=lambda e: e[0], reverse=True)

@@ -75,9 +75,10 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
                      data={"proposal_id": proposal.id, "membership_id": d.membership_id, "basis": basis,
                            "directive": directive})
     for mandate, d in zip(mandates, directed):
-        outbox.queue(uow, d.membership.user.email, f"Your mandate: {proposal.title}", "mandate_issued",
-                     name=d.membership.user.name, chapter=chapter, title=proposal.title, directive=directive,
-                     due_on=proposal.deadline, mandate_id=mandate.id)
+        outbox.queue_mail(uow, f"mandate-issued:{mandate.id}", d.membership.user.email,
+                          f"Your mandate: {proposal.title}", "mandate_issued", chapter=chapter,
+                          name=d.membership.user.name, title=proposal.title, directive=directive,
+                          due_on=proposal.deadline, mandate_id=mandate.id)
     return mandates
 
 

@@ -263,9 +263,10 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
         audit.record(s, "proposal.published", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"title": proposal.title})
         for d in proposal.directed:
-            outbox.queue(uow, d.membership.user.email, f"A proposal directs you: {proposal.title}",
-                         "proposal_published", name=d.membership.user.name, chapter=chapter, title=proposal.title,
-                         proposal_id=proposal.id, author=actor.name)
+            outbox.queue_mail(uow, f"proposal-published:{proposal.id}:{d.membership_id}", d.membership.user.email,
+                              f"A proposal directs you: {proposal.title}", "proposal_published", chapter=chapter,
+                              name=d.membership.user.name, title=proposal.title, proposal_id=proposal.id,
+                              author=actor.name)
     return proposal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from openbargain.services import outbox
 from openbargain.clock import now
@@ -27,13 +27,14 @@ class TickReport:
     mail_retried: int = 0
 
 
-def _recipients(session, referendum: Referendum, only_non_voters: bool) -> list[tuple[str, str]]:
-    query = (select(User.email, User.name).join(Membership, Membership.user_id == User.id)
+def _recipients(referendum: Referendum, only_non_voters: bool) -> Select:
+    query = (select(User.email.label("email"), User.name.label("name"), Membership.id.label("member"))
+             .join(Membership, Membership.user_id == User.id)
              .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
              .where(VoterRollEntry.referendum_id == referendum.id))
     if only_non_voters:
         query = query.where(VoterRollEntry.voted_on.is_(None))
-    return [(row.email, row.name) for row in session.execute(query)]
+    return query
 
 
 def tick() -> TickReport:
@@ -51,14 +52,11 @@ def tick() -> TickReport:
             record_finished_days(s, referendum, chapter)
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
-                for email, name in _recipients(s, referendum, only_non_voters=False):
-                    outbox.queue(uow, email, f"Vote now: {proposal.title}", "vote_open", **context, name=name)
-                    opened += 1
+                opened += outbox.queue_merge(uow, f"vote-open:{referendum.id}", _recipients(referendum, False),
+                                             f"Vote now: {proposal.title}", "vote_open", **context)
             if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON:
                 referendum.closing_notice_sent_at = moment
-                for email, name in _recipients(s, referendum, only_non_voters=True):
-                    outbox.queue(uow, email, f"Closes within 24 hours: {proposal.title}", "vote_closing",
-                                 **context, name=name)
-                    closing += 1
+                closing += outbox.queue_merge(uow, f"vote-closing:{referendum.id}", _recipients(referendum, True),
+                                              f"Closes within 24 hours: {proposal.title}", "vote_closing", **context)
     certified = certify_closed()
-    return TickReport(len(frozen), opened, closing, certified, outbox.deliver_due())
+    return TickReport(len(frozen), opened, closing, certified, outbox.sweep())

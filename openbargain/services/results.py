@@ -112,7 +112,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     chapter = session.get(Chapter, proposal.chapter_id)
     trackers, ballots = _unseal_ballots(session, referendum)
     record_turnout(session, referendum, chapter)
-    checkpoint = audit.head(session)
+    checkpoint = audit.head(session, chapter)
     tally = _count(referendum, proposal, ballots)
     quorum = tally.details.get("quorum") or {}
     result = Result(
@@ -120,7 +120,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
         ballots_cast=len(ballots.contents), roll_size=referendum.roll_size or 0,
         quorum_met=bool(quorum.get("met")), ballot_set_hash=ballots.hash,
         board_hash=ballots.board_hash(referendum.roll_hash or "", trackers), certified_at=now(),
-        audit_length=checkpoint.length, audit_head=checkpoint.hash,
+        audit_length=checkpoint.length, audit_head=checkpoint.hash, audit_chain=checkpoint.chain,
         ballots_public=_ballots_public(session, chapter, referendum))
     session.add(result)
     referendum.certified_at = result.certified_at
@@ -257,7 +257,7 @@ def _export_document(session: Session, referendum: Referendum, result: Result, c
         "ballot_set_hash": result.ballot_set_hash,
         "board_hash": result.board_hash,
         "certified_at": result.certified_at.isoformat(),
-        "audit_checkpoint": {"length": result.audit_length, "head": result.audit_head},
+        "audit_checkpoint": {"chain": result.audit_chain, "length": result.audit_length, "head": result.audit_head},
         "result": result.tally,
     }
 

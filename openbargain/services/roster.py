@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from openbargain import policy
 from openbargain.extensions import db
-from openbargain.models import Chapter, Invitation, Membership, Standing, User
+from openbargain.models import Chapter, Invitation, Membership, OutboxMail, Standing, User
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
-from openbargain.services import accounts, audit
+from openbargain.services import accounts, audit, outbox
 from openbargain.services.access import membership_of, require
 from openbargain.services.chapters import MembershipChange, check_membership_rules, ensure_steering_remains
 from openbargain.services.text import breaks_the_line
@@ -264,6 +264,14 @@ class RosterPage:
     page: int
     pages: int
     total: int
+
+
+def undelivered_mail(actor: User, chapter: Chapter) -> list[OutboxMail]:
+    """Steering's view of the chapter's notices the mail server refused or that ran out of tries,
+    newest first: the addresses to correct, or the members to reach another way."""
+    mine = membership_of(actor, chapter)
+    require(policy.can_view_roster(actor, mine), mine, "Only the steering committee can see the roster.")
+    return outbox.undelivered(chapter)
 
 
 def list_roster(actor: User, chapter: Chapter, page: int = 1, standing: Standing | None = None,

@@ -28,10 +28,12 @@ def state(uow: UnitOfWork, chapter: Chapter, proposal: Proposal, actor: User, ac
     stated = StatedReason(proposal_id=proposal.id, action=action, reason=reason, stated_by_id=actor.id,
                           as_steering=as_steering)
     uow.session.add(stated)
+    uow.session.flush([stated])
     if proposal.author_id != actor.id:
-        outbox.queue(uow, proposal.author.email, SUBJECTS[action].format(title=proposal.title), "stated_reason",
-                     name=proposal.author.name, chapter=chapter, title=proposal.title, proposal_id=proposal.id,
-                     action=action.value, reason=reason)
+        outbox.queue_mail(uow, f"stated-reason:{stated.id}", proposal.author.email,
+                          SUBJECTS[action].format(title=proposal.title), "stated_reason", chapter=chapter,
+                          name=proposal.author.name, title=proposal.title, proposal_id=proposal.id,
+                          action=action.value, reason=reason)
     return stated
 
 

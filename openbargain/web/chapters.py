@@ -61,7 +61,8 @@ def roster_page(slug: str):
         query=request.args.get("q", "")[:100],
     )
     return render_template("chapters/roster.html", chapter=chapter, membership=membership, roster=page,
-                           standing=standing, q=request.args.get("q", "")[:100], action_form=ActionForm())
+                           standing=standing, q=request.args.get("q", "")[:100], action_form=ActionForm(),
+                           undelivered=roster.undelivered_mail(current_user, chapter))
 
 
 @bp.route("/roster/import", methods=["GET", "POST"])
@@ -166,6 +167,13 @@ def bylaws_save(slug: str):
 def _bylaws_form(chapter: Chapter, membership: Membership | None, form: BylawsForm):
     return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form), \
         422 if form.errors else 200
+
+
+@bp.get("/audit/checkpoint")
+def audit_checkpoint(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    return render_template("audit_checkpoint.html", checkpoints=[audit_log.chapter_checkpoint(current_user, chapter)],
+                           chapter=chapter, membership=membership)
 
 
 @bp.get("/audit")

@@ -16,7 +16,7 @@ def index():
 
 @bp.get("/audit")
 def audit_checkpoint():
-    return render_template("audit_checkpoint.html", checkpoint=audit_log.current_checkpoint())
+    return render_template("audit_checkpoint.html", checkpoints=audit_log.public_checkpoints(), chapter=None)
 
 
 @bp.get("/healthz")

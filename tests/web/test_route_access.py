@@ -35,6 +35,7 @@ ACCESS = {
     "chapters.membership_edit": "steering",
     "chapters.membership_invite": "steering_post",
     "chapters.audit_page": "steering",
+    "chapters.audit_checkpoint": "public",
     "admin.chapters_page": "admin",
     "chapters.bylaws_page": "public",  # steering: the form; everyone else: the rules in words
     "chapters.bylaws_save": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
@@ -94,6 +95,7 @@ ACCESS = {
     "api.openapi": "public",
     "api.docs": "public",
     "api.audit.audit_checkpoint": "public",
+    "api.audit.chapter_audit_checkpoint": "public",
     "api.audit.audit_events": dict.fromkeys(ROLES, 401),
     "api.tokens.create_tokens": dict.fromkeys(ROLES, 400),
     "api.tokens.refresh_tokens": dict.fromkeys(ROLES, 400),
