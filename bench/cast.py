@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from multiprocessing import Process, Queue
 from pathlib import Path
 
@@ -50,11 +50,10 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
     from openbargain.clock import now, set_clock
     from openbargain.extensions import db
     from openbargain.models import PersonalAccessToken
-    from openbargain.services import demo, proposals, referenda
+    from openbargain.services import demo
     from openbargain.services.api_tokens import PREFIX, _hash
-    from openbargain.services.proposals import ProposalDraft
     from openbargain.services.rolls import ensure_rolls_frozen
-    from seeding import add_members, demo_cast
+    from seeding import add_members, demo_cast, yes_no_vote
 
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = url
@@ -63,18 +62,10 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
         db.create_all()
         demo.create_demo()
         people = demo_cast()
-        steering, author, chapter, elected = people.steering, people.member, people.chapter, people.elected
+        author, chapter = people.member, people.chapter
         start = now()
-        set_clock(lambda: start - timedelta(days=10))
-        proposal = proposals.draft_proposal(author, chapter, ProposalDraft(
-            title="Vote no on the budget deal", body="", decision="How to vote on the budget",
-            deadline=date.today() + timedelta(days=30), ballot_kind="yes_no", visibility="members",
-            elected_ids=[elected.id], adopted_directive="Vote no."))
-        proposals.publish_proposal(author, chapter, proposal.id)
-        set_clock(lambda: start - timedelta(hours=1))
-        vote = referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(
-            method="yes_no", opens_at=start - timedelta(minutes=30), closes_at=start + timedelta(days=2),
-            quorum_percent=20, threshold="majority")).id
+        vote = yes_no_vote(people, start, title="Vote no on the budget deal", directive="Vote no.",
+                           opens_at=start - timedelta(minutes=30), closes_at=start + timedelta(days=2))
         user_ids = add_members(chapter.id, members, "caster", start, password_hash=author.password_hash)
         tokens = [PREFIX + secrets.token_urlsafe(32) for _ in user_ids]
         db.session.execute(insert(PersonalAccessToken), [

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +36,9 @@ from openbargain import create_app  # noqa: E402
 from openbargain.clock import now, set_clock  # noqa: E402
 from openbargain.extensions import db  # noqa: E402
 from openbargain.models import OutboxMail  # noqa: E402
-from openbargain.services import demo, proposals, referenda, reminders  # noqa: E402
-from openbargain.services.proposals import ProposalDraft  # noqa: E402
+from openbargain.services import demo, reminders  # noqa: E402
 from openbargain.services.rolls import ensure_rolls_frozen  # noqa: E402
-from seeding import add_members, demo_cast  # noqa: E402
+from seeding import add_members, demo_cast, yes_no_vote  # noqa: E402
 
 
 def free_port() -> int:
@@ -71,17 +70,10 @@ def main() -> None:
         db.create_all()
         demo.create_demo()
         people = demo_cast()
-        steering, member, chapter, elected = people.steering, people.member, people.chapter, people.elected
+        chapter = people.chapter
         start = now()
-        set_clock(lambda: start - timedelta(days=10))
-        proposal = proposals.draft_proposal(member, chapter, ProposalDraft(
-            title="Strike authorisation", body="", decision="Authorise the strike", ballot_kind="yes_no",
-            deadline=date.today() + timedelta(days=30), visibility="members", elected_ids=[elected.id],
-            adopted_directive="Vote yes on the authorisation."))
-        proposals.publish_proposal(member, chapter, proposal.id)
-        referenda.schedule_referendum(steering, chapter, proposal.id, referenda.Schedule(
-            method="yes_no", opens_at=start - timedelta(minutes=5), closes_at=start + timedelta(days=7),
-            quorum_percent=20, threshold="majority"))
+        yes_no_vote(people, start, title="Strike authorisation", directive="Vote yes on the authorisation.",
+                    opens_at=start - timedelta(minutes=5), closes_at=start + timedelta(days=7))
         add_members(chapter.id, args.members, "bench", start)
         db.session.commit()
         set_clock(lambda: start)

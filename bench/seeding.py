@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from openbargain.clock import set_clock
 from openbargain.extensions import db
 from openbargain.models import Chapter, Membership, Standing, User
+from openbargain.services import proposals, referenda
+from openbargain.services.proposals import ProposalDraft
 
 
 def add_members(chapter_id: int, count: int, prefix: str, start: datetime,
@@ -40,3 +43,17 @@ def demo_cast() -> DemoCast:
     chapter = db.session.scalar(select(Membership).where(Membership.user_id == member.id)).chapter
     elected = db.session.scalar(select(Membership).where(Membership.is_elected.is_(True)))
     return DemoCast(steering, member, chapter, elected)
+
+
+def yes_no_vote(people: DemoCast, start: datetime, *, title: str, directive: str, opens_at: datetime,
+                closes_at: datetime) -> int:
+    """A yes/no proposal published ten days before `start`, its vote scheduled half an hour before
+    it opens; returns the vote's id. Leaves the clock at the scheduling moment."""
+    set_clock(lambda: start - timedelta(days=10))
+    proposal = proposals.draft_proposal(people.member, people.chapter, ProposalDraft(
+        title=title, body="", decision=title, deadline=date.today() + timedelta(days=30), ballot_kind="yes_no",
+        visibility="members", elected_ids=[people.elected.id], adopted_directive=directive))
+    proposals.publish_proposal(people.member, people.chapter, proposal.id)
+    set_clock(lambda: opens_at - timedelta(minutes=30))
+    return referenda.schedule_referendum(people.steering, people.chapter, proposal.id, referenda.Schedule(
+        method="yes_no", opens_at=opens_at, closes_at=closes_at, quorum_percent=20, threshold="majority")).id

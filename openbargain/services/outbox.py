@@ -26,7 +26,7 @@ from flask import current_app
 from limits import parse as parse_rate
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Select, String, and_, cast, literal, select, true, update
+from sqlalchemy import Select, String, cast, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain import mail, queue
@@ -242,6 +242,6 @@ def sweep(limit: int = 1000) -> int:
 
 def undelivered(chapter: Chapter, limit: int = 20) -> list[OutboxMail]:
     """For steering: the chapter's notices given up, newest first."""
-    return list(db.session.scalars(select(OutboxMail).where(and_(OutboxMail.chapter_id == chapter.id,
-                                                                 OutboxMail.failed_at.is_not(None)))
+    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.chapter_id == chapter.id,
+                                                            OutboxMail.failed_at.is_not(None))
                                    .order_by(OutboxMail.failed_at.desc()).limit(limit)))
