@@ -154,12 +154,40 @@ def pgbench(database: str, clients: int, seconds: int) -> float:
     return float(line.split("=")[1].split()[0])
 
 
+def profile_casts(slug: str, vote: int, tokens: list[str]) -> None:
+    """Casts with these tokens one after another through the Flask test client (production
+    configuration, no server) under cProfile, and prints where a cast's CPU goes."""
+    import cProfile
+    import pstats
+
+    from openbargain import create_app
+
+    app = create_app()
+    client = app.test_client()
+    path = f"/api/v1/chapters/{slug}/referenda/{vote}/ballots"
+    for token in tokens[:20]:  # warm: statement caches, connections, imports
+        client.post(path, json={"choice": "yes"}, headers={"Authorization": f"Bearer {token}"})
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    for token in tokens[20:]:
+        assert client.post(path, json={"choice": "no"}, headers={"Authorization": f"Bearer {token}"}).status_code == 201
+    profiler.disable()
+    print(f"{len(tokens) - 20} casts one at a time, profiled: {(time.perf_counter() - t0) / (len(tokens) - 20) * 1000:.2f}"
+          " ms each (profiler overhead included)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of the load test, profile casts one at a time in this process")
     args = parser.parse_args()
 
     database = f"ob_bench_cast_{os.getpid()}"
@@ -172,6 +200,9 @@ def main() -> int:
     server = None
     try:
         slug, vote, tokens = seed(url, args.members)
+        if args.profile:
+            profile_casts(slug, vote, tokens)
+            return 0
         port = free_port()
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads",

@@ -167,11 +167,12 @@ def count_queries(app: Flask):
     """Counts the SQL statements run inside a `with count_queries() as n:` block."""
     @contextmanager
     def counter():
-        box = {"n": 0, "sql": []}
+        box = {"n": 0, "sql": [], "full": []}
 
         def before(_connection, _cursor, statement, *_args, **_kwargs):
             box["n"] += 1
-            box["sql"].append(" ".join(statement.split())[:160])
+            box["full"].append(" ".join(statement.split()))
+            box["sql"].append(box["full"][-1][:160])
 
         event.listen(db.engine, "before_cursor_execute", before)
         try:

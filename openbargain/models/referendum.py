@@ -121,7 +121,11 @@ class Ballot(Base):
     __tablename__ = "ballots"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    # No foreign key here nor on ballot_trackers, on purpose: certification writes a vote's ballots
+    # and trackers in one COPY, and PostgreSQL checks a foreign key row by row, which was two thirds
+    # of writing a million of them. Only certification writes these rows, under the referendum's
+    # row lock; a referendum is deleted only when cancelled before it opens, long before it has any.
+    referendum_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     content: Mapped[dict] = mapped_column(JSON)
 
@@ -133,5 +137,5 @@ class BallotTracker(Base):
     __tablename__ = "ballot_trackers"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    referendum_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no foreign key: see Ballot
     tracker_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import DDL, JSON, Boolean, ForeignKey, Integer, LargeBinary, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.audit import Checkpoint
@@ -55,3 +55,9 @@ class ResultExport(Base):
     document: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8 JSON, keys sorted, compact
     digest: Mapped[str] = mapped_column(String(64))  # its SHA-256: the download's ETag
     built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Stored as it is, not compressed by PostgreSQL: compressing a million ballots' document (pglz, on
+# write) took longer than everything else certification writes, and reading it back paid again.
+STORE_EXPORTS_UNCOMPRESSED = "ALTER TABLE result_exports ALTER COLUMN document SET STORAGE EXTERNAL"
+event.listen(ResultExport.__table__, "after_create", DDL(STORE_EXPORTS_UNCOMPRESSED).execute_if(dialect="postgresql"))

@@ -1,9 +1,10 @@
 """Casting a ballot: one per member on the roll, secret unless the vote is roll-call.
 
-The transaction (see ../shared/DESIGN.md, "Ballot secrecy and verifiability"): lock the
-referendum row and check it is open; mark the member's roll entry voted only if it was not (a
-conditional UPDATE whose row count must be 1); insert the ballot sealed under the vote's key
-(sealing.py) with a random id, no voter and no time. The roll entry's update and the sealed row
+The transaction (see ../shared/DESIGN.md, "Ballot secrecy and verifiability"): read and check
+everything with no lock held; then, under a shared lock on the referendum row that certification's
+exclusive lock excludes, mark the member's roll entry voted only if it was not (a conditional
+UPDATE whose row count must be 1) and insert the ballot sealed under the vote's key (sealing.py)
+with a random id, no voter and no time. The roll entry's update and the sealed row
 share a transaction, and so a transaction id, but the row reveals nothing until certification
 opens every sealed ballot at once (results.py). The tracker code is returned to be shown once;
 only its hash is kept, inside the seal.
@@ -19,9 +20,8 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import and_, exists, insert, literal, select, update
+from sqlalchemy.orm import contains_eager
 
 from openbargain import policy
 from openbargain.clock import now
@@ -148,7 +148,11 @@ def longest_payload(referendum: Referendum, labels: list[str]) -> dict:
 
 
 def _between_check_and_write() -> None:
-    """A seam for the concurrency test, which pauses a cast here; nothing happens in production."""
+    """A seam for the concurrency tests, which pause a cast here; nothing happens in production."""
+
+
+def _written_not_committed() -> None:
+    """A seam for the concurrency tests, which pause a cast here, holding its shared lock."""
 
 
 @dataclass(frozen=True)
@@ -181,52 +185,69 @@ def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict
 
 def _cast(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
     # Read before the transaction begins (which expires what the request loaded), so that nothing
-    # is loaded twice: a cast is five statements on PostgreSQL.
+    # is loaded twice.
     actor_id, chapter_id, zone = actor.id, chapter.id, ZoneInfo(chapter.timezone)
     with unit_of_work() as uow:
         s = uow.session
-        # Every read and check first, with no lock held.
-        referendum = s.execute(
-            select(Referendum).options(joinedload(Referendum.proposal).joinedload(Proposal.options))
-            .where(Referendum.id == referendum_id)).unique().scalar_one_or_none()
+        # Every read and check first, in one statement and with no lock held: the vote with its
+        # proposal and options, the caster's membership and roll entry.
+        found = s.execute(
+            select(Referendum, Membership, VoterRollEntry)
+            .join(Referendum.proposal)
+            .outerjoin(Membership, and_(Membership.chapter_id == Proposal.chapter_id, Membership.user_id == actor_id))
+            .outerjoin(VoterRollEntry, and_(VoterRollEntry.membership_id == Membership.id,
+                                            VoterRollEntry.referendum_id == Referendum.id))
+            .options(contains_eager(Referendum.proposal).joinedload(Proposal.options))
+            .where(Referendum.id == referendum_id)).unique().first()
+        referendum, mine, entry = found or (None, None, None)
         if referendum is None or referendum.proposal.chapter_id != chapter_id:
             raise NotFound("No such vote.")
         if referendum.roll_frozen_at is None and referendum.opens_at <= now():
             raise _RollNotFrozen()
-        mine, entry = s.execute(
-            select(Membership, VoterRollEntry)
-            .outerjoin(VoterRollEntry, and_(VoterRollEntry.membership_id == Membership.id,
-                                            VoterRollEntry.referendum_id == referendum.id))
-            .where(Membership.chapter_id == chapter_id, Membership.user_id == actor_id)).first() or (None, None)
         if not policy.is_chapter_insider(mine):  # a vote's proposal is never a draft: members see it
             require_visible(actor, mine, referendum.proposal, chapter, s)
         check_may_cast(referendum.status_at(now()), entry)
         labels = [o.label for o in referendum.proposal.options]
         canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
                                                              if k in content})
-        # Now the one lock, and a shared one: casts never wait on each other, while certification's
-        # exclusive lock waits for every cast in flight and they for it. So a cast racing the close
-        # is counted or refused, never accepted and dropped. The vote is read again under the lock.
-        certified_at = s.scalar(select(Referendum.certified_at).where(Referendum.id == referendum.id)
-                                .with_for_update(read=True))
-        set_committed_value(referendum, "certified_at", certified_at)
-        check_may_cast(referendum.status_at(now()), entry)
-        _between_check_and_write()
-        # One ballot per roll entry: the conditional update (and the unique constraint behind it).
-        marked = s.execute(update(VoterRollEntry)
-                           .where(VoterRollEntry.id == entry.id, VoterRollEntry.voted_on.is_(None))
-                           .values(voted_on=now().astimezone(zone).date())
-                           .execution_options(synchronize_session=False))
-        if marked.rowcount != 1:
-            raise AlreadyVoted("You have already voted in this referendum.")
         code = secrets.token_hex(TRACKER_HEX // 2)
         sealed_id = str(uuid.uuid4())
-        seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id)
-        s.add(SealedBallot(id=sealed_id, referendum_id=referendum.id, sealed=seal.seal(sealed_id, {
+        sealed = sealing.BallotSeal(referendum.seal_key_id, referendum.id).seal(sealed_id, {
             "content": canonical, "tracker_hash": tracker_hash(code),
-            "roll_entry": None if referendum.secret else entry.id}, longest=longest_payload(referendum, labels))))
-        s.flush()
+            "roll_entry": None if referendum.secret else entry.id}, longest=longest_payload(referendum, labels))
+        _between_check_and_write()
+        moment = now()
+        if not _record(s, referendum.id, entry.id, moment, moment.astimezone(zone).date(),
+                       {"id": sealed_id, "referendum_id": referendum.id, "sealed": sealed}):
+            s.expire(referendum)
+            s.expire(entry)
+            check_may_cast(referendum.status_at(now()), entry)  # says why: closed meanwhile, or voted
+            raise AlreadyVoted("You have already voted in this referendum.")
         if not referendum.secret:
             audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
         roll_call = not referendum.secret
+        _written_not_committed()
     return Receipt(tracker=code, roll_call=roll_call)
+
+
+def _record(s, referendum_id: int, entry_id: int, moment, voted_on, sealed: dict) -> bool:
+    """Marks the roll entry voted and stores the sealed ballot — only if the entry has not voted
+    (the conditional update, with the unique roll entry behind it: one ballot each) and the vote
+    is still open and uncertified, checked under a *shared* lock on the vote: casts never wait on
+    each other, while certification's exclusive lock waits for every cast in flight and they for
+    it, so a cast racing the close is counted or refused, never accepted and dropped. False when
+    it did not. On PostgreSQL both writes are one statement (one round trip)."""
+    still_open = exists(select(Referendum.id).where(Referendum.id == referendum_id, Referendum.certified_at.is_(None),
+                                                    Referendum.closes_at > moment).with_for_update(read=True))
+    mark = (update(VoterRollEntry).where(VoterRollEntry.id == entry_id, VoterRollEntry.voted_on.is_(None), still_open)
+            .values(voted_on=voted_on))
+    if s.get_bind().dialect.name == "postgresql":
+        marked = mark.returning(VoterRollEntry.id).cte("marked")
+        row = select(*(literal(value, SealedBallot.__table__.c[name].type) for name, value in sealed.items()))
+        stored = s.execute(insert(SealedBallot).from_select(list(sealed), row.select_from(marked))
+                           .add_cte(marked).returning(SealedBallot.referendum_id))
+        return stored.first() is not None
+    if s.execute(mark.execution_options(synchronize_session=False)).rowcount != 1:
+        return False
+    s.execute(insert(SealedBallot).values(**sealed))
+    return True

@@ -51,10 +51,16 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work() -> Iterator[UnitOfWork]:
     session = db.session()
-    # A read transaction the view already opened must not be upgraded mid-way: start afresh,
-    # so the use-case reads and writes in one serialisable write transaction.
     if session.in_transaction():
-        session.rollback()
+        if session.get_bind().dialect.name == "sqlite" or session.new or session.dirty or session.deleted:
+            # SQLite must not upgrade the view's read transaction mid-way: start afresh, so the
+            # use-case reads and writes in one write transaction begun as one (BEGIN IMMEDIATE).
+            session.rollback()
+        else:
+            # PostgreSQL (read committed) reads the latest committed data at every statement, so
+            # the view's transaction simply goes on: no rollback and begin again (two round trips
+            # of a cast's six). What the view loaded is read afresh when used, as after a rollback.
+            session.expire_all()
     token = _write_intent.set(True)
     uow = UnitOfWork(session)
     try:

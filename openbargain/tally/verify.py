@@ -51,8 +51,8 @@ def verify_export(export: dict[str, Any]) -> list[str]:
         problems.append("the ballots do not match the certified ballot-set hash")
     if ballots.board_hash(ref["roll_hash"], export["trackers"]) != export["board_hash"]:
         problems.append("the bulletin board (trackers and ballots) does not match its closing hash")
-    if len(export["trackers"]) != len(ballots.contents):
-        problems.append(f"{len(export['trackers'])} trackers published for {len(ballots.contents)} ballots")
+    if len(export["trackers"]) != ballots.size:
+        problems.append(f"{len(export['trackers'])} trackers published for {ballots.size} ballots")
     recount = count_contents(ref["method"], ref["options"], ballots, seats=ref["seats"], threshold=ref["threshold"],
                              roll_size=ref["roll_size"], quorum=Fraction(ref["quorum_percent"], 100))
     difference = first_difference(export["result"], recount.to_dict())

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import Ballot, Mandate, PersonalAccessToken
-from openbargain.services import accounts, results
+from openbargain.services import accounts, api_tokens, casting, results
 from tests import factories
 from tests.conftest import login
 from tests.helpers import PROBLEM, auth, membership, tokens
@@ -193,3 +193,36 @@ def test_personal_access_tokens_work_until_revoked_or_expired(client, world):
     client.post(f"/account/tokens/{record.id}/revoke")
     assert client.get("/api/v1/chapters/riverside", headers=auth(secret)).status_code == 401
     assert client.get("/api/v1/chapters/riverside", headers=auth("obpat_forged")).status_code == 401
+
+
+def test_a_cast_through_the_api_is_at_most_six_round_trips(client, world, app):
+    """Issue 16: the token with its user, the chapter, the vote with the caster's roll entry, the
+    write (one statement on PostgreSQL), and the transaction's begin and commit — nothing loaded
+    twice, no rollback and begin again between the reads and the write."""
+    from sqlalchemy import event
+
+    r = factories.make_open_referendum(world, membership(world.elected))
+    casting_token = api_tokens.create_token(world.member, "casting", 7, ["vote"])[1]
+    casting.ensure_rolls_frozen(world.chapter.id)
+    url = f"/api/v1/chapters/riverside/referenda/{r.id}/ballots"
+    seen: list[str] = []
+    listeners = {
+        "before_cursor_execute": lambda _c, _cur, statement, *_a, **_k: seen.append(statement.split()[0]),
+        "begin": lambda _c: seen.append("begin"),
+        "commit": lambda _c: seen.append("commit"),
+        "rollback": lambda _c: seen.append("rollback"),
+    }
+    db.session.remove()
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    try:
+        response = client.post(url, json={"choice": "yes"}, headers=auth(casting_token))
+    finally:
+        for name, listener in listeners.items():
+            event.remove(db.engine, name, listener)
+    assert response.status_code == 201, response.get_json()
+    if db.engine.dialect.name == "postgresql":
+        assert seen == ["begin", "SELECT", "SELECT", "SELECT", "WITH", "commit"], seen
+    else:  # SQLite begins its write transaction afresh (BEGIN IMMEDIATE), and writes in two statements
+        assert [s for s in seen if s not in ("begin", "BEGIN")] == \
+            ["SELECT", "SELECT", "rollback", "SELECT", "UPDATE", "INSERT", "commit"], seen

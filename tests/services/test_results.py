@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
-from openbargain.models import Ballot, Chapter, Proposal, ProposalStatus, Result, User
+from openbargain.models import Ballot, Chapter, Proposal, ProposalStatus, Result, User, VoterRollEntry
 from openbargain.services import casting, due, results
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.tally import board, verify
@@ -161,7 +161,9 @@ def test_verify_result_recounts_the_stored_ballots(app, world, certified):
     assert db.session.scalar(select(Result)).tally["rounds"][0]["tallies"]["no"] == 1
 
 
-def test_a_cast_racing_the_close_is_counted_not_lost(app, world, monkeypatch):
+def _race_cast_and_close(app, world, monkeypatch, seam: str) -> tuple[dict, int]:
+    """The member's cast pauses at `seam`; meanwhile the vote closes and certification starts;
+    then the cast goes on. Returns the cast's outcome and the vote."""
     r = factories.make_open_referendum(world, membership(world.elected))
     casting.cast_ballot(world.elected, world.chapter, r.id, {"choice": "no"})  # roll frozen
     paused, release = threading.Event(), threading.Event()
@@ -170,14 +172,17 @@ def test_a_cast_racing_the_close_is_counted_not_lost(app, world, monkeypatch):
         paused.set()
         release.wait(timeout=30)
 
-    monkeypatch.setattr(casting, "_between_check_and_write", hook)
+    monkeypatch.setattr(casting, seam, hook)
     ids = (world.member.id, world.chapter.id, r.id)
     outcome: dict = {}
 
     def cast():
         with app.app_context():
-            outcome["cast"] = casting.cast_ballot(db.session.get(User, ids[0]), db.session.get(Chapter, ids[1]),
-                                                  ids[2], {"choice": "yes"})
+            try:
+                outcome["cast"] = casting.cast_ballot(db.session.get(User, ids[0]), db.session.get(Chapter, ids[1]),
+                                                      ids[2], {"choice": "yes"})
+            except InvalidTransition as refused:
+                outcome["cast"] = refused
             db.session.remove()
 
     def certify():
@@ -187,19 +192,40 @@ def test_a_cast_racing_the_close_is_counted_not_lost(app, world, monkeypatch):
 
     caster = threading.Thread(target=cast)
     caster.start()
-    assert paused.wait(timeout=30)  # the cast has checked that the vote is open...
+    assert paused.wait(timeout=30)
     closed = r.closes_at + timedelta(seconds=1)
-    set_clock(lambda: closed)  # ...and now the vote closes
+    set_clock(lambda: closed)  # the vote closes while the cast is under way
     certifier = threading.Thread(target=certify)
     certifier.start()
     certifier.join(timeout=1)
+    outcome["certified_while_paused"] = not certifier.is_alive()
     release.set()
     caster.join(timeout=30)
     certifier.join(timeout=30)
     db.session.rollback()
+    return outcome, r.id
+
+
+def test_a_cast_written_before_the_close_is_counted_not_lost(app, world, monkeypatch):
+    # The cast has written (holding its shared lock on the vote) when the vote closes:
+    # certification waits for it, and counts it.
+    outcome, vote = _race_cast_and_close(app, world, monkeypatch, "_written_not_committed")
+    assert isinstance(outcome["cast"], casting.Receipt) and not outcome["certified_while_paused"]
     result = db.session.scalar(select(Result))
-    assert isinstance(outcome["cast"], casting.Receipt)
     assert result.ballots_cast == db.session.scalar(select(func.count()).select_from(Ballot)) == 2
+
+
+def test_a_cast_checked_before_the_close_but_not_written_is_refused_not_dropped(app, world, monkeypatch):
+    # The cast has checked the vote open but written nothing when it closes: certification does not
+    # wait for it, and the cast, going on, is refused — the member is told, and not marked voted.
+    outcome, vote = _race_cast_and_close(app, world, monkeypatch, "_between_check_and_write")
+    assert isinstance(outcome["cast"], InvalidTransition) and "closed" in outcome["cast"].message
+    # On SQLite the cast's transaction holds the one write lock from its start: certification waits.
+    assert outcome["certified_while_paused"] == (db.engine.dialect.name == "postgresql")
+    assert db.session.scalar(select(Result)).ballots_cast == 1
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+    assert db.session.scalar(select(VoterRollEntry.voted_on).where(
+        VoterRollEntry.referendum_id == vote, VoterRollEntry.membership_id == membership(world.member).id)) is None
 
 
 def test_tick_certifies_a_closed_vote(app, world, voted):
@@ -280,3 +306,26 @@ def test_withheld_ballots_have_no_blt_either(app, world):
     r = _ranked_vote_certified(world)
     with pytest.raises(NotFound, match="withhold"):
         results.export_blt(world.member, world.chapter, r.id)
+
+
+def test_verify_result_reads_the_ballots_whatever_their_stored_spelling(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected), kind="ranked", title="Endorsements")
+    for user, ranking in [(world.member, ["Bloc"]), (world.elected, ["Bloc"]), (world.steering, ["Individually"])]:
+        casting.cast_ballot(user, world.chapter, r.id, {"ranking": ranking})
+    after_close(r)
+    stored = db.session.scalars(select(Ballot.content).where(Ballot.referendum_id == r.id)
+                                .order_by(Ballot.position)).all()
+    assert stored == [{"ranking": ["Bloc"]}, {"ranking": ["Bloc"]}, {"ranking": ["Individually"]}]
+    # The same contents written back the ORM's way (spaces after separators) still verify: the
+    # recount parses what is stored, it does not trust its spelling.
+    for position, content in enumerate(stored):
+        db.session.execute(update(Ballot).where(Ballot.referendum_id == r.id, Ballot.position == position)
+                           .values(content=content))
+    db.session.commit()
+    spelled = db.session.scalars(select(func.cast(Ballot.content, db.Text)).where(Ballot.referendum_id == r.id))
+    assert all(", " in text or ": " in text for text in spelled)
+    assert results.verify_result(r.id) == []
+    db.session.execute(update(Ballot).where(Ballot.referendum_id == r.id, Ballot.position == 2)
+                       .values(content={"ranking": ["Bloc"]}))
+    db.session.commit()
+    assert results.verify_result(r.id)[0] == "the stored ballots do not match the certified ballot-set hash"

@@ -218,3 +218,22 @@ def test_a_key_rotated_during_the_vote_still_opens_it_and_a_missing_key_refuses(
     set_clock(lambda: closes_at)
     results.certify_closed()
     assert sorted(c["choice"] for c in db.session.scalars(select(Ballot.content))) == ["no", "yes"]
+
+
+def test_opening_many_sealed_ballots_gives_what_opening_each_gives(app):
+    seal = sealing.BallotSeal(sealing.current_key_id(), 41)
+    labels = ["Bloc", ',"tracker_hash":"', '"roll_entry":null', "Ñandú"]
+    longest = {"content": {"ranking": labels}, "tracker_hash": "f" * 64, "roll_entry": 2**63 - 1}
+    payloads = [{"content": {"ranking": ranking}, "tracker_hash": f"{i:064x}", "roll_entry": entry}
+                for i, (ranking, entry) in enumerate([
+                    (labels, None), ([labels[1]], None), (labels, None), ([], None), ([labels[2], labels[0]], 7),
+                    ([labels[2], labels[0]], None), ([labels[2], labels[0]], 9)])]
+    rows = [(f"sealed-{i}", seal.seal(f"sealed-{i}", p, longest)) for i, p in enumerate(payloads)]
+    prepared = []
+    opened = list(seal.open_all(rows, lambda payload: prepared.append(payload) or payload))
+    assert [{**payload, "tracker_hash": tracker} for payload, tracker in opened] == \
+        [seal.open(i, blob) for i, blob in rows] == payloads
+    # Each distinct secret payload is prepared once; a roll-call one (naming its voter) each time.
+    assert len(prepared) == 6
+    with pytest.raises(sealing.SealBroken):
+        list(seal.open_all([("sealed-0", rows[1][1])], dict))
