@@ -78,7 +78,9 @@ class Config:
         self.SMTP_USERNAME = env.get("SMTP_USERNAME", "")
         self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
         self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "1") == "1"
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # In-process by default (openbargain/limits_storage.py: limits' own memory store is not
+        # thread-safe in the release we pin).
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory-threadsafe://")
         # The job queue (Redis) that carries mail to `flask openbargain worker` processes; empty: mail
         # is delivered by the process that wrote it, after its commit, and retried by `tick`.
         self.QUEUE_URL = env.get("QUEUE_URL", "")

@@ -7,6 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from openbargain import limits_storage  # noqa: F401  (registers the thread-safe memory store)
 from openbargain.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -84,10 +84,14 @@ def jwt_user(user_id: int, session_version) -> User | None:
     return user
 
 
+# Built once: every API call with a personal token runs it (casting at load, most of all).
+_TOKEN_WITH_USER = (select(PersonalAccessToken).options(joinedload(PersonalAccessToken.user))
+                    .where(PersonalAccessToken.token_hash == bindparam("token_hash")))
+
+
 def personal_token(secret: str) -> PersonalAccessToken | None:
     """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
-    record = db.session.scalar(select(PersonalAccessToken).options(joinedload(PersonalAccessToken.user))
-                               .where(PersonalAccessToken.token_hash == _hash(secret)))
+    record = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": _hash(secret)})
     if record is None or record.revoked_at is not None or record.expires_at <= now():
         return None
     return record if record.user.is_active else None

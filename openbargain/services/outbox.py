@@ -215,7 +215,7 @@ def _pace() -> None:
         return
     limiter: FixedWindowRateLimiter = current_app.extensions.get("mail_pace")
     if limiter is None:
-        limiter = FixedWindowRateLimiter(storage_from_string(current_app.config["QUEUE_URL"] or "memory://"))
+        limiter = FixedWindowRateLimiter(storage_from_string(current_app.config["QUEUE_URL"] or "memory-threadsafe://"))
         current_app.extensions["mail_pace"] = limiter
     item, key = parse_rate(rate), f"{current_app.config['QUEUE_NAMESPACE']}-mail"
     while not limiter.hit(item, key):
