@@ -39,7 +39,7 @@ from openbargain.services.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 
-BATCH = 100  # mails per delivery job: one database claim and one SMTP connection for them all
+BATCH = 500  # mails per delivery job: one database claim and one SMTP connection for them all
 MAX_DELAY = timedelta(hours=6)
 MAX_ATTEMPTS = 10  # about a day of retries (1, 2, 4 … minutes, at most six hours apart)
 CLAIM = timedelta(minutes=5)  # longer than the SMTP timeout: a claim outlives any one attempt
@@ -83,10 +83,9 @@ def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: str, tem
     rows = select(literal(f"{key}:") + cast(source.c.member, String), literal(chapter.id), source.c.email,
                   source.c.name, literal(subject), literal(merge.id), literal(moment, UTCDateTime),
                   literal(moment, UTCDateTime), literal(0)).where(true())  # SQLite's upsert needs a WHERE
-    uow.session.execute(_insert(uow).from_select(
+    ids = list(uow.session.scalars(_insert(uow).from_select(
         ["key", "chapter_id", "recipient", "recipient_name", "subject", "merge_id", "created_at", "next_attempt_at",
-         "attempts"], rows).on_conflict_do_nothing(index_elements=["key"]))
-    ids = list(uow.session.scalars(select(OutboxMail.id).where(OutboxMail.merge_id == merge.id)))
+         "attempts"], rows).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMail.id)))
     uow.after_commit(lambda: dispatch(ids))
     return len(ids)
 
