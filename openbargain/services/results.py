@@ -278,11 +278,11 @@ def _export_document(session: Session, referendum: Referendum, result: Result, c
         "audit_checkpoint": {"chain": result.audit_chain, "length": result.audit_length, "head": result.audit_head},
         "result": result.tally,
     }
-    # Each ballot's canonical line is already this JSON: joined, not serialised again.
-    fields = []
-    for key, value in sorted(document.items()):
-        text = "[" + ",".join(ballots.lines) + "]" if key == "ballots" and not withheld else _compact(value)
-        fields.append(f"{_compact(key)}:{text}")
+    # The long lists are joined, not serialised item by item: each ballot's canonical line is
+    # already this JSON, and tracker hashes are hex digits, which JSON writes as they are.
+    raw = {"trackers": '["' + '","'.join(trackers) + '"]' if trackers and all(map(str.isalnum, trackers)) else None,
+           "ballots": "[" + ",".join(ballots.lines) + "]" if not withheld else None}
+    fields = [f"{_compact(key)}:{raw.get(key) or _compact(value)}" for key, value in sorted(document.items())]
     return ("{" + ",".join(fields) + "}").encode()
 
 

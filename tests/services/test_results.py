@@ -329,3 +329,11 @@ def test_verify_result_reads_the_ballots_whatever_their_stored_spelling(app, wor
                        .values(content={"ranking": ["Bloc"]}))
     db.session.commit()
     assert results.verify_result(r.id)[0] == "the stored ballots do not match the certified ballot-set hash"
+
+
+def test_a_vote_nobody_cast_in_exports_empty_lists(app, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    after_close(r)
+    document = results.export(world.member, world.chapter, r.id)
+    assert document["trackers"] == [] and document["ballots"] == []
+    assert results.verify_result(r.id) == []
