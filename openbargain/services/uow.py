@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from openbargain.extensions import db
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a SQLite writer waits for the one write lock
+
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
@@ -28,7 +30,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
