@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -75,3 +76,25 @@ def test_the_command_reads_blt_with_the_files_seats(capsys):
     assert main(["stv", str(SCOTTISH), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["seats"] == 3 and len(result["winners"]) == 3
+
+
+def test_an_official_count_is_reproduced_stage_by_stage_from_its_blt_file():
+    """Glasgow 2007, Linn ward: the council's released BLT file counted to its published stage report."""
+    folder = ELECTIONS / "scot_glasgow_2007_linn"
+    with open(folder / "ballots.blt", encoding="utf-8") as f:
+        ward = read_blt(f)
+    official = json.loads((folder / "expected.json").read_text())
+    assert (ward.seats, ward.ballots.total) == (official["seats"], official["valid_votes"])
+    result = count_ranked("stv", ward.ballots, seats=ward.seats)
+    assert result.details["quota"] == official["quota"]
+    assert list(result.winners) == official["winners"]
+    assert len(result.rounds) == len(official["stages"])
+    for stage, report in zip(official["stages"], result.rounds):
+        counted = {name: votes for name, votes in stage["votes"].items()
+                   if votes is not None and name not in stage["excluded"]}
+        assert {name: report["votes"][name] for name in counted} == counted, f"stage {report['round']}"
+        lost = Fraction(report["non_transferable"]) + Fraction(report["lost_to_truncation"])
+        assert lost == Fraction(stage["non_transferable"]), f"stage {report['round']}"
+        assert (report.get("elected") or []) == stage["elected"], f"stage {report['round']}"
+        moved = stage["surplus"] or (stage["excluded"] or [None])[0]  # whose papers the stage transferred
+        assert report.get("candidate") == moved, f"stage {report['round']}"
