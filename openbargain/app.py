@@ -38,10 +38,11 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.auth import bp as auth_bp
     from openbargain.web.chapters import bp as chapters_bp
     from openbargain.web.main import bp as main_bp
+    from openbargain.web.notices import bp as notices_bp
     from openbargain.web.proposals import bp as proposals_bp
     from openbargain.web.referenda import bp as referenda_bp
 
-    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp):
+    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp, notices_bp):
         app.register_blueprint(bp)
     api.init_app(app, ext.csrf)
 
@@ -59,6 +60,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.services.dashboard import votes_awaiting
 
     app.jinja_env.globals["votes_awaiting"] = votes_awaiting
+    from openbargain.services.notifications import unread_count
+
+    app.jinja_env.globals["unread_notices"] = unread_count
 
     from openbargain.web.markdown import render_markdown
 

@@ -10,6 +10,7 @@ from openbargain.models.base import Base, UTCDateTime
 ERROR_MAX = 500
 KEY_MAX = 120
 NAME_FIELD = "\x1fname\x1f"  # where a merged notice's body takes each recipient's name
+UNSUBSCRIBE_FIELD = "\x1funsubscribe\x1f"  # where a notice's body takes its one-click unsubscribe link
 
 
 class MailMerge(Base):
@@ -57,3 +58,7 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # given up: refused for good, or too many tries
     last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
+    # A notice of a kind the member can turn off: the mail carries a one-click unsubscribe link for
+    # that kind (List-Unsubscribe, RFC 8058), signed at delivery for this user.
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(40))

@@ -16,7 +16,7 @@ from openbargain.extensions import db
 from openbargain.models import BargainingEntry, BargainingLink, Chapter, Membership, Proposal, Referendum, User
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
-from openbargain.services import audit
+from openbargain.services import audit, notifications
 from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
@@ -100,6 +100,11 @@ def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEnt
                      data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(entry),
                            "embargo_until": draft.embargo_until.isoformat() if draft.embargo_until else None,
                            "embargo_until_vote": draft.embargo_until_vote, "corrects": draft.corrects_id})
+        if not entry.embargoed:  # an embargoed entry is news only when it is released
+            notifications.tell(uow, "elected_activity", f"bargaining:{entry.id}",
+                               notifications.followers_of_elected(chapter.id, entry.membership_id), chapter=chapter,
+                               title=f"{actor.name} logged a bargaining entry: {entry.counterparty}",
+                               link=notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id))
     return entry
 
 

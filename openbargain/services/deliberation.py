@@ -24,10 +24,10 @@ from openbargain.models import (
 )
 from openbargain.models.proposal import COMMENT_MAX
 from openbargain.services.text import required_reason
-from openbargain.services import audit
+from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, membership_of, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 EDIT_WINDOW = timedelta(minutes=15)
 THREADS_PER_PAGE = 30
@@ -54,7 +54,7 @@ def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance
             if proposal.status not in policy.OPEN_FOR_DEBATE:
                 raise InvalidTransition("This proposal is not open for debate.")
             raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
-        return _add(s, actor, chapter, proposal, stance, body, parent_id, Thread())
+        return _add(uow, actor, chapter, proposal, stance, body, parent_id, Thread())
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def post_comment_on(actor: User, chapter: Chapter, thread: Thread, stance: Stanc
             raise NotFound("No such bargaining entry.")
         if not (policy.in_good_standing(mine) or policy.is_directed(mine, proposal)):
             raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
-        return _add(s, actor, chapter, proposal, stance, check_body(body), parent_id, thread)
+        return _add(uow, actor, chapter, proposal, stance, check_body(body), parent_id, thread)
 
 
 def _released(session: Session, entry_id: int, mine: Membership | None) -> bool:
@@ -101,8 +101,9 @@ def _proposal_of(session: Session, chapter: Chapter, thread: Thread) -> int:
     return entry.proposal_id
 
 
-def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: Stance, body: str,
+def _add(uow: UnitOfWork, actor: User, chapter: Chapter, proposal: Proposal, stance: Stance, body: str,
          parent_id: int | None, thread: Thread) -> Comment:
+    s = uow.session
     parent = None
     if parent_id is not None:
         parent = s.get(Comment, parent_id)
@@ -119,7 +120,20 @@ def _add(s: Session, actor: User, chapter: Chapter, proposal: Proposal, stance: 
     audit.record(s, "comment.posted", f"comment:{comment.id}", actor=actor, chapter=chapter,
                  data={"proposal_id": proposal.id, "stance": stance.value, "reply_to": comment.parent_id,
                        "report_id": thread.report_id, "entry_id": thread.entry_id})
+    # Who is told sees what they are told of: no notice from the thread of an entry still embargoed.
+    if thread.entry_id is None or _released(s, thread.entry_id, None):
+        notifications.comment_posted(uow, comment, parent.author_id if parent else None, proposal, chapter, actor,
+                                     link=_thread_link(chapter, proposal, thread, comment))
     return comment
+
+
+def _thread_link(chapter: Chapter, proposal: Proposal, thread: Thread, comment: Comment) -> str:
+    anchor = f"#comment-{comment.id}"
+    if thread.report_id is not None:
+        return notifications.path("accountability.report_page", slug=chapter.slug, report_id=thread.report_id) + anchor
+    if thread.entry_id is not None:
+        return notifications.path("accountability.entry", slug=chapter.slug, entry_id=thread.entry_id) + anchor
+    return notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id) + anchor
 
 
 def _comment_in(session: Session, chapter: Chapter, comment_id: int) -> tuple[Comment, Proposal]:

@@ -29,7 +29,7 @@ from openbargain.models import (
     User,
 )
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
-from openbargain.services import audit, outbox
+from openbargain.services import audit, notifications
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
@@ -75,10 +75,15 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
                      data={"proposal_id": proposal.id, "membership_id": d.membership_id, "basis": basis,
                            "directive": directive})
     for mandate, d in zip(mandates, directed):
-        outbox.queue_mail(uow, f"mandate-issued:{mandate.id}", d.membership.user.email,
-                          f"Your mandate: {proposal.title}", "mandate_issued", chapter=chapter,
-                          name=d.membership.user.name, title=proposal.title, directive=directive,
-                          due_on=proposal.deadline, mandate_id=mandate.id)
+        link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
+        notifications.tell(uow, "elected_activity", f"mandate:{mandate.id}",
+                           notifications.followers_of_elected(chapter.id, d.membership_id), chapter=chapter,
+                           title=f"{d.membership.user.name} was given a mandate: {proposal.title}", link=link)
+        notifications.notify(
+            uow, "mandate_issued", f"mandate:{mandate.id}", notifications.to_user(d.membership.user_id),
+            chapter=chapter, title=f"A mandate was issued to you: {proposal.title}", link=link,
+            subject=f"Your mandate: {proposal.title}", template="mandate_issued", proposal_title=proposal.title,
+            directive=directive, due_on=proposal.deadline, mandate_id=mandate.id)
     return mandates
 
 
@@ -170,6 +175,14 @@ def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDra
         s.flush()
         audit.record(s, "report.filed", f"report:{report.id}", actor=actor, chapter=chapter,
                      data={"mandate_id": mandate.id, "outcome": draft.outcome.value, "corrects": draft.corrects_id})
+        title = s.scalar(select(Proposal.title).where(Proposal.id == mandate.proposal_id))
+        link = notifications.path("accountability.report_page", slug=chapter.slug, report_id=report.id)
+        notifications.tell(uow, "report_to_verify", f"report:{report.id}", notifications.steering_of(chapter.id),
+                           chapter=chapter, title=f"{actor.name} reported on “{title}”: the report awaits verification",
+                           link=link)
+        notifications.tell(uow, "elected_activity", f"report:{report.id}",
+                           notifications.followers_of_elected(chapter.id, mandate.membership_id), chapter=chapter,
+                           title=f"{actor.name} reported on the mandate “{title}”", link=link)
     return report
 
 

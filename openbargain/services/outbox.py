@@ -26,7 +26,7 @@ from flask import current_app
 from limits import parse as parse_rate
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Select, String, cast, literal, select, true, update
+from sqlalchemy import Integer, Select, String, cast, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain import mail, queue
@@ -34,7 +34,8 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, MailMerge, OutboxMail, User
 from openbargain.models.base import UTCDateTime
-from openbargain.models.outbox import ERROR_MAX, NAME_FIELD
+from openbargain.models.outbox import ERROR_MAX, NAME_FIELD, UNSUBSCRIBE_FIELD
+from openbargain.services import signed_links
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -53,13 +54,16 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def queue_mail(uow: UnitOfWork, key: str, to: str, subject: str, template: str, *, chapter: Chapter | None = None,
-               **context) -> None:
-    """One mail (the template sees `chapter` too); none if a mail with this key was written before."""
+               user_id: int | None = None, kind: str | None = None, **context) -> None:
+    """One mail (the template sees `chapter` too); none if a mail with this key was written before.
+    A notice of a `kind` the member can turn off carries the link that does it (to `user_id`)."""
+    if kind is not None:
+        context["unsubscribe"] = UNSUBSCRIBE_FIELD
     message = mail.compose(to, subject, template, chapter=chapter, **context)
     moment = now()
     mail_id = uow.session.scalar(_insert(uow).values(
         key=key, chapter_id=chapter.id if chapter else None, recipient=message.to, subject=message.subject,
-        body=message.body, created_at=moment, next_attempt_at=moment, attempts=0,
+        body=message.body, created_at=moment, next_attempt_at=moment, attempts=0, user_id=user_id, kind=kind,
     ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMail.id))
     if mail_id is not None:
         uow.after_commit(lambda: dispatch([mail_id]))
@@ -70,11 +74,14 @@ def _insert(uow: UnitOfWork):
 
 
 def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: str, template: str, *, chapter: Chapter,
-                **context) -> int:
+                kind: str | None = None, **context) -> int:
     """One notice to everyone `recipients` selects — its columns labelled email, name and member (a
-    number unique among them, which makes each mail's key). Rendered once; written with one
-    INSERT … SELECT; a member who already has this notice is skipped. Returns how many were written."""
+    number unique among them, which makes each mail's key; with a `kind`, the user's id, to whom
+    each mail's unsubscribe link is signed). Rendered once; written with one INSERT … SELECT; a
+    member who already has this notice is skipped. Returns how many were written."""
     moment = now()
+    if kind is not None:
+        context["unsubscribe"] = UNSUBSCRIBE_FIELD
     merge = MailMerge(body=mail.compose("", subject, template, chapter=chapter, **context, name=NAME_FIELD).body,
                       created_at=moment)
     uow.session.add(merge)
@@ -82,10 +89,12 @@ def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: str, tem
     source = recipients.subquery()
     rows = select(literal(f"{key}:") + cast(source.c.member, String), literal(chapter.id), source.c.email,
                   source.c.name, literal(subject), literal(merge.id), literal(moment, UTCDateTime),
-                  literal(moment, UTCDateTime), literal(0)).where(true())  # SQLite's upsert needs a WHERE
+                  literal(moment, UTCDateTime), literal(0), source.c.member if kind else literal(None, Integer),
+                  literal(kind, String)).where(true())  # SQLite's upsert needs a WHERE
     ids = list(uow.session.scalars(_insert(uow).from_select(
         ["key", "chapter_id", "recipient", "recipient_name", "subject", "merge_id", "created_at", "next_attempt_at",
-         "attempts"], rows).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMail.id)))
+         "attempts", "user_id", "kind"], rows).on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMail.id)))
     uow.after_commit(lambda: dispatch(ids))
     return len(ids)
 
@@ -151,14 +160,21 @@ def _messages(ids: list[int]) -> tuple[list[tuple[int, mail.Message]], set[str]]
     host = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
     rows = list(db.session.execute(
         select(OutboxMail.id, OutboxMail.recipient, OutboxMail.recipient_name, OutboxMail.subject, OutboxMail.body,
-               MailMerge.body.label("merged"))
+               MailMerge.body.label("merged"), OutboxMail.user_id, OutboxMail.kind)
         .outerjoin(MailMerge, MailMerge.id == OutboxMail.merge_id).where(OutboxMail.id.in_(ids))
         .order_by(OutboxMail.id)))
     bounced = set(db.session.scalars(select(User.email).where(User.email.in_({r.recipient for r in rows}),
                                                              User.mail_bounced_at.is_not(None))))
-    return [(r.id, mail.Message(to=r.recipient, subject=r.subject,
-                                body=r.body if r.body is not None else r.merged.replace(NAME_FIELD, r.recipient_name),
-                                message_id=f"<outbox-{r.id}@{host}>")) for r in rows], bounced
+    return [(r.id, _message(r, host)) for r in rows], bounced
+
+
+def _message(row, host: str) -> mail.Message:
+    body = row.body if row.body is not None else row.merged.replace(NAME_FIELD, row.recipient_name)
+    unsubscribe = None
+    if row.kind is not None and row.user_id is not None:
+        unsubscribe = signed_links.unsubscribe_link(row.user_id, row.kind)
+    return mail.Message(to=row.recipient, subject=row.subject, body=body.replace(UNSUBSCRIBE_FIELD, unsubscribe or ""),
+                        message_id=f"<outbox-{row.id}@{host}>", unsubscribe=unsubscribe)
 
 
 def _error(exc: Exception) -> str:

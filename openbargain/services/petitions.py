@@ -11,7 +11,7 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, User
-from openbargain.services import audit
+from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of
 from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
@@ -86,4 +86,8 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
                            "petition_signatures": count, "quorum_percent": referendum.quorum_percent,
                            "threshold": referendum.threshold, "secret": referendum.secret,
                            "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat()})
+        notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
+        notifications.tell(uow, "petition_succeeded", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
+                           chapter=chapter, title=f"A petition of {count} members forced a vote on “{proposal.title}”",
+                           link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
     return True

@@ -31,7 +31,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
-from openbargain.services import audit, outbox, stated_reasons
+from openbargain.services import audit, notifications, outbox, stated_reasons
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -292,6 +292,7 @@ def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int, reason: s
         stated_reasons.state(uow, chapter, proposal, actor, StatedAction.WITHDRAWN, reason, as_steering=not by_author)
         audit.record(s, "proposal.withdrawn", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"by": "author" if by_author else "steering", "reason": reason})
+        notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
     return proposal
 
 

@@ -25,7 +25,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
-from openbargain.services import audit, stated_reasons
+from openbargain.services import audit, notifications, stated_reasons
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
@@ -200,6 +200,7 @@ def schedule_referendum(actor: User, chapter: Chapter, proposal_id: int, schedul
         s.flush()
         audit.record(s, "referendum.scheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
                      data={"proposal_id": proposal.id, **_describe(referendum)})
+        notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
     return referendum
 
 
@@ -243,6 +244,7 @@ def cancel_referendum(actor: User, chapter: Chapter, referendum_id: int, reason:
         audit.record(s, "referendum.cancelled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
                      data={"proposal_id": proposal.id, "reason": reason, **_describe(referendum)})
         s.delete(referendum)
+        notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
     return proposal
 
 

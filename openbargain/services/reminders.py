@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from openbargain.services import outbox
+from openbargain.services import notifications, outbox
 from openbargain.clock import now
-from openbargain.models import Chapter, Membership, Proposal, Referendum, User, VoterRollEntry
+from openbargain.models import Chapter, Mandate, Membership, Proposal, Referendum
+from openbargain.models.mandate import AWAITING_REPORT
+from openbargain.services.proposals import chapter_today
 from openbargain.services.results import certify_closed
 from openbargain.services.rolls import freeze_due_rolls
 from openbargain.services.turnout import record_finished_days
@@ -25,16 +27,34 @@ class TickReport:
     closing_notices: int
     certified: int = 0
     mail_retried: int = 0
+    digests: int = 0
 
 
-def _recipients(referendum: Referendum, only_non_voters: bool) -> Select:
-    query = (select(User.email.label("email"), User.name.label("name"), Membership.id.label("member"))
-             .join(Membership, Membership.user_id == User.id)
-             .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
-             .where(VoterRollEntry.referendum_id == referendum.id))
-    if only_non_voters:
-        query = query.where(VoterRollEntry.voted_on.is_(None))
-    return query
+REPORT_SOON = timedelta(days=3)
+
+
+def _reports_due() -> None:
+    """Tells each elected, once, that a report on a mandate is due within three days, and once
+    more when it is overdue (by the chapter's calendar)."""
+    with unit_of_work() as uow:
+        s = uow.session
+        waiting = s.execute(select(Mandate, Chapter, Proposal.title)
+                            .join(Chapter, Chapter.id == Mandate.chapter_id)
+                            .join(Proposal, Proposal.id == Mandate.proposal_id)
+                            .where(Mandate.status.in_(AWAITING_REPORT),
+                                   Mandate.due_on <= now().date() + REPORT_SOON + timedelta(days=1))).all()
+        for mandate, chapter, title in waiting:
+            today = chapter_today(chapter)
+            if mandate.due_on - today > REPORT_SOON:
+                continue
+            late = mandate.due_on < today
+            elected = s.scalar(select(Membership.user_id).where(Membership.id == mandate.membership_id))
+            notifications.tell(
+                uow, "report_due", f"mandate:{mandate.id}:{'overdue' if late else 'due'}",
+                notifications.to_user(elected), chapter=chapter,
+                title=(f"Your report on “{title}” was due {mandate.due_on.isoformat()}: it is overdue" if late
+                       else f"Your report on “{title}” is due {mandate.due_on.isoformat()}"),
+                link=notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id))
 
 
 def tick() -> TickReport:
@@ -48,15 +68,23 @@ def tick() -> TickReport:
         for referendum in due:
             proposal = s.get(Proposal, referendum.proposal_id)
             chapter = s.get(Chapter, proposal.chapter_id)
-            context = {"chapter": chapter, "proposal": proposal, "referendum": referendum}
+            context = {"chapter": chapter, "proposal": proposal, "referendum": referendum,
+                       "link": notifications.path("referenda.show", slug=chapter.slug, referendum_id=referendum.id)}
             record_finished_days(s, referendum, chapter)
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
-                opened += outbox.queue_merge(uow, f"vote-open:{referendum.id}", _recipients(referendum, False),
-                                             f"Vote now: {proposal.title}", "vote_open", **context)
+                opened += notifications.notify(
+                    uow, "vote_opened", f"referendum:{referendum.id}", notifications.roll_of(referendum.id),
+                    title=f"The vote on “{proposal.title}” is open", subject=f"Vote now: {proposal.title}",
+                    template="vote_open", **context)
             if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON:
                 referendum.closing_notice_sent_at = moment
-                closing += outbox.queue_merge(uow, f"vote-closing:{referendum.id}", _recipients(referendum, True),
-                                              f"Closes within 24 hours: {proposal.title}", "vote_closing", **context)
+                # Written from the roll to those it shows have not voted, each told only of themselves.
+                closing += notifications.notify(
+                    uow, "vote_closing", f"referendum:{referendum.id}", notifications.roll_of(referendum.id, only_non_voters=True),
+                    title=f"The vote on “{proposal.title}” closes within 24 hours and you have not voted",
+                    subject=f"Closes within 24 hours: {proposal.title}", template="vote_closing", **context)
     certified = certify_closed()
-    return TickReport(len(frozen), opened, closing, certified, outbox.sweep())
+    _reports_due()
+    digests = notifications.send_digests()
+    return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests)

@@ -30,7 +30,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.referendum import YES_NO_METHOD
-from openbargain.services import audit, sealing
+from openbargain.services import audit, notifications, sealing
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
 from openbargain.services.casting import tracker_hash
@@ -149,7 +149,39 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
     issue_mandates(uow, referendum, proposal, result)
     _store_export(session, referendum, result, chapter, (trackers, ballots))  # once: served as it is
+    sentence = outcome_sentence(result, referendum)
+    notifications.proposal_moved(uow, proposal, chapter)
+    notifications.notify(
+        uow, "result_certified", f"result:{referendum.id}", notifications.roll_of(referendum.id), chapter=chapter,
+        title=f"“{proposal.title}”: {sentence}", subject=f"Result: {proposal.title}", template="result_certified",
+        link=notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
+        proposal=proposal, referendum=referendum, sentence=sentence)
     return result
+
+
+def outcome_sentence(result: Result, referendum: Referendum) -> str:
+    """The outcome in one sentence, with the turnout and the quorum: the result page, the
+    chapter's front page and the notice of the result say it alike."""
+    tally = result.tally
+    quorum = f"quorum {referendum.quorum_percent}% {'met' if result.quorum_met else 'not met'}"
+    turnout = f"turnout {_thousands(result.ballots_cast)} of {_thousands(result.roll_size)}"
+    if referendum.method == "yes_no":
+        t = tally["rounds"][0]["tallies"]
+        share = tally["rounds"][0]["yes_percent"]
+        counts = f"{_thousands(t['yes'])} yes, {_thousands(t['no'])} no ({share}%), {_thousands(t['abstain'])} abstain"
+        verdict = {"adopted": "Adopted", "rejected": "Rejected", "no_decision": "No decision"}[result.outcome]
+        return f"{verdict}: {counts}; {turnout}, {quorum}."
+    if result.outcome == "no_decision":
+        return f"No decision: {turnout}, {quorum}. The count below binds no one."
+    rounds = len(tally["rounds"])
+    who = ", ".join(result.winners)
+    how = f" after {rounds} round{'s' if rounds != 1 else ''}" if referendum.method != "schulze" else ""
+    verdict = "Elected" if referendum.method == "stv" else "Won"  # people are elected; an option wins
+    return f"{verdict}: {who}{how}; {turnout}, {quorum}."
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}"
 
 
 def _ballots_public(session: Session, chapter: Chapter, referendum: Referendum) -> bool:

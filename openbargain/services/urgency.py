@@ -19,7 +19,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, UrgencySignature, User
 from openbargain.services.text import required_reason
-from openbargain.services import audit
+from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require
 from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
@@ -92,6 +92,10 @@ def support_urgency(actor: User, chapter: Chapter, proposal_id: int, reason: str
         needed = members_needed(s, chapter, bylaws.urgent_cosign_percent)
         audit.record(s, "proposal.urgency_signed", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"signatures": count, "needed": needed, **({"reason": signature.reason} if not first else {})})
+        if first is None:  # the request itself, not each co-signature, is steering's news
+            notifications.tell(uow, "urgent_requested", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
+                               chapter=chapter, title=f"Members asked for an urgent vote on “{proposal.title}”",
+                               link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
         if count < needed:
             return False
         reason = first.reason if first else signature.reason

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, ReportOutcome, ReportReview, Stance
-from openbargain.services import access, bargaining, chapters, deliberation, feed, mandates, proposals, scorecards
+from openbargain.services import access, bargaining, chapters, deliberation, feed, follows, mandates, proposals, scorecards
 from openbargain.web.feedback import submit
 from openbargain.web.forms import ActionForm, CommentForm, EntryForm, LinkForm, ReportForm, ReviewForm, SupersedeForm
 from openbargain.web.timezones import local, to_utc
@@ -199,7 +199,21 @@ def scorecard(slug: str, membership_id: int):
     card = scorecards.scorecard(current_user, chapter, membership_id)
     return render_template("accountability/scorecard.html", chapter=chapter,
                            membership=access.membership_of(current_user, chapter), card=card,
-                           categories=scorecards.CATEGORIES)
+                           categories=scorecards.CATEGORIES, action_form=ActionForm(),
+                           following=follows.follows(current_user, membership_id=membership_id))
+
+
+@bp.post("/electeds/<int:membership_id>/follow")
+@login_required
+def follow_elected(slug: str, membership_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = chapters.get_chapter(slug)
+    on = request.form.get("on") == "1"
+    back = url_for("accountability.scorecard", slug=slug, membership_id=membership_id)
+    return submit(None, lambda: follows.follow(current_user, chapter, membership_id=membership_id, on=on),
+                  success="You follow this elected: you are told of their mandates, reports and bargaining entries."
+                  if on else "You no longer follow this elected.", done=lambda _: back, refused=back)
 
 
 @bp.get("/accountability")

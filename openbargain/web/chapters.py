@@ -8,9 +8,8 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, roster
+from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, results, roster
 from openbargain.services.roster import RosterInvalid
-from openbargain.web import charts
 from openbargain.web.feedback import submit
 from openbargain.web.forms import (
     ActionForm,
@@ -42,7 +41,7 @@ def home(slug: str):
     if not policy.can_view_chapter(current_user, membership):
         front = dashboard.public_front(chapter)  # not found unless the chapter's pages are public
         return render_template("chapters/front.html", chapter=chapter, membership=membership, front=front,
-                               outcomes={r.id: charts.outcome_sentence(r, r.referendum) for r in front.results})
+                               outcomes={r.id: results.outcome_sentence(r, r.referendum) for r in front.results})
     return render_template("chapters/home.html", chapter=chapter, membership=membership,
                            dashboard=dashboard.chapter_dashboard(current_user, chapter), action_form=ActionForm())
 

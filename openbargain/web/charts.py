@@ -29,25 +29,6 @@ def thousands(n: int) -> str:
     return f"{n:,}"
 
 
-def outcome_sentence(result, referendum) -> str:
-    tally = result.tally
-    quorum = f"quorum {referendum.quorum_percent}% {'met' if result.quorum_met else 'not met'}"
-    turnout = f"turnout {thousands(result.ballots_cast)} of {thousands(result.roll_size)}"
-    if referendum.method == "yes_no":
-        t = tally["rounds"][0]["tallies"]
-        share = tally["rounds"][0]["yes_percent"]
-        counts = f"{thousands(t['yes'])} yes, {thousands(t['no'])} no ({share}%), {thousands(t['abstain'])} abstain"
-        verdict = {"adopted": "Adopted", "rejected": "Rejected", "no_decision": "No decision"}[result.outcome]
-        return f"{verdict}: {counts}; {turnout}, {quorum}."
-    if result.outcome == "no_decision":
-        return f"No decision: {turnout}, {quorum}. The count below binds no one."
-    rounds = len(tally["rounds"])
-    who = ", ".join(result.winners)
-    how = f" after {rounds} round{'s' if rounds != 1 else ''}" if referendum.method != "schulze" else ""
-    verdict = "Elected" if referendum.method == "stv" else "Won"  # people are elected; an option wins
-    return f"{verdict}: {who}{how}; {turnout}, {quorum}."
-
-
 def round_charts(tally: dict, binding: bool = True) -> list[RoundChart]:
     """`binding` False (no decision): the rounds are drawn as a count that elected no one — no
     winner's colour, no ✓."""

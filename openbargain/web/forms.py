@@ -291,3 +291,15 @@ class TokenForm(FlaskForm):
                                           SelectChoice("write", "Change things as you (propose, comment, sign, report…)"),
                                           SelectChoice("vote", "Cast your ballots")],
                                  description="Give a script no more than it needs.")
+
+
+def notification_preferences_form(kinds: dict[str, str], deliveries: dict[str, str], current: dict[str, str]) -> FlaskForm:
+    """One radio group a kind of notice: by mail, in the digest, or only in the list."""
+    class NotificationPreferencesForm(FlaskForm):
+        pass
+
+    for name, label in kinds.items():
+        setattr(NotificationPreferencesForm, name, RadioField(
+            label, choices=[SelectChoice(value, text) for value, text in deliveries.items()], default=current[name],
+            validators=[InputRequired("Choose how this notice reaches you.")]))
+    return NotificationPreferencesForm()

@@ -13,6 +13,7 @@ from openbargain.services import (
     chapters,
     deliberation,
     due,
+    follows,
     mandates,
     petitions,
     proposals,
@@ -128,6 +129,7 @@ def _proposal_page(chapter: Chapter, proposal_id: int, comment_form: CommentForm
         entries=bargaining.visible_entries(current_user, chapter, proposal=view.proposal),
         amendment_form=amendment_form, action_form=ActionForm(),
         urgency=urgency.urgency_status(current_user, chapter, view.proposal), urgency_form=UrgencyForm(),
+        following=follows.follows(current_user, proposal_id=proposal_id),
     ), status
 
 
@@ -208,6 +210,15 @@ def withdraw(slug: str, proposal_id: int):
         confirm="Withdraw the proposal",
         consequence="A withdrawn proposal cannot come back: members would have to start a new one. Any vote "
                     "scheduled on it is called off.")
+
+
+@bp.post("/<int:proposal_id>/follow")
+@login_required
+def follow(slug: str, proposal_id: int):
+    on = request.form.get("on") == "1"
+    return _act(slug, proposal_id, lambda c: follows.follow(current_user, c, proposal_id=proposal_id, on=on),
+                "You follow this proposal: you are told when it changes state." if on
+                else "You no longer follow this proposal.")
 
 
 @bp.post("/<int:proposal_id>/petition")

@@ -305,7 +305,7 @@ def result(slug: str, referendum_id: int):
         return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     return render_template("referenda/result.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, result=view.result,
-                           sentence=charts.outcome_sentence(view.result, view.referendum),
+                           sentence=results.outcome_sentence(view.result, view.referendum),
                            charts=charts.round_charts(view.result.tally, binding=view.result.outcome != "no_decision"),
                            describe=casting.describe,
                            withheld=results.withheld_reason(view.result),

@@ -24,6 +24,13 @@ ACCESS = {
     "auth.accept_invitation": "token",
     "auth.logout": "post_any",
     "auth.account": "login",
+    "notices.index": "login",
+    "proposals.follow": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "accountability.follow_elected": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    "notices.preferences": "login",
+    "notices.read_all": "login_post",
+    "notices.open_notice": {"visitor": 302} | {role: 404 for role in ROLES if role != "visitor"},  # not theirs
+    "notices.unsubscribe": "token",
     "auth.change_password": "login_form",
     "auth.logout_everywhere": "login_post",
     "auth.create_token": "login_form",
@@ -211,7 +218,8 @@ def test_route_access_for_each_role(app, world, role):
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
             "entry_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
-            "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999}
+            "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
+            "notice_id": 999}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openbargain.models.base import Base, UTCDateTime
+
+KIND_MAX = 40
+TITLE_MAX = 300
+LINK_MAX = 500
+NOTICE_KEY_MAX = 120
+
+
+class Notification(Base):
+    """One notice to one member, kept in their notification list until they read it. How else it
+    reached them — a mail at once, a line of the daily digest, or nothing more — was their
+    preference for its kind when it was written (`delivery`). `key` names what it is about, so a
+    notice written twice (a re-run `tick`) is one notice."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        # The header's unread count and the list: only what is unread is indexed for the count.
+        Index("ix_notifications_unread", "user_id", postgresql_where=text("read_at IS NULL"),
+              sqlite_where=text("read_at IS NULL")),
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+        # The morning digest's "what is waiting": only the lines not yet sent.
+        Index("ix_notifications_digest_due", "user_id", postgresql_where=text("delivery = 'digest' AND digested_at IS NULL"),
+              sqlite_where=text("delivery = 'digest' AND digested_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    chapter_id: Mapped[int | None] = mapped_column(ForeignKey("chapters.id"))
+    kind: Mapped[str] = mapped_column(String(KIND_MAX))
+    key: Mapped[str] = mapped_column(String(NOTICE_KEY_MAX))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    link: Mapped[str] = mapped_column(String(LINK_MAX))  # a path within the site
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivery: Mapped[str] = mapped_column(String(10))  # mail, digest or app (notifications.DELIVERIES)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationPreference(Base):
+    """How a member wants one kind of notice: by mail at once, in the daily digest, or only in the
+    list. No row: the kind's default (services/notifications.py)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(KIND_MAX), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(10))
+
+
+class Follow(Base):
+    """A member follows a proposal (told when it changes state) or an elected (told of their
+    mandates, reports and published bargaining entries). One of the two is set."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("user_id", "proposal_id"),
+        UniqueConstraint("user_id", "membership_id"),
+        CheckConstraint("(proposal_id IS NULL) <> (membership_id IS NULL)", name="one_subject"),
+        Index("ix_follows_proposal", "proposal_id"),
+        Index("ix_follows_membership", "membership_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
