@@ -18,6 +18,7 @@ from openbargain.api import (
     errors,
     limits,
     mandates,
+    notifications,
     petitions,
     proposals,
     referenda,
@@ -26,7 +27,7 @@ from openbargain.api import (
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             audit)
+             notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

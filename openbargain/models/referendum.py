@@ -60,6 +60,8 @@ class Referendum(Base):
     seal_key_id: Mapped[str | None] = mapped_column(String(16))
     open_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closing_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Steering's one "closes soon" reminder (services/nudges.py), never within 12 h of the automatic one.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposal: Mapped[Proposal] = relationship()

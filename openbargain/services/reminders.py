@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from openbargain.services import notifications, outbox
+from openbargain.services import notifications, nudges, outbox
 from openbargain.clock import now
 from openbargain.models import Chapter, Mandate, Membership, Proposal, Referendum
 from openbargain.models.mandate import AWAITING_REPORT
@@ -77,7 +77,9 @@ def tick() -> TickReport:
                     uow, "vote_opened", f"referendum:{referendum.id}", notifications.roll_of(referendum.id),
                     title=f"The vote on “{proposal.title}” is open", subject=f"Vote now: {proposal.title}",
                     template="vote_open", **context)
-            if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON:
+            reminded = referendum.reminder_sent_at
+            if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON and \
+                    (reminded is None or moment - reminded >= nudges.APART):  # steering's went: not twice in 12 h
                 referendum.closing_notice_sent_at = moment
                 # Written from the roll to those it shows have not voted, each told only of themselves.
                 closing += notifications.notify(

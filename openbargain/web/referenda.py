@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import BallotKind, Chapter, Referendum, ReferendumStatus
-from openbargain.services import access, calendar, casting, chapters, due, proposals, referenda, results
+from openbargain.services import access, calendar, casting, chapters, due, nudges, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
@@ -84,9 +84,24 @@ def _settled_chapter(slug: str):
 def show(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
+    running = view.status != ReferendumStatus.SCHEDULED
     return render_template("referenda/show.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, action_form=ActionForm(),
-                           warnings=referenda.schedule_warnings(chapter, view.proposal, view.referendum))
+                           warnings=referenda.schedule_warnings(chapter, view.proposal, view.referendum),
+                           turnout=nudges.turnout(view.referendum) if running else None,
+                           reminder_refusal=nudges.reminder_refusal(view.referendum))
+
+
+@bp.post("/referenda/<int:referendum_id>/remind")
+@login_required
+def remind(slug: str, referendum_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = _settled_chapter(slug)
+    back = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
+    return submit(None, lambda: nudges.send_reminder(current_user, chapter, referendum_id),
+                  success=lambda sent: f"Reminded {sent.reminded} member{'' if sent.reminded == 1 else 's'} who had "
+                                       "not voted.", done=lambda _: back, refused=back)
 
 
 @bp.route("/referenda/<int:referendum_id>/reschedule", methods=["GET", "POST"])
@@ -309,7 +324,7 @@ def result(slug: str, referendum_id: int):
                            charts=charts.round_charts(view.result.tally, binding=view.result.outcome != "no_decision"),
                            describe=casting.describe,
                            withheld=results.withheld_reason(view.result),
-                           narrative=results.narrative(view.result))
+                           narrative=results.narrative(view.result), turnout=nudges.turnout(view.referendum))
 
 
 @bp.get("/referenda/<int:referendum_id>/board")

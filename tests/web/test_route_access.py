@@ -67,6 +67,7 @@ ACCESS = {
     "proposals.amendment_action": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     # An open yes/no vote on a second members-only proposal; the lapsed member is not on its roll.
     "referenda.schedule": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
+    "referenda.remind": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "referenda.show": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     "referenda.ballot": {"visitor": 302, "lapsed": 302, "member": 200, "elected": 200, "steering": 200},
     "referenda.review": {"visitor": 302, "lapsed": 302, "member": 422, "elected": 422, "steering": 422},
