@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +20,7 @@ from openbargain.services import audit, notifications
 from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -100,12 +100,41 @@ def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEnt
                      data={"proposal_id": draft.proposal_id, "content_sha256": content_hash(entry),
                            "embargo_until": draft.embargo_until.isoformat() if draft.embargo_until else None,
                            "embargo_until_vote": draft.embargo_until_vote, "corrects": draft.corrects_id})
-        if not entry.embargoed:  # an embargoed entry is news only when it is released
-            notifications.tell(uow, "elected_activity", f"bargaining:{entry.id}",
-                               notifications.followers_of_elected(chapter.id, entry.membership_id), chapter=chapter,
-                               title=f"{actor.name} logged a bargaining entry: {entry.counterparty}",
-                               link=notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id))
+        if not entry.embargoed:  # an embargoed entry is news when it is released (announce_released)
+            announce(uow, entry, chapter, actor.name)
     return entry
+
+
+def announce(uow: UnitOfWork, entry: BargainingEntry, chapter: Chapter, elected_name: str) -> None:
+    """Tells the elected's followers of a published entry (once: the notice's key is the entry)."""
+    notifications.tell(uow, "elected_activity", f"bargaining:{entry.id}",
+                       notifications.followers_of_elected(chapter.id, entry.membership_id), chapter=chapter,
+                       title=f"{elected_name} logged a bargaining entry: {entry.counterparty}",
+                       link=notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id))
+
+
+RELEASE_WINDOW = timedelta(days=7)  # how long after its release `tick` still announces an entry
+
+
+def announce_released() -> None:
+    """Announces the embargoed entries whose embargo has lifted lately (its date passed, or its
+    proposal's vote opened): a release follows the clock, so `tick` looks for recent ones."""
+    with unit_of_work() as uow:
+        s = uow.session
+        moment = now()
+        since = moment - RELEASE_WINDOW
+        rows = s.execute(
+            select(BargainingEntry, Chapter, User.name, Referendum.opens_at)
+            .join(Chapter, Chapter.id == BargainingEntry.chapter_id)
+            .join(Membership, Membership.id == BargainingEntry.membership_id)
+            .join(User, User.id == Membership.user_id)
+            .outerjoin(Referendum, Referendum.proposal_id == BargainingEntry.proposal_id)
+            .where(or_(BargainingEntry.embargo_until.between(since, moment),
+                       and_(BargainingEntry.embargo_until_vote.is_(True), Referendum.opens_at.between(since, moment))))
+        ).all()
+        for entry, chapter, name, opens_at in rows:
+            if entry.published(moment, opens_at):
+                announce(uow, entry, chapter, name)
 
 
 def vote_opening(session, proposal_id: int | None) -> datetime | None:

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Select, func, literal, select, true, union, update
+from sqlalchemy import Select, case, func, literal, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain.clock import now
@@ -53,6 +53,7 @@ class Kind:
     name: str
     label: str  # what the preferences page calls it
     default: str
+    audience: str = "member"  # member, elected or steering: who can ever get it
 
 
 KINDS = {kind.name: kind for kind in (
@@ -63,11 +64,11 @@ KINDS = {kind.name: kind for kind in (
     Kind("reply", "Someone replied to your comment or mentioned you", MAIL),
     Kind("elected_activity", "An elected you follow was given a mandate, reported or logged a bargaining entry",
          DIGEST),
-    Kind("mandate_issued", "A mandate was issued to you (electeds)", MAIL),
-    Kind("report_due", "A report on your mandate is due within 3 days, or overdue (electeds)", MAIL),
-    Kind("report_to_verify", "A report awaits verification (steering)", MAIL),
-    Kind("petition_succeeded", "A petition gathered its signatures and forced a vote (steering)", MAIL),
-    Kind("urgent_requested", "Members asked for an urgent vote (steering)", MAIL),
+    Kind("mandate_issued", "A mandate was issued to you (electeds)", MAIL, "elected"),
+    Kind("report_due", "A report on your mandate is due within 3 days, or overdue (electeds)", MAIL, "elected"),
+    Kind("report_to_verify", "A report awaits verification (steering)", MAIL, "steering"),
+    Kind("petition_succeeded", "A petition gathered its signatures and forced a vote (steering)", MAIL, "steering"),
+    Kind("urgent_requested", "Members asked for an urgent vote (steering)", MAIL, "steering"),
 )}
 GENERIC = "notice"  # the mail of a kind with nothing more to say than its title and link
 
@@ -272,6 +273,15 @@ def preferences_of(user: User) -> dict[str, str]:
         select(NotificationPreference.kind, NotificationPreference.delivery)
         .where(NotificationPreference.user_id == user.id))}
     return {name: chosen.get(name, kind.default) for name, kind in KINDS.items()}
+
+
+def kinds_for(user: User) -> dict[str, Kind]:
+    """The kinds that can reach this member: an elected's and steering's only to them."""
+    roles = db.session.execute(select(func.max(case((Membership.is_elected, 1), else_=0)),
+                                      func.max(case((Membership.is_steering, 1), else_=0)))
+                               .where(Membership.user_id == user.id)).one()
+    audiences = {"member"} | ({"elected"} if roles[0] else set()) | ({"steering"} if roles[1] else set())
+    return {name: kind for name, kind in KINDS.items() if kind.audience in audiences}
 
 
 def set_preferences(user: User, wanted: dict[str, str]) -> dict[str, str]:

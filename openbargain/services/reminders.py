@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from openbargain.services import notifications, nudges, outbox
+from openbargain.services import bargaining, notifications, nudges, outbox
 from openbargain.clock import now
 from openbargain.models import Chapter, Mandate, Membership, Proposal, Referendum
 from openbargain.models.mandate import AWAITING_REPORT
@@ -88,5 +88,6 @@ def tick() -> TickReport:
                     subject=f"Closes within 24 hours: {proposal.title}", template="vote_closing", **context)
     certified = certify_closed()
     _reports_due()
+    bargaining.announce_released()
     digests = notifications.send_digests()
     return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests)

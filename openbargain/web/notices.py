@@ -43,15 +43,16 @@ def read_all():
 @login_required
 def preferences():
     current = notifications.preferences_of(current_user)
-    form = notification_preferences_form({name: kind.label for name, kind in notifications.KINDS.items()},
+    kinds = notifications.kinds_for(current_user)
+    form = notification_preferences_form({name: kind.label for name, kind in kinds.items()},
                                          notifications.DELIVERIES, current)
     if form.validate_on_submit():
         followed = submit(form, lambda: notifications.set_preferences(
-            current_user, {name: form[name].data for name in notifications.KINDS}),
+            current_user, {name: form[name].data for name in kinds}),
             success="Your notification settings are saved.", done=lambda _: url_for("notices.preferences"))
         if followed:
             return followed
-    return render_template("notices/preferences.html", form=form, kinds=notifications.KINDS,
+    return render_template("notices/preferences.html", form=form, kinds=kinds,
                            digest_hour=notifications.DIGEST_HOUR), 422 if form.errors else 200
 
 

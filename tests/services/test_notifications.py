@@ -158,6 +158,16 @@ def test_the_digests_link_moves_every_digest_kind_to_the_list(app, world):
     assert chosen["vote_opened"] == chosen["result_certified"] == "app" and chosen["vote_closing"] == "mail"
 
 
+def test_the_settings_offer_each_member_only_the_kinds_that_can_reach_them(app, world):
+    audience = {name: {k.audience for k in notifications.kinds_for(user).values()}
+                for name, user in (("member", world.member), ("elected", world.elected), ("steering", world.steering))}
+    assert audience == {"member": {"member"}, "elected": {"member", "elected"}, "steering": {"member", "steering"}}
+    client = app.test_client()
+    login(client, world.member)
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    assert "A vote opened" in page and "(steering)" not in page and "(electeds)" not in page
+
+
 def test_bad_preferences_are_refused_and_change_nothing(app, world):
     before = db.session.scalar(select(func.count()).select_from(NotificationPreference))
     for wanted in ({"vote_opened": "pigeon"}, {"no_such_kind": "mail"}):
@@ -309,17 +319,26 @@ def test_an_electeds_followers_hear_of_their_mandate_and_report_and_steering_is_
     assert verify.link == f"/c/{world.chapter.slug}/reports/{report.id}" and notices(world.member, "report_to_verify") == []
 
 
-def test_an_embargoed_bargaining_entry_tells_no_follower(app, world):
+def test_an_embargoed_bargaining_entry_is_told_to_followers_when_it_is_released_not_before(app, world):
     from openbargain.services import bargaining, follows
 
     follows.follow(world.member, world.chapter, membership_id=membership(world.elected).id)
+    start = now()
     bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
-        now().date(), "Speaker's office", offered="A committee seat", embargo_until=now() + timedelta(days=2)))
+        start.date(), "Speaker's office", offered="A committee seat", embargo_until=start + timedelta(days=2)))
+    reminders.tick()
     assert notices(world.member, "elected_activity") == []
     bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
-        now().date(), "Mayor's office", offered="Nothing"))
+        start.date(), "Mayor's office", offered="Nothing"))
     [told] = notices(world.member, "elected_activity")
     assert "Mayor's office" in told.title
+    try:
+        set_clock(lambda: start + timedelta(days=2, hours=1))
+        reminders.tick()
+        reminders.tick()
+    finally:
+        set_clock(None)
+    assert [n.title.endswith("Speaker's office") for n in notices(world.member, "elected_activity")] == [False, True]
 
 
 def test_a_report_due_is_told_once_before_and_once_overdue(app, world):
