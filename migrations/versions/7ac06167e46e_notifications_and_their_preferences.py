@@ -18,7 +18,6 @@ down_revision = 'c2912014dc6a'
 branch_labels = None
 depends_on = None
 
-UNREAD = sa.text("read_at IS NULL")
 DIGEST_DUE = sa.text("delivery = 'digest' AND digested_at IS NULL")
 UTC = openbargain.models.base.UTCDateTime(timezone=True)
 
@@ -55,8 +54,6 @@ def upgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_digest_due', ['user_id'], postgresql_where=DIGEST_DUE,
                               sqlite_where=DIGEST_DUE)
-        batch_op.create_index('ix_notifications_unread', ['user_id'], postgresql_where=UNREAD, sqlite_where=UNREAD)
-        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'])
 
     op.create_table(
         'follows',

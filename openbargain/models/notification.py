@@ -20,12 +20,10 @@ class Notification(Base):
     notice written twice (a re-run `tick`) is one notice."""
 
     __tablename__ = "notifications"
+    # Few indexes: a notice to a whole roll writes each of its rows into every one of them. The
+    # unique key's index leads with the member, so it also finds a member's list and unread count.
     __table_args__ = (
         UniqueConstraint("user_id", "key"),
-        # The header's unread count and the list: only what is unread is indexed for the count.
-        Index("ix_notifications_unread", "user_id", postgresql_where=text("read_at IS NULL"),
-              sqlite_where=text("read_at IS NULL")),
-        Index("ix_notifications_user_created", "user_id", "created_at"),
         # The morning digest's "what is waiting": only the lines not yet sent.
         Index("ix_notifications_digest_due", "user_id", postgresql_where=text("delivery = 'digest' AND digested_at IS NULL"),
               sqlite_where=text("delivery = 'digest' AND digested_at IS NULL")),

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Select, case, func, literal, select, true, union, update
+from sqlalchemy import Select, and_, case, func, literal, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain.clock import now
@@ -143,25 +143,34 @@ def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter:
     name), in the list of each, and by mail now to those who want this kind so: one merged mail
     written with one statement. A member who has this notice already is skipped. Returns how many
     notices were written."""
-    default = KINDS[kind].default
     key = f"{kind}:{key}"
     source = recipients.subquery()
-    preference = (select(NotificationPreference.delivery)
-                  .where(NotificationPreference.user_id == source.c.user, NotificationPreference.kind == kind)
-                  .scalar_subquery())
-    delivery = func.coalesce(preference, default)
+    # A join, not a lookup per member: few members ever change a default.
+    chosen = (source.outerjoin(NotificationPreference, and_(NotificationPreference.user_id == source.c.user,
+                                                            NotificationPreference.kind == kind)))
+    delivery = func.coalesce(NotificationPreference.delivery, KINDS[kind].default)
     moment = now()
-    rows = select(source.c.user, literal(chapter.id), literal(kind), literal(key), literal(title[:TITLE_MAX]),
-                  literal(link[:LINK_MAX]), literal(moment, UTCDateTime), delivery).where(true())
-    insert = (postgresql.insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
-    written = list(uow.session.scalars(insert(Notification).from_select(
+    rows = (select(source.c.user, literal(chapter.id), literal(kind), literal(key), literal(title[:TITLE_MAX]),
+                   literal(link[:LINK_MAX]), literal(moment, UTCDateTime), delivery)
+            .select_from(chosen).where(true()))  # SQLite's upsert needs a WHERE
+    on_postgresql = uow.session.get_bind().dialect.name == "postgresql"
+    write = ((postgresql.insert if on_postgresql else sqlite.insert)(Notification).from_select(
         ["user_id", "chapter_id", "kind", "key", "title", "link", "created_at", "delivery"], rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.user_id)))
+        .on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    # Counted in the database, not by fetching a row a member: PostgreSQL counts what the insert
+    # returns; SQLite's row count is exact for an INSERT … SELECT.
+    connection = uow.session.connection()
+    if on_postgresql:
+        made = write.returning(literal(1)).cte("made")
+        written = connection.execute(select(func.count()).select_from(made)).scalar_one()
+    else:
+        written = connection.execute(write).rowcount
     if written:
-        by_mail = select(source.c.email, source.c.name, source.c.user.label("member")).where(delivery == MAIL)
+        by_mail = (select(source.c.email, source.c.name, source.c.user.label("member"))
+                   .select_from(chosen).where(delivery == MAIL))
         outbox.queue_merge(uow, key, by_mail, subject, template, chapter=chapter, kind=kind,
                            **context)
-    return len(written)
+    return written
 
 
 def tell(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: str,
