@@ -73,6 +73,11 @@ KINDS = {kind.name: kind for kind in (
 GENERIC = "notice"  # the mail of a kind with nothing more to say than its title and link
 
 
+def _recipients() -> Select:
+    """The columns `notify` takes its recipients by: each user's id, address and name."""
+    return select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
+
+
 def path(endpoint: str, **values) -> str:
     """A link within the site, from a request or from `tick` alike."""
     if has_request_context():
@@ -83,8 +88,7 @@ def path(endpoint: str, **values) -> str:
 
 def roll_of(referendum_id: int, only_non_voters: bool = False) -> Select:
     """The members on a vote's roll (or those of them who have not voted), as `notify` takes them."""
-    query = (select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
-             .join(Membership, Membership.user_id == User.id)
+    query = (_recipients().join(Membership, Membership.user_id == User.id)
              .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
              .where(VoterRollEntry.referendum_id == referendum_id))
     return query.where(VoterRollEntry.voted_on.is_(None)) if only_non_voters else query
@@ -92,20 +96,13 @@ def roll_of(referendum_id: int, only_non_voters: bool = False) -> Select:
 
 def to_user(user_id: int) -> Select:
     """One member, as `notify` takes recipients."""
-    return _people(select(literal(user_id).label("id")).subquery())
-
-
-def _people(ids) -> Select:
-    """The users whose ids a subquery gives (its column `id`), as `notify` takes recipients."""
-    return (select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
-            .where(User.id.in_(select(ids.c.id))))
+    return _recipients().where(User.id == user_id)
 
 
 def insiders(chapter_id: int, user_ids: Select, *, but: int | None = None) -> Select:
     """Of these users, those who still see the chapter's members-only pages (not suspended), less
     `but` (whoever acted: nobody is told of their own doing)."""
-    query = (select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
-             .join(Membership, Membership.user_id == User.id)
+    query = (_recipients().join(Membership, Membership.user_id == User.id)
              .where(Membership.chapter_id == chapter_id, Membership.standing != Standing.SUSPENDED,
                     User.id.in_(user_ids)))
     return query.where(User.id != but) if but is not None else query
@@ -113,8 +110,7 @@ def insiders(chapter_id: int, user_ids: Select, *, but: int | None = None) -> Se
 
 def steering_of(chapter_id: int) -> Select:
     """The chapter's steering committee in good standing."""
-    return (select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
-            .join(Membership, Membership.user_id == User.id)
+    return (_recipients().join(Membership, Membership.user_id == User.id)
             .where(Membership.chapter_id == chapter_id, Membership.is_steering,
                    Membership.standing == Standing.GOOD_STANDING))
 
@@ -183,7 +179,6 @@ def tell(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: C
 STATES = {
     ProposalStatus.DELIBERATION: "is open for deliberation",
     ProposalStatus.SCHEDULED: "is scheduled for a vote",
-    ProposalStatus.VOTING: "is being voted on",
     ProposalStatus.DECIDED: "is decided",
     ProposalStatus.NO_DECISION: "ended with no decision",
     ProposalStatus.WITHDRAWN: "was withdrawn",
@@ -196,7 +191,7 @@ def proposal_moved(uow: UnitOfWork, proposal: Proposal, chapter: Chapter, *, by:
     # deliberation), and each return is news.
     return tell(uow, "proposal_changed", f"proposal:{proposal.id}:{proposal.status.value}:{now().isoformat()}",
                 interested_in(proposal, but=by), chapter=chapter,
-                title=f"“{proposal.title}” {STATES.get(proposal.status, proposal.status.value)}",
+                title=f"“{proposal.title}” {STATES[proposal.status]}",
                 link=path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
 
 

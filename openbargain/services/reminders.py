@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select
 
 from openbargain.services import bargaining, notifications, nudges, outbox
 from openbargain.clock import now
-from openbargain.models import Chapter, Mandate, Membership, Proposal, Referendum
+from openbargain.models import Chapter, Mandate, Membership, Notification, Proposal, Referendum
 from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services.proposals import chapter_today
 from openbargain.services.results import certify_closed
@@ -38,17 +38,21 @@ def _reports_due() -> None:
     more when it is overdue (by the chapter's calendar)."""
     with unit_of_work() as uow:
         s = uow.session
-        waiting = s.execute(select(Mandate, Chapter, Proposal.title)
+        # A mandate whose elected was told it is overdue is done with: it leaves the query for good.
+        told_overdue = exists().where(
+            Notification.user_id == Membership.user_id,
+            Notification.key == literal("report_due:mandate:") + cast(Mandate.id, String) + literal(":overdue"))
+        waiting = s.execute(select(Mandate, Chapter, Proposal.title, Membership.user_id)
                             .join(Chapter, Chapter.id == Mandate.chapter_id)
                             .join(Proposal, Proposal.id == Mandate.proposal_id)
-                            .where(Mandate.status.in_(AWAITING_REPORT),
+                            .join(Membership, Membership.id == Mandate.membership_id)
+                            .where(Mandate.status.in_(AWAITING_REPORT), ~told_overdue,
                                    Mandate.due_on <= now().date() + REPORT_SOON + timedelta(days=1))).all()
-        for mandate, chapter, title in waiting:
+        for mandate, chapter, title, elected in waiting:
             today = chapter_today(chapter)
             if mandate.due_on - today > REPORT_SOON:
                 continue
             late = mandate.due_on < today
-            elected = s.scalar(select(Membership.user_id).where(Membership.id == mandate.membership_id))
             notifications.tell(
                 uow, "report_due", f"mandate:{mandate.id}:{'overdue' if late else 'due'}",
                 notifications.to_user(elected), chapter=chapter,
