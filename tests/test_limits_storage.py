@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import threading
+import types
 
+import limits.storage.memory
 from limits.storage import MemoryStorage, storage_from_string
 
-from openbargain.limits_storage import SCHEME, ThreadSafeMemoryStorage
+import openbargain.limits_storage
+from openbargain.limits_storage import SCHEME, SWEEP_EVERY, ThreadSafeMemoryStorage
 
 
 class Timer:
@@ -70,9 +73,31 @@ def hits_as_the_timer_stopped(store_class: type, monkeypatch) -> list[BaseExcept
     return failures
 
 
-def test_the_default_store_restarts_its_timer_once_under_threads(monkeypatch):
+def test_the_default_store_counts_hits_racing_as_the_timer_stopped(monkeypatch):
     assert isinstance(storage_from_string(f"{SCHEME}://"), ThreadSafeMemoryStorage)
     assert hits_as_the_timer_stopped(ThreadSafeMemoryStorage, monkeypatch) == []
+
+
+def test_the_default_store_sweeps_forgotten_counters_inline_and_starts_no_thread(monkeypatch):
+    store = ThreadSafeMemoryStorage()
+    store.timer.join()  # the base class's first sweep, started by its constructor
+    clock = types.SimpleNamespace(moment=1_000.0)
+    clock.time = lambda: clock.moment
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(openbargain.limits_storage, "time", clock)
+
+    def no_thread(*_args, **_kwargs):
+        raise AssertionError("a thread was started for a hit")
+
+    monkeypatch.setattr(threading, "Timer", no_thread)
+    assert store.incr("forgotten", 1) == 1
+    clock.moment += 2  # past its one-second window: dropped when read, not yet swept
+    assert store.incr("busy", 60) == 1
+    assert "forgotten" in store.storage
+    clock.moment += SWEEP_EVERY
+    assert store.incr("busy", 60) == 2
+    assert "forgotten" not in store.storage and "forgotten" not in store.expirations
+    assert store.get("busy") == 2
 
 
 def test_limits_own_memory_store_fails_there(monkeypatch):

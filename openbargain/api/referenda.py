@@ -12,7 +12,7 @@ from openbargain.api.proposals import Proposal
 from openbargain.models import ReferendumStatus
 from openbargain.models.proposal import LABEL_MAX
 from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
-from openbargain.services import calendar, casting, chapters, due, referenda, results
+from openbargain.services import calendar, casting, due, referenda, results
 from openbargain.services.casting import YES_NO_CHOICES
 from openbargain.services.proposals import MAX_OPTIONS
 from openbargain.tally import THRESHOLDS
@@ -230,8 +230,8 @@ def referendum_cancel(args, slug: str, referendum_id: int):
                returns=BallotReceipt, status=201, body=BallotBody, scope="vote")
 def cast(data, slug: str, referendum_id: int):
     """Cast your ballot (needs the `vote` scope); the tracker is shown this once"""
-    # The service checks who may see and cast: the chapter is only looked up (the busiest call).
-    return casting.cast_ballot(g.api_user, chapters.get_chapter(slug), referendum_id, data)
+    # The service reads the chapter with the vote and checks who may see and cast (the busiest call).
+    return casting.cast_ballot_in(g.api_user, slug, referendum_id, data)
 
 
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/result", returns=Result, auth=optional_token)

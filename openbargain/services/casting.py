@@ -174,30 +174,41 @@ def grouped(code: str) -> str:
 class _RollNotFrozen(Exception):
     """The vote opened and nothing has frozen its roll yet (no tick, no page since)."""
 
+    def __init__(self, chapter_id: int) -> None:
+        super().__init__(chapter_id)
+        self.chapter_id = chapter_id
+
 
 def cast_ballot(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
     """`content` holds the keyword arguments of ballot_content: choice, ranks or ranking."""
+    return cast_ballot_in(actor, chapter.slug, referendum_id, content)
+
+
+def cast_ballot_in(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
+    """The same, for a caller that knows only the chapter's slug (the API): the chapter is read
+    with the vote rather than looked up first, a round trip fewer on the busiest call."""
     try:
-        return _cast(actor, chapter, referendum_id, content)
-    except _RollNotFrozen:
-        ensure_rolls_frozen(chapter.id)  # committed on its own: a refused cast never takes it back
-        return _cast(actor, chapter, referendum_id, content)
+        return _cast(actor, slug, referendum_id, content)
+    except _RollNotFrozen as unfrozen:
+        ensure_rolls_frozen(unfrozen.chapter_id)  # committed on its own: a refused cast never takes it back
+        return _cast(actor, slug, referendum_id, content)
 
 
-def _cast(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> Receipt:
+def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
     # Read before the transaction begins (which expires what the request loaded), so that nothing
     # is loaded twice.
-    actor_id, chapter_id, zone = actor.id, chapter.id, ZoneInfo(chapter.timezone)
+    actor_id = actor.id
     with unit_of_work() as uow:
         s = uow.session
         # Every read and check first, in one statement and with no lock held: the vote with its
-        # proposal and options, the caster's membership and roll entry.
-        found = s.execute(_VOTE_AND_VOTER, {"actor": actor_id, "referendum": referendum_id}).unique().first()
-        referendum, mine, entry = found or (None, None, None)
-        if referendum is None or referendum.proposal.chapter_id != chapter_id:
+        # chapter, proposal and options, the caster's membership and roll entry.
+        found = s.execute(_VOTE_AND_VOTER, {"actor": actor_id, "referendum": referendum_id,
+                                            "slug": slug}).unique().first()
+        referendum, chapter, mine, entry = found or (None, None, None, None)
+        if referendum is None:
             raise NotFound("No such vote.")
         if referendum.roll_frozen_at is None and referendum.opens_at <= now():
-            raise _RollNotFrozen()
+            raise _RollNotFrozen(chapter.id)
         if not policy.is_chapter_insider(mine):  # a vote's proposal is never a draft: members see it
             require_visible(actor, mine, referendum.proposal, chapter, s)
         check_may_cast(referendum.status_at(now()), entry)
@@ -211,7 +222,8 @@ def _cast(actor: User, chapter: Chapter, referendum_id: int, content: dict) -> R
             "roll_entry": None if referendum.secret else entry.id}, longest=longest_payload(referendum, labels))
         _between_check_and_write()
         moment = now()
-        if not _record(s, referendum.id, entry.id, moment, moment.astimezone(zone).date(), sealed_id, sealed):
+        voted_on = moment.astimezone(ZoneInfo(chapter.timezone)).date()
+        if not _record(s, referendum.id, entry.id, moment, voted_on, sealed_id, sealed):
             s.expire(referendum)
             s.expire(entry)
             check_may_cast(referendum.status_at(now()), entry)  # says why: closed meanwhile, or voted
@@ -244,8 +256,9 @@ def _record(s, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: s
 # The cast's statements, built once: building and keying them again for every cast was a fifth
 # of its CPU.
 _VOTE_AND_VOTER = (
-    select(Referendum, Membership, VoterRollEntry)
+    select(Referendum, Chapter, Membership, VoterRollEntry)
     .join(Referendum.proposal)
+    .join(Chapter, and_(Chapter.id == Proposal.chapter_id, Chapter.slug == bindparam("slug")))
     .outerjoin(Membership, and_(Membership.chapter_id == Proposal.chapter_id,
                                 Membership.user_id == bindparam("actor")))
     .outerjoin(VoterRollEntry, and_(VoterRollEntry.membership_id == Membership.id,
