@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from openbargain.extensions import db
 from openbargain.models import Comment, Proposal, ProposalStatus, Stance
 from openbargain.services import deliberation
+from openbargain.services.proposals import chapter_today
 from tests import factories
 from tests.conftest import login
 from tests.helpers import membership
@@ -48,7 +49,7 @@ def test_draft_publish_and_read_a_proposal(client, world, outbox):
 def test_form_errors_sit_on_their_fields_and_nothing_is_saved(client, world):
     login(client, world.member)
     response = client.post("/c/riverside/proposals/new", data=form_data(
-        world, title="", deadline=(date.today() - timedelta(days=1)).isoformat(), electeds=[]))
+        world, title="", deadline=(chapter_today(world.chapter) - timedelta(days=1)).isoformat(), electeds=[]))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="title-error"' in html
