@@ -88,6 +88,10 @@ class Config:
         # At most this many mails leave per second, across every worker (limits' notation; empty:
         # as fast as the mail server takes them). Shared through QUEUE_URL's Redis when it is set.
         self.MAIL_SEND_RATE = env.get("MAIL_SEND_RATE", "")
+        # Chat webhooks may post to addresses inside the server's own network (a Matrix bridge on
+        # the chapter's LAN) only when this is 1: otherwise a webhook could reach the database,
+        # Redis or the cloud's metadata service.
+        self.WEBHOOK_ALLOW_PRIVATE = env.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         # Where members reach the site: links in mail are built on it.
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")

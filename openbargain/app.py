@@ -41,13 +41,15 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.notices import bp as notices_bp
     from openbargain.web.proposals import bp as proposals_bp
     from openbargain.web.referenda import bp as referenda_bp
+    from openbargain.web.webhooks import bp as webhooks_bp
 
-    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp, notices_bp):
+    for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, admin_bp, notices_bp,
+               webhooks_bp):
         app.register_blueprint(bp)
     api.init_app(app, ext.csrf)
 
     from openbargain import queue
-    from openbargain.services import outbox  # noqa: F401  (declares its jobs before the queue is built)
+    from openbargain.services import outbox, webhooks  # noqa: F401  (declare their jobs before the queue is built)
 
     queue.init_app(app)
 

@@ -71,11 +71,11 @@ def verify_audit_command(expect: list[audit.Checkpoint]) -> None:
 @cli.command("tick")
 def tick_command() -> None:
     """Run from cron (every few minutes): freeze rolls of votes that opened, send reminders once,
-    certify what closed, retry mail that could not be delivered."""
+    certify what closed, retry mail and webhook deliveries that did not go through."""
     report = reminders.tick()
     click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
                f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}; "
-               f"mails retried: {report.mail_retried}.")
+               f"mails retried: {report.mail_retried}; webhook deliveries sent on: {report.webhooks_retried}.")
 
 
 @cli.command("worker")

@@ -51,6 +51,10 @@ def can_administer_site(user: User | None) -> bool:
     return user is not None and user.is_admin
 
 
+def can_manage_webhooks(user: User | None, membership: Membership | None) -> bool:
+    return is_active_steering(membership)
+
+
 def can_edit_bylaws(user: User | None, membership: Membership | None) -> bool:
     return is_active_steering(membership)
 

@@ -7,6 +7,7 @@ from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
 from openbargain.models.notification import Follow, Notification, NotificationPreference
 from openbargain.models.outbox import MailMerge, OutboxMail
+from openbargain.models.webhook import Webhook, WebhookDelivery
 from openbargain.models.mandate import (
     MANDATE_TRANSITIONS,
     BargainingLink,
@@ -53,5 +54,5 @@ __all__ = [
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
-    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
 ]

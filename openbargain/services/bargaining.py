@@ -16,7 +16,7 @@ from openbargain.extensions import db
 from openbargain.models import BargainingEntry, BargainingLink, Chapter, Membership, Proposal, Referendum, User
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
-from openbargain.services import audit, notifications
+from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
@@ -106,11 +106,16 @@ def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEnt
 
 
 def announce(uow: UnitOfWork, entry: BargainingEntry, chapter: Chapter, elected_name: str) -> None:
-    """Tells the elected's followers of a published entry (once: the notice's key is the entry)."""
+    """Tells the elected's followers and the chapter's rooms of a published entry (once: the
+    notice's and the delivery's keys are the entry)."""
+    title = f"{elected_name} logged a bargaining entry: {entry.counterparty}"
+    link = notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id)
     notifications.tell(uow, "elected_activity", f"bargaining:{entry.id}",
                        notifications.followers_of_elected(chapter.id, entry.membership_id), chapter=chapter,
-                       title=f"{elected_name} logged a bargaining entry: {entry.counterparty}",
-                       link=notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id))
+                       title=title, link=link)
+    webhooks.emit(uow, chapter, "bargaining.published", f"bargaining:{entry.id}", title, link, entry_id=entry.id,
+                  elected=elected_name, counterparty=entry.counterparty, met_on=entry.met_on.isoformat(),
+                  proposal_id=entry.proposal_id)
 
 
 RELEASE_WINDOW = timedelta(days=7)  # how long after its release `tick` still announces an entry

@@ -29,7 +29,7 @@ from openbargain.models import (
     User,
 )
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
-from openbargain.services import audit, notifications
+from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
@@ -76,9 +76,13 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
                            "directive": directive})
     for mandate, d in zip(mandates, directed):
         link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
+        title = f"{d.membership.user.name} was given a mandate: {proposal.title}"
         notifications.tell(uow, "elected_activity", f"mandate:{mandate.id}",
                            notifications.followers_of_elected(chapter.id, d.membership_id), chapter=chapter,
-                           title=f"{d.membership.user.name} was given a mandate: {proposal.title}", link=link)
+                           title=title, link=link)
+        webhooks.emit(uow, chapter, "mandate.issued", f"mandate:{mandate.id}", title, link, mandate_id=mandate.id,
+                      elected=d.membership.user.name, proposal_id=proposal.id, directive=directive,
+                      due_on=proposal.deadline.isoformat() if proposal.deadline else None)
         notifications.notify(
             uow, "mandate_issued", f"mandate:{mandate.id}", notifications.to_user(d.membership.user_id),
             chapter=chapter, title=f"A mandate was issued to you: {proposal.title}", link=link,
@@ -183,6 +187,10 @@ def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDra
         notifications.tell(uow, "elected_activity", f"report:{report.id}",
                            notifications.followers_of_elected(chapter.id, mandate.membership_id), chapter=chapter,
                            title=f"{actor.name} reported on the mandate “{title}”", link=link)
+        webhooks.emit(uow, chapter, "report.filed", f"report:{report.id}",
+                      f"{actor.name} reported on the mandate “{title}”: {draft.outcome.value.replace('_', ' ')}",
+                      link, report_id=report.id, mandate_id=mandate.id, elected=actor.name,
+                      outcome=draft.outcome.value)
     return report
 
 

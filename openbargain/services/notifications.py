@@ -69,6 +69,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("report_to_verify", "A report awaits verification (steering)", MAIL, "steering"),
     Kind("petition_succeeded", "A petition gathered its signatures and forced a vote (steering)", MAIL, "steering"),
     Kind("urgent_requested", "Members asked for an urgent vote (steering)", MAIL, "steering"),
+    Kind("webhook_disabled", "A chat webhook was turned off after its deliveries kept failing (steering)", MAIL,
+         "steering"),
 )}
 GENERIC = "notice"  # the mail of a kind with nothing more to say than its title and link
 

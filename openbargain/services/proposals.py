@@ -31,7 +31,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
-from openbargain.services import audit, notifications, outbox, stated_reasons
+from openbargain.services import audit, notifications, outbox, stated_reasons, webhooks
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -267,6 +267,10 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
                               f"A proposal directs you: {proposal.title}", "proposal_published", chapter=chapter,
                               name=d.membership.user.name, title=proposal.title, proposal_id=proposal.id,
                               author=actor.name)
+        webhooks.emit(uow, chapter, "proposal.published", f"proposal:{proposal.id}",
+                      f"{actor.name} published a proposal: “{proposal.title}”",
+                      notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id),
+                      proposal_id=proposal.id, title=proposal.title, deadline=proposal.deadline.isoformat())
     return proposal
 
 

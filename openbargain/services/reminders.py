@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, exists, literal, select
 
-from openbargain.services import bargaining, notifications, nudges, outbox
+from openbargain.services import bargaining, notifications, nudges, outbox, webhook_settings, webhooks
 from openbargain.clock import now
 from openbargain.models import Chapter, Mandate, Membership, Notification, Proposal, Referendum
 from openbargain.models.mandate import AWAITING_REPORT
@@ -28,6 +29,7 @@ class TickReport:
     certified: int = 0
     mail_retried: int = 0
     digests: int = 0
+    webhooks_retried: int = 0
 
 
 REPORT_SOON = timedelta(days=3)
@@ -81,6 +83,12 @@ def tick() -> TickReport:
                     uow, "vote_opened", f"referendum:{referendum.id}", notifications.roll_of(referendum.id),
                     title=f"The vote on “{proposal.title}” is open", subject=f"Vote now: {proposal.title}",
                     template="vote_open", **context)
+                closes = referendum.closes_at.astimezone(ZoneInfo(chapter.timezone))
+                webhooks.emit(uow, chapter, "vote.opened", f"referendum:{referendum.id}",
+                              f"The vote on “{proposal.title}” is open until {closes:%Y-%m-%d %H:%M} ({chapter.timezone})",
+                              context["link"], referendum_id=referendum.id, proposal_id=proposal.id,
+                              method=referendum.method, opens_at=referendum.opens_at.isoformat(),
+                              closes_at=referendum.closes_at.isoformat())
             reminded = referendum.reminder_sent_at
             if referendum.closing_notice_sent_at is None and referendum.closes_at - moment <= CLOSING_SOON and \
                     (reminded is None or moment - reminded >= nudges.APART):  # steering's went: not twice in 12 h
@@ -94,4 +102,5 @@ def tick() -> TickReport:
     _reports_due()
     bargaining.announce_released()
     digests = notifications.send_digests()
-    return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests)
+    webhook_settings.tell_disabled()
+    return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests, webhooks.sweep())

@@ -30,7 +30,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.referendum import YES_NO_METHOD
-from openbargain.services import audit, notifications, sealing
+from openbargain.services import audit, notifications, sealing, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
 from openbargain.services.casting import tracker_hash
@@ -147,9 +147,15 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
+    sentence = outcome_sentence(result, referendum)
+    # The rooms hear of the result before the mandates it issues.
+    webhooks.emit(uow, chapter, "result.certified", f"referendum:{referendum.id}", f"“{proposal.title}”: {sentence}",
+                  notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
+                  referendum_id=referendum.id, proposal_id=proposal.id, outcome=result.outcome,
+                  winners=list(result.winners), ballots_cast=result.ballots_cast, roll_size=result.roll_size,
+                  quorum_met=result.quorum_met)
     issue_mandates(uow, referendum, proposal, result)
     _store_export(session, referendum, result, chapter, (trackers, ballots))  # once: served as it is
-    sentence = outcome_sentence(result, referendum)
     notifications.proposal_moved(uow, proposal, chapter)
     notifications.notify(
         uow, "result_certified", f"result:{referendum.id}", notifications.roll_of(referendum.id), chapter=chapter,

@@ -303,3 +303,21 @@ def notification_preferences_form(kinds: dict[str, str], deliveries: dict[str, s
             label, choices=[SelectChoice(value, text) for value, text in deliveries.items()], default=current[name],
             validators=[InputRequired("Choose how this notice reaches you.")]))
     return NotificationPreferencesForm()
+
+
+def webhook_form(formats: dict[str, str], kinds: dict[str, str], defaults: dict) -> FlaskForm:
+    """Connecting a chat room: its name, the webhook URL, the kind of room and the events it hears of."""
+    class WebhookForm(FlaskForm):
+        name = StringField("Room", validators=[InputRequired("Name the room.")],
+                           description="How steering will know it, e.g. “#general on Slack”.")
+        url = StringField("Webhook URL", validators=[InputRequired("Paste the webhook's URL.")],
+                          description="Slack: Apps › Incoming Webhooks; Discord: channel settings › Integrations › "
+                                      "Webhooks; Matrix: the URL hookshot's “!hookshot webhook” gives. Keep it "
+                                      "secret: whoever has it can post to the room.")
+        format = RadioField("Kind of room", choices=[SelectChoice(k, v) for k, v in formats.items()],
+                            validators=[InputRequired("Choose the kind of room.")])
+        events = SelectMultipleField("Events the room hears of", widget=ListWidget(prefix_label=False),
+                                     option_widget=CheckboxInput(), validate_choice=False,
+                                     choices=[SelectChoice(k, v) for k, v in kinds.items()])
+
+    return WebhookForm(data=defaults)

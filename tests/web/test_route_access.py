@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from openbargain.extensions import db
 from openbargain.models import AmendmentKind, Mandate, Membership, ReportOutcome, Stance
-from openbargain.services import amendments, bargaining, deliberation, mandates, results
+from openbargain.services import amendments, bargaining, deliberation, mandates, results, webhook_settings
 from tests import factories
 from tests.conftest import ROLES, login
 
@@ -46,6 +46,10 @@ ACCESS = {
     "admin.chapters_page": "admin",
     "chapters.bylaws_page": "public",  # steering: the form; everyone else: the rules in words
     "chapters.bylaws_save": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
+    "webhooks.index": "steering",
+    "webhooks.show": "steering",
+    "webhooks.act": "steering_post",  # the walk turns the hook off
+    "webhooks.delete": "steering_post",  # walked after the others
     # A members-only proposal in deliberation, by the member, directing the elected, with a
     # comment by the elected: who gets what, role by role.
     "proposals.index": "public",
@@ -224,11 +228,13 @@ def test_route_access_for_each_role(app, world, role):
         ReportOutcome.FULFILLED, "Voted as directed.", "https://example.org/roll-call", date.today()))
     update = bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         date.today(), "Speaker's office", offered="A committee seat", proposal_id=proposal.id))
+    hook = webhook_settings.create_webhook(world.steering, world.chapter, webhook_settings.WebhookDraft(
+        "#general", "https://hooks.example.org/services/T0/B0/x", "slack", ["vote.opened"]))
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
             "entry_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
-            "notice_id": 999}
+            "notice_id": 999, "webhook_id": hook.id, "step": "disable"}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
