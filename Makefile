@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast install reader chromium bench clean
+.PHONY: run test test-fast install reader translations catalog chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) reader
+install: $(STAMP) reader translations
 
 # The ballot-file reader's tokenizer in C (openbargain/tally/_cells.c), built beside its source.
 # Without a C compiler the app and the count still work: the csv module reads the same files, slower
@@ -29,6 +29,15 @@ reader: $(STAMP)
 	[ $(CELLS)$$suffix -nt $(CELLS).c ] || \
 	$${CC:-cc} -O2 -Wall -shared -fPIC -I"$$include" -o $(CELLS)$$suffix $(CELLS).c || \
 	echo "warning: the compiled ballot-file reader was not built; the csv module will read ballot files" >&2
+
+# The pages' translations, compiled from the catalogs kept in git (openbargain/translations/*/LC_MESSAGES/messages.po).
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d openbargain/translations
+
+# After marking new text: extract it and merge it into each catalog, then translate what is new.
+catalog: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o openbargain/translations/messages.pot openbargain
+	$(BIN)/pybabel update --no-fuzzy-matching -i openbargain/translations/messages.pot -d openbargain/translations
 
 run: install
 	$(FLASK) db upgrade

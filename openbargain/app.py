@@ -26,11 +26,13 @@ def create_app(config: Config | str | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
+    from openbargain import i18n
     from openbargain.web import input_guard, security, session_auth
 
     session_auth.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    i18n.init_app(app)
 
     from openbargain import api
     from openbargain.web.accountability import bp as accountability_bp

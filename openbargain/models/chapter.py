@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.clock import now
 from openbargain.models.base import Base, UTCDateTime, str_enum
-from openbargain.models.user import User
+from openbargain.models.user import LOCALE_MAX, User
 
 SLUG_MAX = 60
 OFFICE_MAX = 160
@@ -38,6 +38,8 @@ class Chapter(Base):
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default="UTC")
+    # The pages' language for whoever neither chose one nor has a browser asking for one offered.
+    default_locale: Mapped[str] = mapped_column(String(LOCALE_MAX), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="chapter")

@@ -10,6 +10,7 @@ from openbargain.models.base import Base, UTCDateTime
 
 EMAIL_MAX = 254
 NAME_MAX = 120
+LOCALE_MAX = 10
 
 
 class User(Base):
@@ -29,6 +30,7 @@ class User(Base):
     # cleared by a later mail that goes through.
     mail_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mail_bounce_reason: Mapped[str | None] = mapped_column(String(500))
+    locale: Mapped[str | None] = mapped_column(String(LOCALE_MAX))  # None: as the browser asks (i18n.py)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

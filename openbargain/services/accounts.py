@@ -82,6 +82,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     return user
 
 
+def set_language(user: User, code: str | None, offered: list[str]) -> User:
+    """The member's language for every page (None: as their browser asks). Not audited: it
+    changes nothing anyone else sees."""
+    if code is not None and code not in offered:
+        raise ValidationFailed.on("language", "Choose one of the languages offered.")
+    with unit_of_work() as uow:
+        user = uow.session.get(User, user.id)
+        user.locale = code
+    return user
+
+
 # --- password reset -------------------------------------------------------------------------
 
 def _password_fingerprint(user: User) -> str:

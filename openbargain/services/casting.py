@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.orm import contains_eager
 
@@ -54,8 +55,8 @@ def normalise_tracker(code: str) -> str:
     """A tracker as typed: case, spaces and dashes do not matter; anything else is not a tracker."""
     cleaned = "".join(code.split()).replace("-", "").lower()
     if len(cleaned) != TRACKER_HEX or any(ch not in "0123456789abcdef" for ch in cleaned):
-        raise ValidationFailed.on("tracker", f"A tracker code is {TRACKER_HEX} characters, digits 0–9 and "
-                                             "letters a–f (spaces and dashes are ignored).")
+        raise ValidationFailed.on("tracker", _("A tracker code is %(length)d characters, digits 0–9 and "
+                                               "letters a–f (spaces and dashes are ignored).", length=TRACKER_HEX))
     return cleaned
 
 
@@ -71,39 +72,39 @@ def ballot_content(referendum: Referendum, options: list[str], *, choice: str | 
     ballot is an explicit abstention. Ranks with gaps (1, 3) keep their order and close the gap."""
     if referendum.method == YES_NO_METHOD:
         if ranks is not None or ranking is not None:
-            raise ValidationFailed.on("choice", "This is a yes/no vote: choose yes, no or abstain; a ranking is "
-                                                "not a ballot here.")
+            raise ValidationFailed.on("choice", _("This is a yes/no vote: choose yes, no or abstain; a ranking is "
+                                                  "not a ballot here."))
         if choice not in YES_NO_CHOICES:
-            raise ValidationFailed.on("choice", "Choose yes, no or abstain.")
+            raise ValidationFailed.on("choice", _("Choose yes, no or abstain."))
         return {"choice": choice}
     if choice is not None:
-        raise ValidationFailed.on("ranking", "This is a ranked vote: rank the options (an empty ranking abstains); "
-                                             "a yes/no choice is not a ballot here.")
+        raise ValidationFailed.on("ranking", _("This is a ranked vote: rank the options (an empty ranking abstains); "
+                                               "a yes/no choice is not a ballot here."))
     if ranks is None and ranking is None:
-        raise ValidationFailed.on("ranking", "Send a ranking of the options (an empty one abstains).")
+        raise ValidationFailed.on("ranking", _("Send a ranking of the options (an empty one abstains)."))
     if ranking is None:
         ranking = _ranking_from_ranks(options, ranks or {})
     if set(ranking) - set(options):
-        raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+        raise ValidationFailed.on("ranking", _("The ballot names an option that is not on it."))
     if len(set(ranking)) != len(ranking):
-        raise ValidationFailed.on("ranking", "An option is ranked more than once.")
+        raise ValidationFailed.on("ranking", _("An option is ranked more than once."))
     return {"ranking": list(ranking)}
 
 
 def _ranking_from_ranks(options: list[str], ranks: dict[str, str]) -> list[str]:
     if set(ranks) - set(options):
-        raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+        raise ValidationFailed.on("ranking", _("The ballot names an option that is not on it."))
     placed: dict[int, str] = {}
     for label in options:
         raw = (ranks.get(label) or "").strip()
         if not raw:
             continue
         if not raw.isdigit() or not 1 <= int(raw) <= len(options):
-            raise ValidationFailed.on("ranking", f"A rank is a number from 1 to {len(options)}.")
+            raise ValidationFailed.on("ranking", _("A rank is a number from 1 to %(last)d.", last=len(options)))
         rank = int(raw)
         if rank in placed:
-            raise ValidationFailed.on("ranking", f"{placed[rank]} and {label} both have rank {rank}; "
-                                                 "give each option its own rank.")
+            raise ValidationFailed.on("ranking", _("%(first)s and %(second)s both have rank %(rank)d; give each "
+                                                   "option its own rank.", first=placed[rank], second=label, rank=rank))
         placed[rank] = label
     return [placed[r] for r in sorted(placed)]
 
@@ -111,21 +112,22 @@ def _ranking_from_ranks(options: list[str], ranks: dict[str, str]) -> list[str]:
 def choice_meanings(proposal: Proposal) -> dict[str, str]:
     """What each yes/no choice means, in a sentence that names the electeds it directs: the
     ballot's choices, its review and the receipt all say it the same way."""
-    who = ", ".join(d.membership.user.name for d in proposal.directed) or "the elected"
+    who = ", ".join(d.membership.user.name for d in proposal.directed) or _("the elected")
     yes = next((o.directive for o in proposal.options if o.label == YES), None)
     no = next((o.directive for o in proposal.options if o.label == NO), None)
-    return {"yes": f"Yes — {who}: {yes or 'keeps their discretion'}",
-            "no": f"No — {who}: {no or 'keeps their discretion'}",
-            "abstain": "Abstain — counts toward the quorum, neither yes nor no"}
+    discretion = _("keeps their discretion")
+    return {"yes": _("Yes — %(who)s: %(directive)s", who=who, directive=yes or discretion),
+            "no": _("No — %(who)s: %(directive)s", who=who, directive=no or discretion),
+            "abstain": _("Abstain — counts toward the quorum, neither yes nor no")}
 
 
 def describe(content: dict, proposal: Proposal | None = None) -> str:
     if "choice" in content:
         if proposal is not None:
             return choice_meanings(proposal)[content["choice"]]
-        return {"yes": "Yes", "no": "No", "abstain": "Abstain"}[content["choice"]]
+        return {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}[content["choice"]]
     if not content["ranking"]:
-        return "Blank ballot (abstention)"
+        return _("Blank ballot (abstention)")
     return " > ".join(content["ranking"])
 
 
@@ -135,11 +137,11 @@ def check_may_cast(status: ReferendumStatus, entry: VoterRollEntry | None) -> No
     if policy.can_vote(entry, status):
         return
     if status != ReferendumStatus.OPEN:
-        raise InvalidTransition("This vote is not open." if status == ReferendumStatus.SCHEDULED
-                                else "This vote has closed.")
+        raise InvalidTransition(_("This vote is not open.") if status == ReferendumStatus.SCHEDULED
+                                else _("This vote has closed."))
     if entry is None:
-        raise NotEligible("You are not on this vote's roll: it holds the members in good standing when it opened.")
-    raise AlreadyVoted("You have already voted in this referendum.")
+        raise NotEligible(_("You are not on this vote's roll: it holds the members in good standing when it opened."))
+    raise AlreadyVoted(_("You have already voted in this referendum."))
 
 
 def longest_payload(referendum: Referendum, labels: list[str]) -> dict:
@@ -206,7 +208,7 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
                                             "slug": slug}).unique().first()
         referendum, chapter, mine, entry = found or (None, None, None, None)
         if referendum is None:
-            raise NotFound("No such vote.")
+            raise NotFound(_("No such vote."))
         if referendum.roll_frozen_at is None and referendum.opens_at <= now():
             raise _RollNotFrozen(chapter.id)
         if not policy.is_chapter_insider(mine):  # a vote's proposal is never a draft: members see it
@@ -227,7 +229,7 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
             s.expire(referendum)
             s.expire(entry)
             check_may_cast(referendum.status_at(now()), entry)  # says why: closed meanwhile, or voted
-            raise AlreadyVoted("You have already voted in this referendum.")
+            raise AlreadyVoted(_("You have already voted in this referendum."))
         if not referendum.secret:
             audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
         roll_call = not referendum.secret

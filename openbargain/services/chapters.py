@@ -194,3 +194,23 @@ def ensure_steering_remains(session: Session, chapter: Chapter) -> None:
     )
     if not count:
         raise ValidationFailed("The chapter must keep at least one steering member in good standing.")
+
+
+def default_language(slug: str) -> str | None:
+    """The chapter's language for pages whose reader chose none and whose browser asks for none offered."""
+    return db.session.scalar(select(Chapter.default_locale).where(Chapter.slug == slug))
+
+
+def set_default_language(actor: User, chapter: Chapter, code: str, offered: list[str]) -> Chapter:
+    if code not in offered:
+        raise ValidationFailed.on("language", "Choose one of the languages offered.")
+    with unit_of_work() as uow:
+        s = uow.session
+        mine = membership_of(actor, chapter, s)
+        require(policy.can_edit_bylaws(actor, mine), mine, "Only the steering committee sets the chapter's language.")
+        chapter = s.get(Chapter, chapter.id)
+        if chapter.default_locale != code:
+            chapter.default_locale = code
+            audit.record(s, "chapter.language_changed", f"chapter:{chapter.id}", actor=actor, chapter=chapter,
+                         data={"language": code})
+    return chapter

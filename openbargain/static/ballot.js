@@ -1,10 +1,15 @@
 // Progressive enhancement of the ranked ballot: tap the options in order of preference. Each card
 // shows its rank; tapping a ranked card takes it out and moves the later ones up. The rank selects
 // (which work alone, without this script) stay in the form, hidden, and carry what is submitted.
+// Its words come from the page, in the member's language (data-words on the fieldset).
 (function () {
   "use strict";
   var fieldset = document.querySelector("[data-ranking]");
   if (!fieldset) { return; }
+  var words = JSON.parse(fieldset.getAttribute("data-words"));
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
   var items = Array.prototype.slice.call(fieldset.querySelectorAll(".rank-item"));
   var order = [];
   var status = document.createElement("p");
@@ -14,6 +19,7 @@
   function nameOf(item) { return item.querySelector("strong").textContent; }
 
   function ordinal(n) {
+    if (words.ordinal_suffix) { return n + words.ordinal_suffix; }
     var tens = n % 100, units = n % 10;
     if (tens >= 11 && tens <= 13) { return n + "th"; }
     return n + (units === 1 ? "st" : units === 2 ? "nd" : units === 3 ? "rd" : "th");
@@ -28,14 +34,14 @@
       item.classList.toggle("is-ranked", rank > 0);
       toggle.setAttribute("aria-pressed", rank ? "true" : "false");
       toggle.setAttribute("aria-label", rank
-        ? nameOf(item) + ": your " + ordinal(rank) + " choice. Tap to take it out of your ranking."
-        : nameOf(item) + ": not ranked. Tap to make it your " + ordinal(order.length + 1) + " choice.");
+        ? say(words.ranked, { name: nameOf(item), rank: ordinal(rank) })
+        : say(words.unranked, { name: nameOf(item), rank: ordinal(order.length + 1) }));
     });
     var left = items.filter(function (item) { return order.indexOf(item) < 0; }).map(nameOf);
-    status.textContent = order.length === 0
-      ? "Tap the options in order of preference. A ballot with no ranks is an abstention."
-      : "Your ranking: " + order.map(function (item, i) { return (i + 1) + ". " + nameOf(item); }).join(", ") +
-        (left.length ? ". Not ranked: " + left.join(", ") + "." : ". Every option is ranked.");
+    var ranking = order.map(function (item, i) { return (i + 1) + ". " + nameOf(item); }).join(", ");
+    status.textContent = order.length === 0 ? words.empty
+      : left.length ? say(words.partial, { ranking: ranking, left: left.join(", ") })
+      : say(words.complete, { ranking: ranking });
   }
 
   items.forEach(function (item) {
@@ -63,7 +69,7 @@
   var clear = document.createElement("button");
   clear.type = "button";
   clear.className = "link";
-  clear.textContent = "Start again";
+  clear.textContent = words.again;
   clear.addEventListener("click", function () { order = []; render(); });
 
   // Choices brought back by "Change it" (or a refused ballot) arrive as selected ranks.
@@ -71,8 +77,7 @@
     .sort(function (a, b) {
       return parseInt(a.querySelector("select").value, 10) - parseInt(b.querySelector("select").value, 10);
     });
-  fieldset.querySelector("legend").textContent =
-    "Tap the options in the order you prefer them: first choice first. Leave out any you would not support.";
+  fieldset.querySelector("legend").textContent = words.legend;
   fieldset.appendChild(status);
   fieldset.appendChild(clear);
   render();

@@ -4,9 +4,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from openbargain import i18n
 from openbargain.extensions import limiter
 from openbargain.clock import now
 from openbargain.models import User
@@ -21,6 +23,7 @@ from openbargain.web.forms import (
     NewPasswordForm,
     ResetRequestForm,
     TokenForm,
+    language_form,
 )
 
 bp = Blueprint("auth", __name__)
@@ -84,9 +87,14 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _language_form():
+    return language_form(i18n.NAMES, i18n.offered(), current_user.locale)
+
+
 def _account_page(password_form=None, token_form=None, new_token: str | None = None, status: int = 200):
     return render_template("auth/account.html", password_form=password_form or ChangePasswordForm(),
                            action_form=ActionForm(), token_form=token_form or TokenForm(),
+                           language_form=_language_form() if len(i18n.offered()) > 1 else None,
                            tokens=api_tokens.tokens_of(current_user), new_token=new_token, now=now(),
                            sessions=login_sessions.active_sessions(current_user)), status
 
@@ -95,6 +103,19 @@ def _account_page(password_form=None, token_form=None, new_token: str | None = N
 @login_required
 def account():
     return _account_page()
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    form = _language_form()
+    back = url_for("auth.account")
+    if not form.validate_on_submit():
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(back)
+    return submit(None, lambda: accounts.set_language(current_user, form.language.data or None, i18n.offered()),
+                  success=lambda _user: _("Saved: the pages are now in the language you chose."),
+                  done=lambda _user: back, refused=back)
 
 
 @bp.post("/account/tokens")

@@ -6,7 +6,7 @@ from dataclasses import fields
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from openbargain import policy
+from openbargain import i18n, policy
 from openbargain.models import Chapter, Membership, Standing
 from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, results, roster
 from openbargain.services.roster import RosterInvalid
@@ -17,6 +17,7 @@ from openbargain.web.forms import (
     MembershipForm,
     RosterConfirmForm,
     RosterUploadForm,
+    chapter_language_form,
 )
 
 bp = Blueprint("chapters", __name__, url_prefix="/c/<slug>")
@@ -164,8 +165,26 @@ def bylaws_save(slug: str):
 
 
 def _bylaws_form(chapter: Chapter, membership: Membership | None, form: BylawsForm):
-    return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form), \
-        422 if form.errors else 200
+    languages = i18n.offered()
+    return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form,
+                           language_form=chapter_language_form(i18n.NAMES, languages, chapter.default_locale)
+                           if len(languages) > 1 else None), 422 if form.errors else 200
+
+
+@bp.post("/language")
+@login_required
+def language_save(slug: str):
+    chapter, membership = _chapter_and_membership(slug)
+    access.require(policy.can_edit_bylaws(current_user, membership), membership,
+                   "Only the steering committee sets the chapter's language.")
+    form = chapter_language_form(i18n.NAMES, i18n.offered(), chapter.default_locale)
+    back = url_for("chapters.bylaws_page", slug=slug)
+    if not form.validate_on_submit():
+        flash("Choose one of the languages offered.", "error")
+        return redirect(back)
+    return submit(None, lambda: chapters.set_default_language(current_user, chapter, form.language.data,
+                                                              i18n.offered()),
+                  success="The chapter's language is saved.", done=lambda _: back, refused=back)
 
 
 @bp.get("/audit/checkpoint")

@@ -1,6 +1,7 @@
 """WTForms forms: shape, lengths and types only; the rules live in the services."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -49,9 +50,9 @@ def apply_errors(form: FlaskForm, exc: DomainError) -> None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-    remember = BooleanField("Keep me logged in on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ResetRequestForm(FlaskForm):
@@ -321,3 +322,22 @@ def webhook_form(formats: dict[str, str], kinds: dict[str, str], defaults: dict)
                                      choices=[SelectChoice(k, v) for k, v in kinds.items()])
 
     return WebhookForm(data=defaults)
+
+
+def language_form(names: dict[str, str], offered: list[str], current: str | None) -> FlaskForm:
+    """The member's language: one of those offered, or whatever their browser asks for."""
+    class LanguageForm(FlaskForm):
+        language = RadioField(_l("Language of the pages"), default=current or "",
+                              choices=[SelectChoice("", _l("As my browser asks"))]
+                              + [SelectChoice(code, names[code]) for code in offered])
+
+    return LanguageForm()
+
+
+def chapter_language_form(names: dict[str, str], offered: list[str], current: str) -> FlaskForm:
+    """The chapter's language: for whoever chose none and whose browser asks for none offered."""
+    class ChapterLanguageForm(FlaskForm):
+        language = RadioField("The chapter's language", default=current,
+                              choices=[SelectChoice(code, names[code]) for code in offered])
+
+    return ChapterLanguageForm()

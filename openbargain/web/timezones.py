@@ -4,14 +4,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+from flask_babel import get_locale, gettext, ngettext
+
 from openbargain.clock import now
 from openbargain.models import Chapter
 
 
 def local(moment: datetime | None, chapter: Chapter, fmt: str = "%a %-d %b %Y, %H:%M %Z") -> str:
+    """The moment on the chapter's clock; in a language other than English, as that language
+    writes a date (Babel's CLDR data: "jue 26 nov 2026, 14:30")."""
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(chapter.timezone)).strftime(fmt)
+    there = moment.astimezone(ZoneInfo(chapter.timezone))
+    language = get_locale()
+    if language is None or language.language == "en":
+        return there.strftime(fmt)
+    return format_datetime(there, "EEE d MMM y, HH:mm", tzinfo=there.tzinfo, locale=language) + there.strftime(" %Z")
 
 
 def duration(left: timedelta) -> str:
@@ -19,7 +28,7 @@ def duration(left: timedelta) -> str:
     minutes = int(left.total_seconds() // 60)
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+        return ngettext("%(num)d day", "%(num)d days", days) + (f" {hours} h" if hours else "")
     if hours:
         return f"{hours} h" + (f" {mins} min" if mins else "")
     return f"{max(mins, 1)} min"
@@ -28,7 +37,7 @@ def duration(left: timedelta) -> str:
 def ago(moment: datetime) -> str:
     """'3 h ago', '2 days ago': how long since, as a thread reads it; 'just now' under a minute."""
     since = now() - moment
-    return "just now" if since < timedelta(minutes=1) else f"{duration(since)} ago"
+    return gettext("just now") if since < timedelta(minutes=1) else gettext("%(duration)s ago", duration=duration(since))
 
 
 def to_utc(naive_local: datetime | None, chapter: Chapter) -> datetime | None:

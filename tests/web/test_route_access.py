@@ -24,6 +24,7 @@ ACCESS = {
     "auth.accept_invitation": "token",
     "auth.logout": "post_any",
     "auth.account": "login",
+    "auth.set_language": "login_post",
     "notices.index": "login",
     "proposals.follow": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.follow_elected": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
@@ -46,6 +47,7 @@ ACCESS = {
     "admin.chapters_page": "admin",
     "chapters.bylaws_page": "public",  # steering: the form; everyone else: the rules in words
     "chapters.bylaws_save": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
+    "chapters.language_save": "steering_post",
     "webhooks.index": "steering",
     "webhooks.show": "steering",
     "webhooks.act": "steering_post",  # the walk turns the hook off

@@ -1,0 +1,91 @@
+"""The app's own words for its states (standing, roles, report outcomes), and short dates, in the
+reader's language: the models keep codes, the pages show these."""
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, lazy_gettext as _l
+
+from openbargain.models import ReferendumStatus, ReportOutcome, Role, Standing
+
+STANDINGS = {Standing.GOOD_STANDING: _l("in good standing"), Standing.LAPSED: _l("lapsed"),
+             Standing.SUSPENDED: _l("suspended")}
+ROLES = {Role.MEMBER: _l("member"), Role.ELECTED: _l("elected"), Role.STEERING: _l("steering")}
+OUTCOMES = {ReportOutcome.FULFILLED: _l("fulfilled"), ReportOutcome.PARTIALLY: _l("partially"),
+            ReportOutcome.BREACHED: _l("breached")}
+
+
+def standing(value: Standing) -> str:
+    return str(STANDINGS[value])
+
+
+def role(value: Role) -> str:
+    return str(ROLES[value])
+
+
+def outcome(value: ReportOutcome) -> str:
+    return str(OUTCOMES[value])
+
+
+def day(value: date) -> str:
+    """'26 Nov', '26 nov': a day of this year, as the reader's language writes it."""
+    return _dated(value, "%-d %b", "d MMM")
+
+
+VOTE_STATUSES = {ReferendumStatus.SCHEDULED: _l("scheduled"), ReferendumStatus.OPEN: _l("open"),
+                 ReferendumStatus.CLOSED: _l("closed"), ReferendumStatus.CERTIFIED: _l("certified")}
+METHODS = {"yes_no": _l("Yes / no"), "irv": _l("Instant-runoff"), "stv": _l("Single transferable vote"),
+           "schulze": _l("Schulze")}
+THRESHOLDS = {"majority": _l("majority"), "three_fifths": _l("three fifths"), "two_thirds": _l("two thirds")}
+
+
+def vote_status(value: ReferendumStatus) -> str:
+    return str(VOTE_STATUSES[value])
+
+
+def method(code: str) -> str:
+    return str(METHODS[code])
+
+
+def threshold(code: str) -> str:
+    return str(THRESHOLDS.get(code, code.replace("_", " ")))
+
+
+def _dated(value: date, english: str, pattern: str) -> str:
+    language = get_locale()
+    if language is None or language.language == "en":
+        return value.strftime(english)
+    return format_date(value, pattern, locale=language)
+
+
+def long_day(value: date) -> str:
+    """'Thursday 26 November', 'jueves 26 de noviembre'."""
+    return _dated(value, "%A %-d %B", "EEEE d 'de' MMMM" if get_locale().language == "es" else "EEEE d MMMM")
+
+
+def weekday(value: date) -> str:
+    """'Thu 26 Nov', 'jue 26 nov'."""
+    return _dated(value, "%a %-d %b", "EEE d MMM")
+
+
+def copy_words() -> dict[str, str]:
+    """copy.js's words: put on the element it enhances (data-copy)."""
+    return {"copy": gettext("Copy"), "copied": gettext("Copied."),
+            "refused": gettext("Your browser refused to copy: select the text and copy it by hand.")}
+
+
+def ballot_words() -> dict[str, str]:
+    """ballot.js's words ({name}, {rank}, {ranking} and {left} are filled in by the script)."""
+    return {
+        # Empty in English, whose ordinals the script writes itself (1st, 2nd …); Spanish: ".ª".
+        "ordinal_suffix": "" if get_locale() is None or get_locale().language == "en" else gettext(".ª"),
+        "ranked": gettext("{name}: your {rank} choice. Tap to take it out of your ranking."),
+        "unranked": gettext("{name}: not ranked. Tap to make it your {rank} choice."),
+        "empty": gettext("Tap the options in order of preference. A ballot with no ranks is an abstention."),
+        "partial": gettext("Your ranking: {ranking}. Not ranked: {left}."),
+        "complete": gettext("Your ranking: {ranking}. Every option is ranked."),
+        "again": gettext("Start again"),
+        "legend": gettext("Tap the options in the order you prefer them: first choice first. "
+                          "Leave out any you would not support."),
+    }
