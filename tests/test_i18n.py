@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from openbargain.extensions import db
 from openbargain.models import Chapter, User
-from openbargain.services import accounts, chapters
+from openbargain.services import accounts, chapters, notifications
 from tests import factories
 from tests.conftest import login
 from tests.helpers import membership
@@ -29,7 +29,9 @@ CATALOG = PACKAGE / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 # (config.py, LANGUAGES).
 TRANSLATED_TEMPLATES = [
     "base.html", "auth/login.html", "chapters/home.html", "referenda/show.html", "referenda/_turnout.html",
-    "referenda/ballot.html", "referenda/review.html", "referenda/receipt.html",
+    "referenda/ballot.html", "referenda/review.html", "referenda/receipt.html", "errors/error.html",
+    "proposals/index.html", "notices/index.html", "auth/reset_request.html", "auth/reset_password.html",
+    "auth/accept_invitation.html", "auth/link_invalid.html", "auth/account.html", "notices/preferences.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -192,3 +194,31 @@ def test_steering_sets_the_chapters_language_on_the_bylaws_page(app, client, wor
     assert db.session.get(Chapter, world.chapter.id).default_locale == "es"
     login(client, world.member)
     assert client.post("/c/riverside/language", data={"language": "en"}).status_code == 403
+
+
+def test_refusals_and_error_pages_in_spanish(app, client, world, spanish_offered):
+    spanish = {"Accept-Language": "es"}
+    wrong = client.post("/login", data={"email": world.member.email, "password": "not-the-password"}, headers=spanish)
+    assert "Ese correo y esa contraseña no corresponden a ninguna cuenta." in wrong.get_data(as_text=True)
+    members_only = client.get("/account", headers=spanish, follow_redirects=True)
+    assert "Entra para ver esa página" in members_only.get_data(as_text=True)
+    login(client, world.member)
+    missing = client.get("/c/riverside/proposals/999", headers=spanish)
+    assert missing.status_code == 404 and "No encontrado" in missing.get_data(as_text=True)
+    listed = client.get("/c/riverside/proposals/", headers=spanish).get_data(as_text=True)
+    assert "Ninguna propuesta coincide." in listed and "0 propuestas." in listed
+
+
+def test_the_account_and_the_notification_settings_in_spanish(app, client, world, spanish_offered):
+    accounts.set_language(world.member, "es", ["en", "es"])
+    login(client, world.member)
+    account = client.get("/account").get_data(as_text=True)
+    assert "Tokens de acceso personales" in account and "Salir en todas partes" in account
+    refused = client.post("/account/tokens", data={"name": "", "days": "0", "scopes": ["read"]})
+    assert refused.status_code == 422 and "Ponle al token un nombre" in refused.get_data(as_text=True)
+    settings = client.get("/notifications/settings").get_data(as_text=True)
+    assert "Se abrió una votación y estás en su censo" in settings and "En el resumen diario" in settings
+    chosen = {name: kind.default for name, kind in notifications.kinds_for(world.member).items()} | {
+        "vote_opened": "digest"}
+    saved = client.post("/notifications/settings", data=chosen, follow_redirects=True)
+    assert "Tus ajustes de avisos están guardados." in saved.get_data(as_text=True)

@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,9 +32,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def check_new_password(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise ValidationFailed.on(field, f"Use at least {PASSWORD_MIN} characters.")
+        raise ValidationFailed.on(field, _("Use at least %(count)d characters.", count=PASSWORD_MIN))
     if len(password) > PASSWORD_MAX:
-        raise ValidationFailed.on(field, f"Use at most {PASSWORD_MAX} characters.")
+        raise ValidationFailed.on(field, _("Use at most %(count)d characters.", count=PASSWORD_MAX))
 
 
 def hash_password(password: str) -> str:
@@ -47,10 +48,10 @@ def authenticate(email: str, password: str, address: str = "") -> User:
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
         throttle.record_failed_login(email, address)
-        raise InvalidCredentials("That email and password do not match an account.")
+        raise InvalidCredentials(_("That email and password do not match an account."))
     if not check_password_hash(user.password_hash, password):
         throttle.record_failed_login(email, address)
-        raise InvalidCredentials("That email and password do not match an account.")
+        raise InvalidCredentials(_("That email and password do not match an account."))
     return user
 
 
@@ -74,7 +75,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     with unit_of_work() as uow:
         user = uow.session.get(User, user.id)
         if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
-            raise ValidationFailed.on("current_password", "That is not your current password.")
+            raise ValidationFailed.on("current_password", _("That is not your current password."))
         check_new_password(new_password, "new_password")
         user.password_hash = hash_password(new_password)
         _end_sessions(uow.session, user)
@@ -86,7 +87,7 @@ def set_language(user: User, code: str | None, offered: list[str]) -> User:
     """The member's language for every page (None: as their browser asks). Not audited: it
     changes nothing anyone else sees."""
     if code is not None and code not in offered:
-        raise ValidationFailed.on("language", "Choose one of the languages offered.")
+        raise ValidationFailed.on("language", _("Choose one of the languages offered."))
     with unit_of_work() as uow:
         user = uow.session.get(User, user.id)
         user.locale = code
@@ -118,7 +119,7 @@ def user_for_reset_token(token: str) -> User:
     payload = signed_links.unsign("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("u"))
     if user is None or payload.get("f") != _password_fingerprint(user):
-        raise InvalidToken("This link has already been used. Ask for a new one.")
+        raise InvalidToken(_("This link has already been used. Ask for a new one."))
     return user
 
 
@@ -142,9 +143,9 @@ def invitation_for_token(token: str) -> Invitation:
     payload = signed_links.unsign("invitation", token, current_app.config["INVITATION_MAX_AGE"])
     invitation = db.session.get(Invitation, payload.get("i"))
     if invitation is None:
-        raise InvalidToken("This invitation is not valid.")
+        raise InvalidToken(_("This invitation is not valid."))
     if invitation.accepted_at is not None:
-        raise InvalidToken("This invitation has already been used. Log in, or ask for a new one.")
+        raise InvalidToken(_("This invitation has already been used. Log in, or ask for a new one."))
     return invitation
 
 
@@ -156,7 +157,7 @@ def accept_invitation(token: str, password: str | None) -> Invitation:
         user = invitation.user
         if user.password_hash is None:
             if password is None:
-                raise ValidationFailed.on("password", "Choose a password.")
+                raise ValidationFailed.on("password", _("Choose a password."))
             check_new_password(password)
             user.password_hash = hash_password(password)
         invitation.accepted_at = now()

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -32,15 +33,16 @@ def create_token(actor: User, name: str, days: int, scopes: list[str],
     `within`: the scopes of the token asking, when a token asks; it cannot make a stronger one."""
     name = name.strip()
     if not name or len(name) > TOKEN_NAME_MAX or breaks_the_line(name):
-        raise ValidationFailed.on("name", f"Name the token in one line (at most {TOKEN_NAME_MAX} characters), e.g. "
-                                          "the script that uses it.")
+        raise ValidationFailed.on("name", _("Name the token in one line (at most %(count)d characters), e.g. the "
+                                            "script that uses it.", count=TOKEN_NAME_MAX))
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed.on("days", f"A token lasts 1 to {MAX_DAYS} days.")
+        raise ValidationFailed.on("days", _("A token lasts 1 to %(count)d days.", count=MAX_DAYS))
     if not scopes or set(scopes) - set(TOKEN_SCOPES):
-        raise ValidationFailed.on("scopes", "Choose what the token may do: " + ", ".join(TOKEN_SCOPES) + ".")
+        raise ValidationFailed.on("scopes", _("Choose what the token may do: %(scopes)s.",
+                                              scopes=", ".join(TOKEN_SCOPES)))
     if set(scopes) - within:
-        raise PermissionDenied("A token can only make tokens with the scopes it holds itself ("
-                               + ", ".join(s for s in TOKEN_SCOPES if s in within) + ").")
+        raise PermissionDenied(_("A token can only make tokens with the scopes it holds itself (%(scopes)s).",
+                                 scopes=", ".join(s for s in TOKEN_SCOPES if s in within)))
     scopes = [s for s in TOKEN_SCOPES if s in scopes]
     secret = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work() as uow:
@@ -58,7 +60,7 @@ def revoke_token(actor: User, token_id: int) -> PersonalAccessToken:
     with unit_of_work() as uow:
         record = uow.session.get(PersonalAccessToken, token_id)
         if record is None or record.user_id != actor.id:
-            raise NotFound("No such token.")
+            raise NotFound(_("No such token."))
         if record.revoked_at is None:
             record.revoked_at = now()
             audit.record(uow.session, "token.revoked", f"token:{record.id}", actor=actor)

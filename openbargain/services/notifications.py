@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, literal, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -42,7 +43,7 @@ from openbargain.services.errors import InvalidToken, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 MAIL, DIGEST, APP = "mail", "digest", "app"
-DELIVERIES = {MAIL: "By mail at once", DIGEST: "In the daily digest", APP: "Only in my notifications"}
+DELIVERIES = {MAIL: _l("By mail at once"), DIGEST: _l("In the daily digest"), APP: _l("Only in my notifications")}
 DIGEST_KIND = "digest"  # the digest's own unsubscribe link: every kind it carries moves to the list only
 DIGEST_HOUR = 7  # the digest goes once a day, after this hour in the member's chapter's time zone
 PAGE = 50
@@ -51,25 +52,26 @@ PAGE = 50
 @dataclass(frozen=True)
 class Kind:
     name: str
-    label: str  # what the preferences page calls it
+    label: str  # what the preferences page calls it (in the reader's language when shown)
     default: str
     audience: str = "member"  # member, elected or steering: who can ever get it
 
 
 KINDS = {kind.name: kind for kind in (
-    Kind("vote_opened", "A vote opened and you are on its roll", MAIL),
-    Kind("vote_closing", "A vote closes within 24 hours and you have not voted", MAIL),
-    Kind("result_certified", "The result of a vote you were on the roll of was certified", DIGEST),
-    Kind("proposal_changed", "A proposal you wrote, signed, commented on or follow changed state", DIGEST),
-    Kind("reply", "Someone replied to your comment or mentioned you", MAIL),
-    Kind("elected_activity", "An elected you follow was given a mandate, reported or logged a bargaining entry",
-         DIGEST),
-    Kind("mandate_issued", "A mandate was issued to you (electeds)", MAIL, "elected"),
-    Kind("report_due", "A report on your mandate is due within 3 days, or overdue (electeds)", MAIL, "elected"),
-    Kind("report_to_verify", "A report awaits verification (steering)", MAIL, "steering"),
-    Kind("petition_succeeded", "A petition gathered its signatures and forced a vote (steering)", MAIL, "steering"),
-    Kind("urgent_requested", "Members asked for an urgent vote (steering)", MAIL, "steering"),
-    Kind("webhook_disabled", "A chat webhook was turned off after its deliveries kept failing (steering)", MAIL,
+    Kind("vote_opened", _l("A vote opened and you are on its roll"), MAIL),
+    Kind("vote_closing", _l("A vote closes within 24 hours and you have not voted"), MAIL),
+    Kind("result_certified", _l("The result of a vote you were on the roll of was certified"), DIGEST),
+    Kind("proposal_changed", _l("A proposal you wrote, signed, commented on or follow changed state"), DIGEST),
+    Kind("reply", _l("Someone replied to your comment or mentioned you"), MAIL),
+    Kind("elected_activity",
+         _l("An elected you follow was given a mandate, reported or logged a bargaining entry"), DIGEST),
+    Kind("mandate_issued", _l("A mandate was issued to you (electeds)"), MAIL, "elected"),
+    Kind("report_due", _l("A report on your mandate is due within 3 days, or overdue (electeds)"), MAIL, "elected"),
+    Kind("report_to_verify", _l("A report awaits verification (steering)"), MAIL, "steering"),
+    Kind("petition_succeeded", _l("A petition gathered its signatures and forced a vote (steering)"), MAIL,
+         "steering"),
+    Kind("urgent_requested", _l("Members asked for an urgent vote (steering)"), MAIL, "steering"),
+    Kind("webhook_disabled", _l("A chat webhook was turned off after its deliveries kept failing (steering)"), MAIL,
          "steering"),
 )}
 GENERIC = "notice"  # the mail of a kind with nothing more to say than its title and link

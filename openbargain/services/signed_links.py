@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from openbargain.services.errors import InvalidToken
@@ -22,11 +23,11 @@ def unsign(purpose: str, token: str, max_age: timedelta | None) -> dict[str, Any
     try:
         payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()) if max_age else None)
     except SignatureExpired:
-        raise InvalidToken("This link has expired. Ask for a new one.")
+        raise InvalidToken(_("This link has expired. Ask for a new one."))
     except BadSignature:
-        raise InvalidToken("This link is not valid. Check that you copied all of it.")
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it."))
     if not isinstance(payload, dict):
-        raise InvalidToken("This link is not valid.")
+        raise InvalidToken(_("This link is not valid."))
     return payload
 
 

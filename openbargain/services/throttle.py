@@ -10,6 +10,7 @@ import hashlib
 import time
 
 from flask import current_app
+from flask_babel import gettext
 from limits import parse_many
 
 from openbargain.extensions import limiter
@@ -46,8 +47,8 @@ def check_login_allowed(email: str, address: str) -> None:
             if not strategy.test(limit, *keys):
                 reset_at, _ = strategy.get_window_stats(limit, *keys)
                 wait = max(1, int(reset_at - time.time()))
-                raise TooManyAttempts(f"Too many wrong passwords for this account. Try again in {wait} seconds, "
-                                      "or reset your password.", retry_after=wait)
+                raise TooManyAttempts(gettext("Too many wrong passwords for this account. Try again in %(seconds)d "
+                                              "seconds, or reset your password.", seconds=wait), retry_after=wait)
 
 
 def record_failed_login(email: str, address: str) -> None:

@@ -83,7 +83,7 @@ def logout():
     if current_user.is_authenticated:
         login_sessions.end_session(current_user.login_token)
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -144,7 +144,7 @@ def revoke_token(token_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("auth.account"))
     return submit(None, lambda: api_tokens.revoke_token(current_user, token_id),
-                  success="Token revoked: scripts using it stop working now.", done=lambda _: url_for("auth.account"))
+                  success=_("Token revoked: scripts using it stop working now."), done=lambda _: url_for("auth.account"))
 
 
 @bp.post("/account/password")
@@ -154,7 +154,7 @@ def change_password():
     if form.validate_on_submit():
         followed = submit(form, lambda: accounts.change_password(current_user, form.current_password.data,
                                                                  form.new_password.data),
-                          success="Password changed. Your other sessions and your access tokens are ended.",
+                          success=_("Password changed. Your other sessions and your access tokens are ended."),
                           done=lambda user: _switch_to(user, url_for("auth.account")))
         if followed:
             return followed
@@ -167,7 +167,7 @@ def logout_everywhere():
     if ActionForm().validate_on_submit():
         accounts.log_out_everywhere(current_user)
         logout_user()
-        flash("You are logged out on every device.", "info")
+        flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -177,7 +177,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
-        flash("If an account uses that email, a reset link is on its way.", "info")
+        flash(_("If an account uses that email, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form), 200 if not form.errors else 422
 
@@ -196,7 +196,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             followed = submit(form, lambda: accounts.reset_password(token, form.password.data),
-                              success="Your password is changed. Log in with it.",
+                              success=_("Your password is changed. Log in with it."),
                               done=lambda _: _switch_to(None, url_for("auth.login")))
         except InvalidToken as exc:
             return _link_invalid(exc)
@@ -218,7 +218,7 @@ def accept_invitation(token: str):
             home = url_for("chapters.home", slug=invitation.chapter.slug)
             followed = submit(form, lambda: accounts.accept_invitation(token, form.password.data if needs_password
                                                                        else None),
-                              success=f"Welcome to {invitation.chapter.name}.",
+                              success=_("Welcome to %(chapter)s.", chapter=invitation.chapter.name),
                               done=lambda accepted: _switch_to(accepted.user, home))
         except InvalidToken as exc:
             return _link_invalid(exc)

@@ -56,18 +56,19 @@ class LoginForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                             description="At least 10 characters.")
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                             description=_l("At least 10 characters."))
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=PASSWORD_MAX)],
-                                 description="At least 10 characters. Every other session and every access token end.")
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+                                 description=_l("At least 10 characters. Every other session and every access "
+                                                "token end."))
 
 
 class ActionForm(FlaskForm):
@@ -283,15 +284,16 @@ class EntryForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[Optional(), Length(max=100)],
-                       description="What uses it, e.g. “phone-bank dashboard”.")
-    days = IntegerField("Valid for (days)", default=90, validators=[InputRequired()])
-    scopes = SelectMultipleField("What it may do", default=["read"], widget=ListWidget(prefix_label=False),
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)],
+                       description=_l("What uses it, e.g. “phone-bank dashboard”."))
+    days = IntegerField(_l("Valid for (days)"), default=90, validators=[InputRequired()])
+    scopes = SelectMultipleField(_l("What it may do"), default=["read"], widget=ListWidget(prefix_label=False),
                                  option_widget=CheckboxInput(), validate_choice=False,
-                                 choices=[SelectChoice("read", "Read what you may read"),
-                                          SelectChoice("write", "Change things as you (propose, comment, sign, report…)"),
-                                          SelectChoice("vote", "Cast your ballots")],
-                                 description="Give a script no more than it needs.")
+                                 choices=[SelectChoice("read", _l("Read what you may read")),
+                                          SelectChoice("write", _l("Change things as you (propose, comment, sign, "
+                                                                   "report…)")),
+                                          SelectChoice("vote", _l("Cast your ballots"))],
+                                 description=_l("Give a script no more than it needs."))
 
 
 def notification_preferences_form(kinds: dict[str, str], deliveries: dict[str, str], current: dict[str, str]) -> FlaskForm:

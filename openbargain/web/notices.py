@@ -3,6 +3,7 @@ link of every notice mail (no login: the signed link is the authority)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from openbargain.extensions import csrf
@@ -35,7 +36,7 @@ def open_notice(notice_id: int):
 def read_all():
     if ActionForm().validate_on_submit():
         count = notifications.mark_read(current_user)
-        flash(f"{count} notice{'' if count == 1 else 's'} marked read.", "success")
+        flash(ngettext("%(num)d notice marked read.", "%(num)d notices marked read.", count), "success")
     return redirect(url_for("notices.index"))
 
 
@@ -49,7 +50,7 @@ def preferences():
     if form.validate_on_submit():
         followed = submit(form, lambda: notifications.set_preferences(
             current_user, {name: form[name].data for name in kinds}),
-            success="Your notification settings are saved.", done=lambda _: url_for("notices.preferences"))
+            success=gettext("Your notification settings are saved."), done=lambda _: url_for("notices.preferences"))
         if followed:
             return followed
     return render_template("notices/preferences.html", form=form, kinds=kinds,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from openbargain.extensions import login_manager
 from openbargain.models import User
@@ -21,6 +22,7 @@ def load_user(session_id: str) -> User | None:
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in to see that page."
+    login_manager.login_message = _l("Log in to see that page.")
+    login_manager.localize_callback = str  # the message is flashed in the request's language, as text
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"

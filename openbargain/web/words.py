@@ -7,7 +7,7 @@ from datetime import date
 from babel.dates import format_date
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
-from openbargain.models import ReferendumStatus, ReportOutcome, Role, Standing
+from openbargain.models import ProposalStatus, ReferendumStatus, ReportOutcome, Role, Standing
 
 STANDINGS = {Standing.GOOD_STANDING: _l("in good standing"), Standing.LAPSED: _l("lapsed"),
              Standing.SUSPENDED: _l("suspended")}
@@ -89,3 +89,13 @@ def ballot_words() -> dict[str, str]:
         "legend": gettext("Tap the options in the order you prefer them: first choice first. "
                           "Leave out any you would not support."),
     }
+
+
+PROPOSAL_STATUSES = {ProposalStatus.DRAFT: _l("draft"), ProposalStatus.DELIBERATION: _l("deliberation"),
+                     ProposalStatus.SCHEDULED: _l("scheduled"), ProposalStatus.VOTING: _l("voting"),
+                     ProposalStatus.DECIDED: _l("decided"), ProposalStatus.NO_DECISION: _l("no decision"),
+                     ProposalStatus.WITHDRAWN: _l("withdrawn")}
+
+
+def proposal_status(value: ProposalStatus) -> str:
+    return str(PROPOSAL_STATUSES[value])
