@@ -32,6 +32,7 @@ TRANSLATED_TEMPLATES = [
     "referenda/ballot.html", "referenda/review.html", "referenda/receipt.html", "errors/error.html",
     "proposals/index.html", "notices/index.html", "auth/reset_request.html", "auth/reset_password.html",
     "auth/accept_invitation.html", "auth/link_invalid.html", "auth/account.html", "notices/preferences.html",
+    "proposals/show.html", "proposals/_thread.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -222,3 +223,18 @@ def test_the_account_and_the_notification_settings_in_spanish(app, client, world
         "vote_opened": "digest"}
     saved = client.post("/notifications/settings", data=chosen, follow_redirects=True)
     assert "Tus ajustes de avisos están guardados." in saved.get_data(as_text=True)
+
+
+def test_a_proposal_and_its_deliberation_in_spanish(app, client, world, spanish_offered):
+    from openbargain.models import Stance
+    from openbargain.services import deliberation
+
+    proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], title="Presupuesto")
+    deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.AGAINST, "No lo veo claro.")
+    accounts.set_language(world.steering, "es", ["en", "es"])
+    login(client, world.steering)
+    page = client.get(f"/c/riverside/proposals/{proposal.id}").get_data(as_text=True)
+    for said in ("Deliberación", "Petición de votación", "Programar una votación", "en contra", "Responder",
+                 "Si se aprueba, si se rechaza", "Negociación a la vista", "en deliberación"):
+        assert said in page, said
+    assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d", page)

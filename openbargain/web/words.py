@@ -7,7 +7,15 @@ from datetime import date
 from babel.dates import format_date
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
-from openbargain.models import ProposalStatus, ReferendumStatus, ReportOutcome, Role, Standing
+from openbargain.models import (
+    AmendmentState,
+    MandateStatus,
+    ProposalStatus,
+    ReferendumStatus,
+    ReportOutcome,
+    Role,
+    Standing,
+)
 
 STANDINGS = {Standing.GOOD_STANDING: _l("in good standing"), Standing.LAPSED: _l("lapsed"),
              Standing.SUSPENDED: _l("suspended")}
@@ -99,3 +107,34 @@ PROPOSAL_STATUSES = {ProposalStatus.DRAFT: _l("draft"), ProposalStatus.DELIBERAT
 
 def proposal_status(value: ProposalStatus) -> str:
     return str(PROPOSAL_STATUSES[value])
+
+
+MANDATE_STATUSES = {MandateStatus.ISSUED: _l("issued"), MandateStatus.ACKNOWLEDGED: _l("acknowledged"),
+                    MandateStatus.FULFILLED: _l("fulfilled"), MandateStatus.PARTIALLY: _l("partially"),
+                    MandateStatus.BREACHED: _l("breached"), MandateStatus.SUPERSEDED: _l("superseded")}
+AMENDMENT_STATES = {AmendmentState.OPEN: _l("open"), AmendmentState.ACCEPTED: _l("accepted"),
+                    AmendmentState.DECLINED: _l("declined"), AmendmentState.ON_BALLOT: _l("on the ballot")}
+STANCES = {"for": _l("for"), "against": _l("against"), "question": _l("question"), "neutral": _l("neutral")}
+
+
+def mandate_status(value: MandateStatus) -> str:
+    return str(MANDATE_STATUSES[value])
+
+
+def amendment_state(value: AmendmentState) -> str:
+    return str(AMENDMENT_STATES[value])
+
+
+def stance(code: str) -> str:
+    return str(STANCES[code])
+
+
+def day_month(value: date) -> str:
+    """'26 November', '26 de noviembre'."""
+    return _dated(value, "%-d %B", "d 'de' MMMM" if get_locale().language == "es" else "d MMMM")
+
+
+def long_date(value: date) -> str:
+    """'Thursday 26 November 2026', 'jueves, 26 de noviembre de 2026'."""
+    return _dated(value, "%A %-d %B %Y", "EEEE, d 'de' MMMM 'de' y" if get_locale().language == "es"
+                  else "EEEE d MMMM y")
