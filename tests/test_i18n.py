@@ -32,7 +32,8 @@ TRANSLATED_TEMPLATES = [
     "referenda/ballot.html", "referenda/review.html", "referenda/receipt.html", "errors/error.html",
     "proposals/index.html", "notices/index.html", "auth/reset_request.html", "auth/reset_password.html",
     "auth/accept_invitation.html", "auth/link_invalid.html", "auth/account.html", "notices/preferences.html",
-    "proposals/show.html", "proposals/_thread.html",
+    "proposals/show.html", "proposals/_thread.html", "referenda/result.html", "referenda/_bars.html",
+    "referenda/board.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -238,3 +239,17 @@ def test_a_proposal_and_its_deliberation_in_spanish(app, client, world, spanish_
                  "Si se aprueba, si se rechaza", "Negociación a la vista", "en deliberación"):
         assert said in page, said
     assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d", page)
+
+
+def test_a_certified_result_and_the_board_in_spanish(app, client, world, spanish_offered):
+    from tests.web.test_result_pages import closed_vote
+
+    accounts.set_language(world.member, "es", ["en", "es"])
+    vote, _receipts = closed_vote(world, kind="ranked", title="Apoyos")
+    login(client, world.member)
+    page = client.get(f"/c/riverside/referenda/{vote.id}/result").get_data(as_text=True)  # certified on the way
+    for said in ("Resultado: Apoyos", "Gana: Individually tras 1 ronda; participación 3 de 3, quórum del 20% "
+                 "alcanzado.", "Ronda 1", "Recuento de la ronda 1", "Opción", "A qué obliga", "Participación por día"):
+        assert said in page, said
+    board = client.get(f"/c/riverside/referenda/{vote.id}/board?tracker=0000").get_data(as_text=True)
+    assert "Tablón de verificación: Apoyos" in board and "Un código de seguimiento tiene 32 caracteres" in board

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import Text, cast, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -169,21 +170,29 @@ def outcome_sentence(result: Result, referendum: Referendum) -> str:
     """The outcome in one sentence, with the turnout and the quorum: the result page, the
     chapter's front page and the notice of the result say it alike."""
     tally = result.tally
-    quorum = f"quorum {referendum.quorum_percent}% {'met' if result.quorum_met else 'not met'}"
-    turnout = f"turnout {_thousands(result.ballots_cast)} of {_thousands(result.roll_size)}"
+    quorum = (gettext("quorum %(percent)s%% met", percent=referendum.quorum_percent) if result.quorum_met
+              else gettext("quorum %(percent)s%% not met", percent=referendum.quorum_percent))
+    turnout = gettext("turnout %(cast)s of %(roll)s", cast=_thousands(result.ballots_cast), roll=_thousands(result.roll_size))
     if referendum.method == "yes_no":
         t = tally["rounds"][0]["tallies"]
-        share = tally["rounds"][0]["yes_percent"]
-        counts = f"{_thousands(t['yes'])} yes, {_thousands(t['no'])} no ({share}%), {_thousands(t['abstain'])} abstain"
-        verdict = {"adopted": "Adopted", "rejected": "Rejected", "no_decision": "No decision"}[result.outcome]
-        return f"{verdict}: {counts}; {turnout}, {quorum}."
+        counts = gettext("%(yes)s yes, %(no)s no (%(share)s%%), %(abstain)s abstain", yes=_thousands(t["yes"]),
+                   no=_thousands(t["no"]), share=tally["rounds"][0]["yes_percent"], abstain=_thousands(t["abstain"]))
+        verdict = {"adopted": gettext("Adopted"), "rejected": gettext("Rejected"), "no_decision": gettext("No decision")}[result.outcome]
+        return gettext("%(verdict)s: %(counts)s; %(turnout)s, %(quorum)s.", verdict=verdict, counts=counts, turnout=turnout,
+                 quorum=quorum)
     if result.outcome == "no_decision":
-        return f"No decision: {turnout}, {quorum}. The count below binds no one."
+        return gettext("No decision: %(turnout)s, %(quorum)s. The count below binds no one.", turnout=turnout, quorum=quorum)
     rounds = len(tally["rounds"])
     who = ", ".join(result.winners)
-    how = f" after {rounds} round{'s' if rounds != 1 else ''}" if referendum.method != "schulze" else ""
-    verdict = "Elected" if referendum.method == "stv" else "Won"  # people are elected; an option wins
-    return f"{verdict}: {who}{how}; {turnout}, {quorum}."
+    if referendum.method == "schulze":
+        return gettext("Won: %(who)s; %(turnout)s, %(quorum)s.", who=who, turnout=turnout, quorum=quorum)
+    if referendum.method == "stv":  # people are elected; an option wins
+        return ngettext("Elected: %(who)s after %(num)d round; %(turnout)s, %(quorum)s.",
+                        "Elected: %(who)s after %(num)d rounds; %(turnout)s, %(quorum)s.", rounds, who=who,
+                        turnout=turnout, quorum=quorum)
+    return ngettext("Won: %(who)s after %(num)d round; %(turnout)s, %(quorum)s.",
+                    "Won: %(who)s after %(num)d rounds; %(turnout)s, %(quorum)s.", rounds, who=who, turnout=turnout,
+                    quorum=quorum)
 
 
 def _thousands(n: int) -> str:
@@ -201,8 +210,8 @@ def _ballots_public(session: Session, chapter: Chapter, referendum: Referendum) 
 def winner_word(result: Result) -> str:
     """People are elected (STV's seats); an option wins; a count that missed quorum binds no one."""
     if result.outcome == "no_decision":
-        return "ahead when the count ended, binding no one"
-    return "elected" if result.tally.get("method") in ("stv", "meek_stv") else "won"
+        return gettext("ahead when the count ended, binding no one")
+    return gettext("elected") if result.tally.get("method") in ("stv", "meek_stv") else gettext("won")
 
 
 def narrative(result: Result) -> dict[int, list[str]]:
@@ -210,8 +219,8 @@ def narrative(result: Result) -> dict[int, list[str]]:
     transfers with their papers and values, ties and how they were decided), as the command's
     text report says it. Schulze's lot, where a lot chose the winner, is round 0."""
     word = winner_word(result)
-    events = {r["round"]: report.round_events(r, word) for r in result.tally.get("rounds", []) if "round" in r}
-    lots = [report.tie_text(tie) for tie in result.tally.get("details", {}).get("tie_breaks", [])]
+    events = {r["round"]: report.round_events(r, word, gettext) for r in result.tally.get("rounds", []) if "round" in r}
+    lots = [report.tie_text(tie, gettext) for tie in result.tally.get("details", {}).get("tie_breaks", [])]
     if lots:
         events[0] = lots
     return events
@@ -221,9 +230,10 @@ def withheld_reason(result: Result) -> str | None:
     """Why the individual ballots are not published, as the result page and the export say it."""
     if result.ballots_public:
         return None
-    return ("The chapter's bylaws withhold the individual ranked ballots of this vote (with a roll of "
-            f"{result.roll_size}, a published ranking could point at the member who cast it). The round-by-round "
-            "count, the ballot-set hash and the board's closing hash are published, and every tracker can be checked.")
+    return gettext("The chapter's bylaws withhold the individual ranked ballots of this vote (with a roll of %(roll)s, a "
+             "published ranking could point at the member who cast it). The round-by-round count, the ballot-set "
+             "hash and the board's closing hash are published, and every tracker can be checked.",
+             roll=result.roll_size)
 
 
 def certify_closed(chapter_id: int | None = None) -> int:

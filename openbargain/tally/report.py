@@ -16,24 +16,37 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def tie_text(tie: dict) -> str:
+def english(message: str, **values) -> str:
+    """How the report says a message: as written, its %(name)s fields filled. A page in another
+    language passes its own `say` (the app's translations); the count never needs one."""
+    return message % values if values else message
+
+
+def _(message: str) -> str:
+    """Marks a message for the app's translation catalog; the report's own words are English."""
+    return message
+
+
+def tie_text(tie: dict, say=english) -> str:
     among = ", ".join(tie["among"])
     if tie["rule"] == "earlier_round":
-        return f"tie among {among} decided by round {tie['by_earlier_round'][-1]}, the latest earlier round they differed in"
-    return (f"tie among {among} decided by lot (SHA-256 of seed {tie['seed'][:12]}…, round {tie['round']}, each name): "
-            f"order {', '.join(tie['lot_order'])}")
+        return say(_("tie among %(among)s decided by round %(round)s, the latest earlier round they differed in"),
+                   among=among, round=tie["by_earlier_round"][-1])
+    return say(_("tie among %(among)s decided by lot (SHA-256 of seed %(seed)s…, round %(round)s, each name): "
+                 "order %(order)s"), among=among, seed=tie["seed"][:12], round=tie["round"],
+               order=", ".join(tie["lot_order"]))
 
 
-def _moved(r: dict) -> str:
+def _moved(r: dict, say=english) -> str:
     transfers = r.get("transfers") or {}
     papers = r.get("papers") or {}
-    parts = [f"{name} +{value}" + (f" ({papers[name]} papers)" if name in papers else "")
-             for name, value in transfers.items()]
+    parts = [(say(_("%(name)s +%(value)s (%(papers)s papers)"), name=name, value=value, papers=papers[name])
+              if name in papers else f"{name} +{value}") for name, value in transfers.items()]
     lost = r.get("transfers_exhausted", r.get("transfers_non_transferable"))
     if lost not in (None, 0, "0.00000"):
-        parts.append(f"exhausted +{lost}" + (f" ({r['papers_non_transferable']} papers)"
-                                              if r.get("papers_non_transferable") else ""))
-    return "transfers: " + ", ".join(parts) if parts else ""
+        parts.append(say(_("exhausted +%(value)s (%(papers)s papers)"), value=lost, papers=r["papers_non_transferable"])
+                     if r.get("papers_non_transferable") else say(_("exhausted +%(value)s"), value=lost))
+    return say(_("transfers: %(parts)s"), parts=", ".join(parts)) if parts else ""
 
 
 def _ranked_rounds(result: TallyResult) -> list[str]:
@@ -58,29 +71,31 @@ def _ranked_rounds(result: TallyResult) -> list[str]:
     return lines
 
 
-def round_events(r: dict, winner: str = "elected") -> list[str]:
+def round_events(r: dict, winner: str = "elected", say=english) -> list[str]:
     """What happened in one round, and why, in words: the results page says it the same way
-    (`winner`: how it names who came through — "elected" for people, "won" for an option)."""
+    (`winner`: how it names who came through — "elected" for people, "won" for an option; `say`:
+    in which language, see `english`)."""
     events = []
     if r.get("action") == "surplus":
-        value = (f", transfer value {r['transfer_value']} (= {r['transfer_ratio']} of each paper's value)"
-                 if "transfer_value" in r else ", nothing to transfer")
-        events.append(f"surplus of {r['candidate']} {r['surplus']}{value}")
+        value = (say(_(", transfer value %(value)s (= %(ratio)s of each paper's value)"), value=r["transfer_value"],
+                     ratio=r["transfer_ratio"]) if "transfer_value" in r else say(_(", nothing to transfer")))
+        events.append(say(_("surplus of %(candidate)s %(surplus)s%(value)s"), candidate=r["candidate"],
+                          surplus=r["surplus"], value=value))
     elif r.get("action") == "remaining_elected":
-        events.append("remaining candidates fill the remaining seats")
+        events.append(say(_("remaining candidates fill the remaining seats")))
     elif r.get("action") == "no_ranking_ballots":
-        events.append("no ballot ranks any option: nobody is elected")
+        events.append(say(_("no ballot ranks any option: nobody is elected")))
     if r.get("elected"):
         events.append(f"{winner}: " + ", ".join(r["elected"]))
     if r.get("eliminated") or r.get("excluded"):
-        events.append("eliminated: " + ", ".join(r.get("eliminated") or r.get("excluded")))
-    moved = _moved(r)
+        events.append(say(_("eliminated: %(names)s"), names=", ".join(r.get("eliminated") or r.get("excluded"))))
+    moved = _moved(r, say)
     if moved:
         events.append(moved)
     if r.get("stopped_by") and r["stopped_by"] != "elected":
-        events.append(f"{r['iterations']} iteration(s), stopped by {r['stopped_by'].replace('_', ' ')} "
-                      f"(surplus {r['surplus']})")
-    events.extend(tie_text(tie) for tie in r.get("tie_breaks", []))
+        events.append(say(_("%(iterations)s iteration(s), stopped by %(rule)s (surplus %(surplus)s)"),
+                          iterations=r["iterations"], rule=r["stopped_by"].replace("_", " "), surplus=r["surplus"]))
+    events.extend(tie_text(tie, say) for tie in r.get("tie_breaks", []))
     return events
 
 

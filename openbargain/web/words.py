@@ -138,3 +138,12 @@ def long_date(value: date) -> str:
     """'Thursday 26 November 2026', 'jueves, 26 de noviembre de 2026'."""
     return _dated(value, "%A %-d %B %Y", "EEEE, d 'de' MMMM 'de' y" if get_locale().language == "es"
                   else "EEEE d MMMM y")
+
+
+BAR_STATES = {"elected": _l("elected"), "won": _l("won"), "eliminated": _l("eliminated"), "exhausted": _l("exhausted"),
+              "": ""}
+
+
+def bar_state(code: str) -> str:
+    """A bar of the count: who came through, who was eliminated (the table beside the chart)."""
+    return str(BAR_STATES.get(code, code))
