@@ -72,9 +72,10 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     app.jinja_env.filters["markdown"] = render_markdown
 
-    from openbargain.web.timezones import ago, duration, local
+    from openbargain.web.timezones import ago, duration, local, local_date
 
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["ago"] = ago
 

@@ -33,7 +33,7 @@ TRANSLATED_TEMPLATES = [
     "proposals/index.html", "notices/index.html", "auth/reset_request.html", "auth/reset_password.html",
     "auth/accept_invitation.html", "auth/link_invalid.html", "auth/account.html", "notices/preferences.html",
     "proposals/show.html", "proposals/_thread.html", "referenda/result.html", "referenda/_bars.html",
-    "referenda/board.html",
+    "referenda/board.html", "referenda/calendar.html", "chapters/front.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -253,3 +253,19 @@ def test_a_certified_result_and_the_board_in_spanish(app, client, world, spanish
         assert said in page, said
     board = client.get(f"/c/riverside/referenda/{vote.id}/board?tracker=0000").get_data(as_text=True)
     assert "Tablón de verificación: Apoyos" in board and "Un código de seguimiento tiene 32 caracteres" in board
+
+
+def test_the_public_front_page_and_the_calendar_in_spanish(app, client, world, spanish_offered):
+    from openbargain.models import Bylaws
+
+    db.session.get(Bylaws, world.chapter.id).public_pages = True
+    db.session.commit()
+    factories.make_open_referendum(world, membership(world.elected), visibility="public", title="Huelga")
+    spanish = {"Accept-Language": "es"}
+    front = client.get("/c/riverside/", headers=spanish).get_data(as_text=True)
+    for said in ("En decisión", "En votación ahora", "Propuestas públicas", "Miembros: <a", "Huelga"):
+        assert said in front, said
+    login(client, world.member)
+    calendar = client.get("/c/riverside/calendar", headers=spanish).get_data(as_text=True)
+    assert "Cierra la votación" in calendar and "Suscríbete en tu aplicación de calendario" in calendar
+    assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d", calendar)

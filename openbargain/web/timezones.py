@@ -1,7 +1,7 @@
 """Times are stored in UTC and shown, and entered, in the chapter's time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -21,6 +21,11 @@ def local(moment: datetime | None, chapter: Chapter, fmt: str = "%a %-d %b %Y, %
     if language is None or language.language == "en":
         return there.strftime(fmt)
     return format_datetime(there, "EEE d MMM y, HH:mm", tzinfo=there.tzinfo, locale=language) + there.strftime(" %Z")
+
+
+def local_date(moment: datetime, chapter: Chapter) -> date:
+    """The day a moment falls on, on the chapter's clock."""
+    return moment.astimezone(ZoneInfo(chapter.timezone)).date()
 
 
 def duration(left: timedelta) -> str:

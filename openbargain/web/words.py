@@ -147,3 +147,8 @@ BAR_STATES = {"elected": _l("elected"), "won": _l("won"), "eliminated": _l("elim
 def bar_state(code: str) -> str:
     """A bar of the count: who came through, who was eliminated (the table beside the chart)."""
     return str(BAR_STATES.get(code, code))
+
+
+def short_date(value: date) -> str:
+    """'26 Nov 2026', '26 nov 2026'."""
+    return _dated(value, "%-d %b %Y", "d MMM y")
