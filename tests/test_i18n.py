@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from openbargain.extensions import db
 from openbargain.models import Chapter, User
 from openbargain.services import accounts, chapters, notifications
+from openbargain.services.proposals import chapter_today
 from tests import factories
 from tests.conftest import login
 from tests.helpers import membership
@@ -33,7 +34,9 @@ TRANSLATED_TEMPLATES = [
     "proposals/index.html", "notices/index.html", "auth/reset_request.html", "auth/reset_password.html",
     "auth/accept_invitation.html", "auth/link_invalid.html", "auth/account.html", "notices/preferences.html",
     "proposals/show.html", "proposals/_thread.html", "referenda/result.html", "referenda/_bars.html",
-    "referenda/board.html", "referenda/calendar.html", "chapters/front.html",
+    "referenda/board.html", "referenda/calendar.html", "chapters/front.html", "accountability/overview.html",
+    "accountability/scorecard.html", "accountability/_figures.html", "accountability/_story.html",
+    "accountability/_entry.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -269,3 +272,19 @@ def test_the_public_front_page_and_the_calendar_in_spanish(app, client, world, s
     calendar = client.get("/c/riverside/calendar", headers=spanish).get_data(as_text=True)
     assert "Cierra la votación" in calendar and "Suscríbete en tu aplicación de calendario" in calendar
     assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ de 20\d\d", calendar)
+
+
+def test_accountability_in_spanish(app, client, world, spanish_offered):
+    from openbargain.services import bargaining
+
+    mandate = factories.make_mandate(world)
+    bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
+        met_on=chapter_today(world.chapter), counterparty="Alcaldía", offered="Una comisión"))
+    accounts.set_language(world.member, "es", ["en", "es"])
+    login(client, world.member)
+    overview = client.get("/c/riverside/accountability").get_data(as_text=True)
+    assert "Rendición de cuentas" in overview and "esperan informe" in overview and "recibido el" in overview
+    card = client.get(f"/c/riverside/electeds/{mandate.membership_id}").get_data(as_text=True)
+    for said in ("Seguir a este cargo electo", "Registro de negociación a la vista", "se reunió con Alcaldía",
+                 "Ofrecido", "Todas las cifras", "sin informe"):
+        assert said in card, said

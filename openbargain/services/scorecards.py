@@ -5,6 +5,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +24,8 @@ CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "pa
 
 
 # The fulfilment bar's parts, in the order drawn.
-SHARES = (("fulfilled", "fulfilled"), ("partially", "partially"), ("breached", "breached"),
-          ("open", "awaiting a report"))
+SHARES = (("fulfilled", _l("fulfilled")), ("partially", _l("partially")), ("breached", _l("breached")),
+          ("open", _l("awaiting a report")))
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Scorecard:
         """(key, words, count) for the bar: the outcomes of mandates not superseded, and those open."""
         counts = {"open": sum(s.mandate.status in AWAITING_REPORT for s in self.stories)} | {
             k: self.count(k) for k in ("fulfilled", "partially", "breached")}
-        return [(key, words, counts[key]) for key, words in SHARES]
+        return [(key, str(words), counts[key]) for key, words in SHARES]
 
 
 def _visible_mandates(actor: User | None, chapter: Chapter, membership_ids: list[int]) -> list[Mandate]:

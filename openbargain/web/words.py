@@ -13,6 +13,7 @@ from openbargain.models import (
     ProposalStatus,
     ReferendumStatus,
     ReportOutcome,
+    ReportReview,
     Role,
     Standing,
 )
@@ -152,3 +153,24 @@ def bar_state(code: str) -> str:
 def short_date(value: date) -> str:
     """'26 Nov 2026', '26 nov 2026'."""
     return _dated(value, "%-d %b %Y", "d MMM y")
+
+
+CATEGORIES = {"received": _l("received"), "acknowledged": _l("acknowledged"),
+              "unacknowledged_48h": _l("unacknowledged 48h+"), "fulfilled": _l("fulfilled"),
+              "partially": _l("partially"), "breached": _l("breached"), "unreported": _l("unreported"),
+              "superseded": _l("superseded")}
+REVIEWS = {ReportReview.VERIFIED: _l("verified"), ReportReview.DISPUTED: _l("disputed")}
+
+
+def category(code: str) -> str:
+    """A scorecard's figure, as its row is named."""
+    return str(CATEGORIES[code])
+
+
+def review(value: ReportReview) -> str:
+    return str(REVIEWS[value])
+
+
+def shares(parts: list[tuple[str, str, int]]) -> str:
+    """The fulfilment bar read aloud: '2 fulfilled, 1 partially, …'."""
+    return ", ".join(f"{n} {label}" for _key, label, n in parts)
