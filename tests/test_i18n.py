@@ -36,7 +36,8 @@ TRANSLATED_TEMPLATES = [
     "proposals/show.html", "proposals/_thread.html", "referenda/result.html", "referenda/_bars.html",
     "referenda/board.html", "referenda/calendar.html", "chapters/front.html", "accountability/overview.html",
     "accountability/scorecard.html", "accountability/_figures.html", "accountability/_story.html",
-    "accountability/_entry.html",
+    "accountability/_entry.html", "accountability/mandate.html", "accountability/report.html",
+    "accountability/entry.html", "accountability/entry_embargoed.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -288,3 +289,6 @@ def test_accountability_in_spanish(app, client, world, spanish_offered):
     for said in ("Seguir a este cargo electo", "Registro de negociación a la vista", "se reunió con Alcaldía",
                  "Ofrecido", "Todas las cifras", "sin informe"):
         assert said in card, said
+    page = client.get(f"/c/riverside/mandates/{mandate.id}").get_data(as_text=True)
+    for said in ("Mandato: ", "Instrucción", "Según", "aprobada", "Informes de cumplimiento", "Aún no hay informe."):
+        assert said in page, said

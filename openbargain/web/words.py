@@ -174,3 +174,14 @@ def review(value: ReportReview) -> str:
 def shares(parts: list[tuple[str, str, int]]) -> str:
     """The fulfilment bar read aloud: '2 fulfilled, 1 partially, …'."""
     return ", ".join(f"{n} {label}" for _key, label, n in parts)
+
+
+BASES = {"adopted": _l("adopted"), "rejected": _l("rejected"), "no_decision": _l("no decision")}
+ELECTED_PREFIX = "elected: "
+
+
+def basis(text: str) -> str:
+    """What a mandate's directive comes from: the outcome, or the options that won ("elected: A, B")."""
+    if text.startswith(ELECTED_PREFIX):
+        return gettext("elected: %(names)s", names=text[len(ELECTED_PREFIX):])
+    return str(BASES.get(text, text.replace("_", " ")))
