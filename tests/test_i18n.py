@@ -37,7 +37,7 @@ TRANSLATED_TEMPLATES = [
     "referenda/board.html", "referenda/calendar.html", "chapters/front.html", "accountability/overview.html",
     "accountability/scorecard.html", "accountability/_figures.html", "accountability/_story.html",
     "accountability/_entry.html", "accountability/mandate.html", "accountability/report.html",
-    "accountability/entry.html", "accountability/entry_embargoed.html",
+    "accountability/entry.html", "accountability/entry_embargoed.html", "accountability/entry_form.html",
 ]
 NOT_WORDS = {"openbargain"}  # the product's name stays as it is
 
@@ -292,3 +292,20 @@ def test_accountability_in_spanish(app, client, world, spanish_offered):
     page = client.get(f"/c/riverside/mandates/{mandate.id}").get_data(as_text=True)
     for said in ("Mandato: ", "Instrucción", "Según", "aprobada", "Informes de cumplimiento", "Aún no hay informe."):
         assert said in page, said
+
+
+def test_an_elected_reports_and_logs_in_spanish(app, client, world, spanish_offered):
+    mandate = factories.make_mandate(world)
+    accounts.set_language(world.elected, "es", ["en", "es"])
+    login(client, world.elected)
+    assert client.post(f"/c/riverside/mandates/{mandate.id}/acknowledge").status_code == 302
+    refused = client.post(f"/c/riverside/mandates/{mandate.id}/reports", data={"outcome": "fulfilled",
+                                                                             "statement": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Di qué hiciste." in text and "Indica la fecha en que actuaste." in text
+    form = client.get("/c/riverside/bargaining/new").get_data(as_text=True)
+    assert "Anotar una negociación" in form and "Con quién" in form
+    logged = client.post("/c/riverside/bargaining/new", data={
+        "met_on": chapter_today(world.chapter).isoformat(), "counterparty": "Alcaldía", "offered": "Una comisión"},
+        follow_redirects=True)
+    assert "Anotada. Ya es pública." in logged.get_data(as_text=True)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -40,24 +41,24 @@ class EntryDraft:
 def _check(draft: EntryDraft, moment: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if draft.met_on is None:
-        errors["met_on"] = ["Give the date of the meeting."]
+        errors["met_on"] = [gettext("Give the date of the meeting.")]
     elif draft.met_on > moment.date():
-        errors["met_on"] = ["A meeting that has not happened yet cannot be logged."]
+        errors["met_on"] = [gettext("A meeting that has not happened yet cannot be logged.")]
     if not draft.counterparty.strip():
-        errors["counterparty"] = ["Say with whom (e.g. the Speaker's office)."]
+        errors["counterparty"] = [gettext("Say with whom (e.g. the Speaker's office).")]
     elif len(draft.counterparty) > PARTY_MAX:
-        errors["counterparty"] = [f"Use at most {PARTY_MAX} characters."]
+        errors["counterparty"] = [gettext("Use at most %(count)d characters.", count=PARTY_MAX)]
     elif breaks_the_line(draft.counterparty):
         errors["counterparty"] = [ONE_LINE]
     for name in ("offered", "demanded", "threatened", "notes"):
         if len(getattr(draft, name)) > TEXT_MAX:
-            errors[name] = [f"Use at most {TEXT_MAX} characters."]
+            errors[name] = [gettext("Use at most %(count)d characters.", count=TEXT_MAX)]
     if not any(getattr(draft, n).strip() for n in ("offered", "demanded", "threatened", "notes")):
-        errors["offered"] = ["Log what was offered, demanded or threatened, or a note."]
+        errors["offered"] = [gettext("Log what was offered, demanded or threatened, or a note.")]
     if draft.embargo_until is not None and draft.embargo_until <= moment:
-        errors["embargo_until"] = ["An embargo ends in the future."]
+        errors["embargo_until"] = [gettext("An embargo ends in the future.")]
     if errors:
-        raise ValidationFailed("The entry has problems; nothing was logged.", errors=errors)
+        raise ValidationFailed(gettext("The entry has problems; nothing was logged."), errors=errors)
 
 
 def content_hash(entry: BargainingEntry) -> str:
@@ -72,18 +73,18 @@ def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEnt
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_log_bargaining_entry(actor, mine), mine, "Only electeds log bargaining entries.")
+        require(policy.can_log_bargaining_entry(actor, mine), mine, gettext("Only electeds log bargaining entries."))
         if draft.proposal_id is not None:
             proposal = s.get(Proposal, draft.proposal_id)
             if proposal is None or proposal.chapter_id != chapter.id:
-                raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
+                raise ValidationFailed.on("proposal_id", gettext("Choose a proposal of this chapter."))
             require_visible(actor, mine, proposal, chapter, s)
         if draft.embargo_until_vote and draft.proposal_id is None:
-            raise ValidationFailed.on("embargo_until_vote", "Choose the proposal whose vote releases this entry.")
+            raise ValidationFailed.on("embargo_until_vote", gettext("Choose the proposal whose vote releases this entry."))
         if draft.corrects_id is not None:
             earlier = s.get(BargainingEntry, draft.corrects_id)
             if earlier is None or earlier.membership_id != mine.id:
-                raise ValidationFailed.on("corrects_id", "You can only correct your own earlier entry.")
+                raise ValidationFailed.on("corrects_id", gettext("You can only correct your own earlier entry."))
         entry = BargainingEntry(
             chapter_id=chapter.id, membership_id=mine.id, proposal_id=draft.proposal_id, met_on=draft.met_on,
             counterparty=draft.counterparty.strip(), offered=draft.offered.strip(), demanded=draft.demanded.strip(),
@@ -154,9 +155,10 @@ def _check_embargo_holds(entry: BargainingEntry, opens_at: datetime | None, mome
     release = entry.release_at(opens_at)
     if release is not None and release <= moment:
         field = "embargo_until" if entry.embargo_until is not None else "embargo_until_vote"
-        raise ValidationFailed.on(field, f"The vote on this proposal opened {opens_at:%Y-%m-%d %H:%M} UTC, and an "
-                                         "embargo ends when the vote opens at the latest: this entry would be "
-                                         "public at once. Log it without an embargo, or wait.")
+        raise ValidationFailed.on(field, gettext(
+            "The vote on this proposal opened %(opened)s UTC, and an embargo ends when the vote opens at the latest: "
+            "this entry would be public at once. Log it without an embargo, or wait.",
+            opened=f"{opens_at:%Y-%m-%d %H:%M}"))
 
 
 def release_time(entry: BargainingEntry) -> datetime | None:
@@ -171,12 +173,12 @@ def link_entry(actor: User, chapter: Chapter, entry_id: int, proposal_id: int) -
         mine = membership_of(actor, chapter, s)
         entry = s.get(BargainingEntry, entry_id)
         if entry is None or entry.chapter_id != chapter.id:
-            raise NotFound("No such bargaining entry.")
+            raise NotFound(gettext("No such bargaining entry."))
         if mine is None or mine.id != entry.membership_id:
-            raise PermissionDenied("Only the elected who logged an entry can link it to a proposal.")
+            raise PermissionDenied(gettext("Only the elected who logged an entry can link it to a proposal."))
         proposal = s.get(Proposal, proposal_id) if proposal_id else None
         if proposal is None or proposal.chapter_id != chapter.id:
-            raise ValidationFailed.on("proposal_id", "Choose a proposal of this chapter.")
+            raise ValidationFailed.on("proposal_id", gettext("Choose a proposal of this chapter."))
         require_visible(actor, mine, proposal, chapter, s)
         if entry.proposal_id == proposal.id:
             raise InvalidTransition("This entry is already about that proposal.")

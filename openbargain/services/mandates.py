@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -93,7 +94,8 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
 
 def _move(mandate: Mandate, to: MandateStatus) -> None:
     if to not in MANDATE_TRANSITIONS[mandate.status]:
-        raise InvalidTransition(f"A mandate that is {mandate.status.value} cannot become {to.value}.")
+        raise InvalidTransition(gettext("A mandate that is %(now)s cannot become %(next)s.", now=mandate.status.value,
+                                        next=to.value))
     mandate.status = to
 
 
@@ -102,22 +104,22 @@ def _mandate(session: Session, actor: User | None, chapter: Chapter, mandate_id:
     query = select(Mandate).where(Mandate.id == mandate_id, Mandate.chapter_id == chapter.id)
     mandate = session.scalar(query.with_for_update() if lock else query)
     if mandate is None:
-        raise NotFound("No such mandate.")
+        raise NotFound(gettext("No such mandate."))
     mine = membership_of(actor, chapter, session)
     require_visible(actor, mine, session.get(Proposal, mandate.proposal_id), chapter, session)
     return mandate, mine
 
 
-def _only_the_mandated(mandate: Mandate, mine: Membership | None, what: str) -> None:
+def _only_the_mandated(mandate: Mandate, mine: Membership | None, refusal: str) -> None:
     if not policy.holds_mandate(mine, mandate):
-        raise PermissionDenied(f"Only the elected who holds this mandate can {what}.")
+        raise PermissionDenied(refusal)
 
 
 def acknowledge_mandate(actor: User, chapter: Chapter, mandate_id: int) -> Mandate:
     with unit_of_work() as uow:
         s = uow.session
         mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
-        _only_the_mandated(mandate, mine, "acknowledge it")
+        _only_the_mandated(mandate, mine, gettext("Only the elected who holds this mandate can acknowledge it."))
         _move(mandate, MandateStatus.ACKNOWLEDGED)
         mandate.acknowledged_at = now()
         audit.record(s, "mandate.acknowledged", f"mandate:{mandate.id}", actor=actor, chapter=chapter)
@@ -136,41 +138,41 @@ class ReportDraft:
 def check_report(draft: ReportDraft, today: date) -> None:
     errors: dict[str, list[str]] = {}
     if not draft.statement.strip():
-        errors["statement"] = ["Say what you did."]
+        errors["statement"] = [gettext("Say what you did.")]
     elif len(draft.statement) > STATEMENT_MAX:
-        errors["statement"] = [f"Use at most {STATEMENT_MAX} characters."]
+        errors["statement"] = [gettext("Use at most %(count)d characters.", count=STATEMENT_MAX)]
     url = draft.evidence_url.strip()
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors["evidence_url"] = ["An evidence link is a web address starting with http:// or https://."]
+            errors["evidence_url"] = [gettext("An evidence link is a web address starting with http:// or https://.")]
         elif len(url) > URL_MAX:
-            errors["evidence_url"] = [f"Use at most {URL_MAX} characters."]
+            errors["evidence_url"] = [gettext("Use at most %(count)d characters.", count=URL_MAX)]
     if draft.acted_on is None:
-        errors["acted_on"] = ["Give the date you acted."]
+        errors["acted_on"] = [gettext("Give the date you acted.")]
     elif draft.acted_on > today:
-        errors["acted_on"] = ["The date you acted cannot be in the future."]
+        errors["acted_on"] = [gettext("The date you acted cannot be in the future.")]
     if errors:
-        raise ValidationFailed("The report has problems; nothing was filed.", errors=errors)
+        raise ValidationFailed(gettext("The report has problems; nothing was filed."), errors=errors)
 
 
 def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDraft) -> ComplianceReport:
     with unit_of_work() as uow:
         s = uow.session
         mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
-        _only_the_mandated(mandate, mine, "report on it")
+        _only_the_mandated(mandate, mine, gettext("Only the elected who holds this mandate can report on it."))
         if mandate.status == MandateStatus.SUPERSEDED:
-            raise InvalidTransition("This mandate was superseded: there is nothing more to report.")
+            raise InvalidTransition(gettext("This mandate was superseded: there is nothing more to report."))
         if mandate.status == MandateStatus.ISSUED:
-            raise InvalidTransition("Acknowledge the mandate before reporting on it.")
+            raise InvalidTransition(gettext("Acknowledge the mandate before reporting on it."))
         check_report(draft, now().date())
         latest = s.scalar(select(ComplianceReport).where(ComplianceReport.mandate_id == mandate.id)
                           .order_by(ComplianceReport.filed_at.desc(), ComplianceReport.id.desc()).limit(1))
         if latest is not None and draft.corrects_id != latest.id:
-            raise ValidationFailed.on("corrects_id", "A report is never edited: file a correction of the latest "
-                                                     "report instead.")
+            raise ValidationFailed.on("corrects_id", gettext("A report is never edited: file a correction of the "
+                                                             "latest report instead."))
         if latest is None and draft.corrects_id is not None:
-            raise ValidationFailed.on("corrects_id", "There is no earlier report to correct.")
+            raise ValidationFailed.on("corrects_id", gettext("There is no earlier report to correct."))
         report = ComplianceReport(mandate_id=mandate.id, outcome=draft.outcome, statement=draft.statement.strip(),
                                   evidence_url=draft.evidence_url.strip() or None, acted_on=draft.acted_on,
                                   filed_at=now(), corrects_id=draft.corrects_id)
@@ -199,14 +201,14 @@ def review_report(actor: User, chapter: Chapter, report_id: int, review: ReportR
         s = uow.session
         report = s.get(ComplianceReport, report_id)
         if report is None:
-            raise NotFound("No such report.")
+            raise NotFound(gettext("No such report."))
         mandate, mine = _mandate(s, actor, chapter, report.mandate_id)
-        require(policy.can_review_reports(actor, mine), mine, "Only the steering committee verifies reports.")
+        require(policy.can_review_reports(actor, mine), mine, gettext("Only the steering committee verifies reports."))
         note = note.strip()
         if review == ReportReview.DISPUTED and not note:
-            raise ValidationFailed.on("note", "Say what is disputed.")
+            raise ValidationFailed.on("note", gettext("Say what is disputed."))
         if len(note) > NOTE_MAX:
-            raise ValidationFailed.on("note", f"Use at most {NOTE_MAX} characters.")
+            raise ValidationFailed.on("note", gettext("Use at most %(count)d characters.", count=NOTE_MAX))
         report.review, report.review_note = review, note or None
         report.reviewed_at, report.reviewed_by_id = now(), actor.id
         audit.record(s, f"report.{review.value}", f"report:{report.id}", actor=actor, chapter=chapter,
@@ -218,12 +220,13 @@ def supersede_mandate(actor: User, chapter: Chapter, mandate_id: int, by_proposa
     with unit_of_work() as uow:
         s = uow.session
         mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
-        require(policy.can_review_reports(actor, mine), mine, "Only the steering committee supersedes mandates.")
+        require(policy.can_review_reports(actor, mine), mine,
+                gettext("Only the steering committee supersedes mandates."))
         later = s.get(Proposal, by_proposal_id)
         if later is None or later.chapter_id != chapter.id or later.id == mandate.proposal_id \
                 or later.status not in (ProposalStatus.DECIDED, ProposalStatus.NO_DECISION):
-            raise ValidationFailed.on("by_proposal_id", "Choose a later proposal of this chapter whose result "
-                                                        "is certified.")
+            raise ValidationFailed.on("by_proposal_id", gettext("Choose a later proposal of this chapter whose "
+                                                                "result is certified."))
         _move(mandate, MandateStatus.SUPERSEDED)
         mandate.superseded_at, mandate.superseded_by_id = now(), later.id
         audit.record(s, "mandate.superseded", f"mandate:{mandate.id}", actor=actor, chapter=chapter,
@@ -255,6 +258,6 @@ def mandates_of(proposal: Proposal) -> list[Mandate]:
 def get_report(actor: User | None, chapter: Chapter, report_id: int) -> ComplianceReport:
     report = db.session.get(ComplianceReport, report_id)
     if report is None:
-        raise NotFound("No such report.")
+        raise NotFound(gettext("No such report."))
     _mandate(db.session, actor, chapter, report.mandate_id)  # visibility follows the proposal
     return report

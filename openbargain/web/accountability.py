@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -45,7 +46,7 @@ def acknowledge(slug: str, mandate_id: int):
         abort(400)
     chapter = chapters.get_chapter(slug)
     return _back(slug, mandate_id, lambda: mandates.acknowledge_mandate(current_user, chapter, mandate_id),
-                 "Mandate acknowledged.")
+                 gettext("Mandate acknowledged."))
 
 
 @bp.post("/mandates/<int:mandate_id>/reports")
@@ -58,7 +59,7 @@ def report(slug: str, mandate_id: int):
                                      form.evidence_url.data or "", form.acted_on.data, form.corrects_id.data)
         back = url_for("accountability.mandate", slug=slug, mandate_id=mandate_id)
         followed = submit(form, lambda: mandates.file_report(current_user, chapter, mandate_id, draft),
-                          success="Report filed. Members can read and discuss it; steering will verify it.",
+                          success=gettext("Report filed. Members can read and discuss it; steering will verify it."),
                           done=lambda _: back, refused=back)
         if followed:
             return followed
@@ -75,7 +76,7 @@ def review(slug: str, report_id: int):
         abort(400)
     return _back(slug, mandate_id, lambda: mandates.review_report(current_user, chapter, report_id,
                                                                   ReportReview(form.review.data), form.note.data or ""),
-                 "Review recorded.")
+                 gettext("Review recorded."))
 
 
 @bp.post("/mandates/<int:mandate_id>/supersede")
@@ -88,17 +89,17 @@ def supersede(slug: str, mandate_id: int):
         abort(400)
     return _back(slug, mandate_id, lambda: mandates.supersede_mandate(current_user, chapter, mandate_id,
                                                                       form.by_proposal_id.data or 0),
-                 "Mandate marked superseded.")
+                 gettext("Mandate marked superseded."))
 
 
 def _logged_message(entry, chapter: Chapter) -> str:
     """The confirmation says when the entry really becomes public."""
     if not entry.embargoed:
-        return "Logged. It is public now."
+        return gettext("Logged. It is public now.")
     release = bargaining.release_time(entry)
     if release is None:
-        return "Logged. It stays under embargo until the vote on its proposal opens (no vote is scheduled yet)."
-    return f"Logged. It stays under embargo until {local(release, chapter)}."
+        return gettext("Logged. It stays under embargo until the vote on its proposal opens (no vote is scheduled yet).")
+    return gettext("Logged. It stays under embargo until %(release)s.", release=local(release, chapter))
 
 
 @bp.route("/bargaining/new", methods=["GET", "POST"])
@@ -107,7 +108,7 @@ def new_entry(slug: str):
     chapter = chapters.get_chapter(slug)
     membership = access.membership_of(current_user, chapter)
     access.require(policy.can_log_bargaining_entry(current_user, membership), membership,
-                   "Only electeds log bargaining entries.")
+                   gettext("Only electeds log bargaining entries."))
     form = EntryForm()
     form.proposal_id.choices = [(0, "— my own log (public) —")] + proposals.proposal_titles(chapter)
     if request.method == "GET":
@@ -161,7 +162,7 @@ def link(slug: str, entry_id: int):
     if not form.validate_on_submit():
         return redirect(back)
     return submit(None, lambda: bargaining.link_entry(current_user, chapter, entry_id, form.proposal_id.data),
-                  success="Linked: the entry now shows on that proposal's timeline too. The entry itself is unchanged.",
+                  success=gettext("Linked: the entry now shows on that proposal's timeline too. The entry itself is unchanged."),
                   done=lambda _: back, refused=back)
 
 
@@ -212,8 +213,9 @@ def follow_elected(slug: str, membership_id: int):
     on = request.form.get("on") == "1"
     back = url_for("accountability.scorecard", slug=slug, membership_id=membership_id)
     return submit(None, lambda: follows.follow(current_user, chapter, membership_id=membership_id, on=on),
-                  success="You follow this elected: you are told of their mandates, reports and bargaining entries."
-                  if on else "You no longer follow this elected.", done=lambda _: back, refused=back)
+                  success=gettext("You follow this elected: you are told of their mandates, reports and bargaining "
+                                  "entries.") if on else gettext("You no longer follow this elected."),
+                  done=lambda _: back, refused=back)
 
 
 @bp.get("/accountability")

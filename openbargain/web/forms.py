@@ -236,26 +236,26 @@ class YesNoBallotForm(FlaskForm):
 # --- mandates and open bargaining -------------------------------------------------------------
 
 class ReportForm(FlaskForm):
-    outcome = RadioField("Outcome", choices=[SelectChoice("fulfilled", "Fulfilled"),
-                                             SelectChoice("partially", "Partially"),
-                                             SelectChoice("breached", "Breached")],
-                          validators=[InputRequired("Choose the outcome: nothing is chosen for you.")])
-    statement = TextAreaField("Statement (Markdown)", validators=[Optional(), Length(max=STATEMENT_MAX)],
-                              description="What you did, and why.")
-    evidence_url = StringField("Evidence link", validators=[Optional(), Length(max=URL_MAX)],
-                               description="e.g. the roll-call record (http:// or https://).")
-    acted_on = DateField("Date you acted", validators=[Optional()])
+    outcome = RadioField(_l("Outcome"), choices=[SelectChoice("fulfilled", _l("Fulfilled")),
+                                                 SelectChoice("partially", _l("Partially")),
+                                                 SelectChoice("breached", _l("Breached"))],
+                          validators=[InputRequired(_l("Choose the outcome: nothing is chosen for you."))])
+    statement = TextAreaField(_l("Statement (Markdown)"), validators=[Optional(), Length(max=STATEMENT_MAX)],
+                              description=_l("What you did, and why."))
+    evidence_url = StringField(_l("Evidence link"), validators=[Optional(), Length(max=URL_MAX)],
+                               description=_l("e.g. the roll-call record (http:// or https://)."))
+    acted_on = DateField(_l("Date you acted"), validators=[Optional()])
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class ReviewForm(FlaskForm):
-    review = RadioField("Review", choices=[SelectChoice("verified", "Verified"), SelectChoice("disputed", "Disputed")],
-                        default="verified")
-    note = TextAreaField("Note", validators=[Optional(), Length(max=NOTE_MAX)])
+    review = RadioField(_l("Review"), choices=[SelectChoice("verified", _l("Verified")),
+                                               SelectChoice("disputed", _l("Disputed"))], default="verified")
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
 
 class SupersedeForm(FlaskForm):
-    by_proposal_id = SelectField("Superseded by the decided proposal", coerce=int, validate_choice=False)
+    by_proposal_id = SelectField(_l("Superseded by the decided proposal"), coerce=int, validate_choice=False)
 
 
 def _optional_id(value) -> int:
@@ -264,22 +264,23 @@ def _optional_id(value) -> int:
 
 
 class LinkForm(FlaskForm):
-    proposal_id = SelectField("Put it on the timeline of", coerce=_optional_id, validate_choice=False)
+    proposal_id = SelectField(_l("Put it on the timeline of"), coerce=_optional_id, validate_choice=False)
 
 
 class EntryForm(FlaskForm):
-    met_on = DateField("Date of the meeting", validators=[Optional()])
-    counterparty = StringField("With whom", validators=[Optional(), Length(max=PARTY_MAX)],
-                               description="e.g. the Speaker's office, a lobbyist, a union.")
-    offered = TextAreaField("What they offered", validators=[Optional(), Length(max=TEXT_MAX)])
-    demanded = TextAreaField("What they demanded", validators=[Optional(), Length(max=TEXT_MAX)])
-    threatened = TextAreaField("What they threatened", validators=[Optional(), Length(max=TEXT_MAX)])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=TEXT_MAX)])
-    proposal_id = SelectField("About the proposal (optional)", coerce=_optional_id, validate_choice=False)
-    embargo_until = DateTimeLocalField("Embargo until (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                       description="Talks still live? Recorded now, shown to steering, and "
-                                                   "published then — or when the proposal's vote opens.")
-    embargo_until_vote = BooleanField("Keep it under embargo until the vote on this proposal opens")
+    met_on = DateField(_l("Date of the meeting"), validators=[Optional()])
+    counterparty = StringField(_l("With whom"), validators=[Optional(), Length(max=PARTY_MAX)],
+                               description=_l("e.g. the Speaker's office, a lobbyist, a union."))
+    offered = TextAreaField(_l("What they offered"), validators=[Optional(), Length(max=TEXT_MAX)])
+    demanded = TextAreaField(_l("What they demanded"), validators=[Optional(), Length(max=TEXT_MAX)])
+    threatened = TextAreaField(_l("What they threatened"), validators=[Optional(), Length(max=TEXT_MAX)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=TEXT_MAX)])
+    proposal_id = SelectField(_l("About the proposal (optional)"), coerce=_optional_id, validate_choice=False)
+    embargo_until = DateTimeLocalField(_l("Embargo until (optional)"), validators=[Optional()],
+                                       format="%Y-%m-%dT%H:%M",
+                                       description=_l("Talks still live? Recorded now, shown to steering, and "
+                                                      "published then — or when the proposal's vote opens."))
+    embargo_until_vote = BooleanField(_l("Keep it under embargo until the vote on this proposal opens"))
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
