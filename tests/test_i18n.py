@@ -38,8 +38,10 @@ TRANSLATED_TEMPLATES = [
     "accountability/scorecard.html", "accountability/_figures.html", "accountability/_story.html",
     "accountability/_entry.html", "accountability/mandate.html", "accountability/report.html",
     "accountability/entry.html", "accountability/entry_embargoed.html", "accountability/entry_form.html",
+    "proposals/form.html", "proposals/_amendment_fields.html", "proposals/amendment_form.html",
+    "proposals/comment_edit.html", "proposals/confirm_stop.html", "proposals/revisions.html",
 ]
-NOT_WORDS = {"openbargain"}  # the product's name stays as it is
+NOT_WORDS = {"openbargain", "UTC"}  # the product's name, and the time zone's, stay as they are
 
 
 def extracted() -> dict:
@@ -309,3 +311,15 @@ def test_an_elected_reports_and_logs_in_spanish(app, client, world, spanish_offe
         "met_on": chapter_today(world.chapter).isoformat(), "counterparty": "Alcaldía", "offered": "Una comisión"},
         follow_redirects=True)
     assert "Anotada. Ya es pública." in logged.get_data(as_text=True)
+
+
+def test_opening_a_proposal_in_spanish(app, client, world, spanish_offered):
+    accounts.set_language(world.member, "es", ["en", "es"])
+    login(client, world.member)
+    form = client.get("/c/riverside/proposals/new").get_data(as_text=True)
+    assert "Abrir una propuesta" in form and "La decisión que tiene delante el cargo electo" in form
+    refused = client.post("/c/riverside/proposals/new", data={"title": "", "ballot_kind": "yes_no",
+                                                              "visibility": "members"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Ponle un título a la propuesta." in text
+    assert "Elige al menos un cargo electo" in text

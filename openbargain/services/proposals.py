@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -91,64 +92,67 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
         errors.setdefault(name, []).append(message)
 
     if not draft.title.strip():
-        err("title", "Give the proposal a title.")
+        err("title", gettext("Give the proposal a title."))
     elif len(draft.title) > TITLE_MAX:
-        err("title", f"Use at most {TITLE_MAX} characters.")
+        err("title", gettext("Use at most %(count)d characters.", count=TITLE_MAX))
     elif breaks_the_line(draft.title):
         err("title", ONE_LINE)
     for name in ("body", "decision"):
         if len(getattr(draft, name)) > TEXT_MAX:
-            err(name, f"Use at most {TEXT_MAX} characters.")
+            err(name, gettext("Use at most %(count)d characters.", count=TEXT_MAX))
     if not draft.decision.strip():
-        err("decision", "Say what decision the elected faces.")
+        err("decision", gettext("Say what decision the elected faces."))
     if draft.deadline is None:
-        err("deadline", "Give the date by which the elected must act.")
+        err("deadline", gettext("Give the date by which the elected must act."))
     elif draft.deadline < chapter_today(chapter) or (
             draft.deadline_time is not None and deadline_moment(chapter, draft.deadline, draft.deadline_time) <= now()):
-        err("deadline", "The deadline is in the past.")
+        err("deadline", gettext("The deadline is in the past."))
     electeds = _electeds(session, chapter, list(dict.fromkeys(draft.elected_ids)))
     if not draft.elected_ids:
-        err("electeds", "Choose at least one elected this proposal directs.")
+        err("electeds", gettext("Choose at least one elected this proposal directs."))
     elif len(electeds) != len(set(draft.elected_ids)):
-        err("electeds", "Only electeds of this chapter can be directed.")
+        err("electeds", gettext("Only electeds of this chapter can be directed."))
     for name in ("adopted_directive", "rejected_directive", "fallback_directive"):
         if len(getattr(draft, name)) > DIRECTIVE_MAX:
-            err(name, f"Use at most {DIRECTIVE_MAX} characters.")
+            err(name, gettext("Use at most %(count)d characters.", count=DIRECTIVE_MAX))
     if draft.ballot_kind == BallotKind.YES_NO:
         if not draft.adopted_directive.strip():
-            err("adopted_directive", "Say what the elected must do if the proposal is adopted.")
+            err("adopted_directive", gettext("Say what the elected must do if the proposal is adopted."))
         if draft.options:
-            err("options", "A yes/no proposal has no ranked options; choose a ranked ballot instead.")
+            err("options", gettext("A yes/no proposal has no ranked options; choose a ranked ballot instead."))
     else:
         if draft.adopted_directive.strip() or draft.rejected_directive.strip():
-            err("adopted_directive", "A ranked proposal gives each option its own directive.")
+            err("adopted_directive", gettext("A ranked proposal gives each option its own directive."))
         _check_options(draft.options, err)
     if errors:
-        raise ValidationFailed("The proposal has problems; nothing was saved.", errors=errors)
+        raise ValidationFailed(gettext("The proposal has problems; nothing was saved."), errors=errors)
     return electeds
 
 
 def _check_options(options: list[OptionDraft], err) -> None:
     if len(options) < 2:
-        err("options", "A ranked proposal needs at least two options.")
+        err("options", gettext("A ranked proposal needs at least two options."))
     if len(options) > MAX_OPTIONS:
-        err("options", f"Use at most {MAX_OPTIONS} options.")
+        err("options", gettext("Use at most %(count)d options.", count=MAX_OPTIONS))
     seen: set[str] = set()
     for number, option in enumerate(options, start=1):
         label = option.label.strip()
         if not label:
-            err("options", f"Option {number} needs a label.")
+            err("options", gettext("Option %(number)d needs a label.", number=number))
         elif len(label) > LABEL_MAX:
-            err("options", f"Option {number}: a label has at most {LABEL_MAX} characters.")
+            err("options", gettext("Option %(number)d: a label has at most %(count)d characters.", number=number,
+                                   count=LABEL_MAX))
         elif breaks_the_line(label):
-            err("options", f"Option {number}: {ONE_LINE}")
+            err("options", gettext("Option %(number)d: %(rule)s", number=number, rule=gettext(ONE_LINE)))
         elif label.casefold() in seen:
-            err("options", f"Two options are labelled {label!r}.")
+            err("options", gettext("Two options are labelled “%(label)s”.", label=label))
         seen.add(label.casefold())
         if not option.directive.strip():
-            err("options", f"Option {number} ({label or 'unlabelled'}) needs a directive.")
+            err("options", gettext("Option %(number)d (%(label)s) needs a directive.", number=number,
+                                   label=label or gettext("unlabelled")))
         elif len(option.directive) > DIRECTIVE_MAX:
-            err("options", f"Option {number}: a directive has at most {DIRECTIVE_MAX} characters.")
+            err("options", gettext("Option %(number)d: a directive has at most %(count)d characters.", number=number,
+                                   count=DIRECTIVE_MAX))
 
 
 def _option_rows(draft: ProposalDraft) -> list[tuple[str, str | None]]:
@@ -172,8 +176,8 @@ def _apply(session: Session, proposal: Proposal, draft: ProposalDraft, electeds:
         Amendment.option_id.is_not(None)))) if proposal.id else set()
     for option in proposal.options[len(rows):]:
         if option.id in targeted:
-            raise ValidationFailed.on("options", f"An open amendment concerns option {option.label!r}; "
-                                                 "decide it before removing the option.")
+            raise ValidationFailed.on("options", gettext("An open amendment concerns option “%(label)s”; decide it "
+                                                         "before removing the option.", label=option.label))
     # Options are updated in place so amendments keep pointing at the option they concern.
     del proposal.options[len(rows):]
     for position, (label, directive) in enumerate(rows):
@@ -218,7 +222,7 @@ def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Propo
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_draft_proposal(actor, mine), mine, "Only members in good standing can open proposals.")
+        require(policy.can_draft_proposal(actor, mine), mine, gettext("Only members in good standing can open proposals."))
         electeds = check_draft(s, chapter, draft)
         proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
                             title="", body="", decision="")
@@ -235,9 +239,9 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.is_frozen:
-            raise InvalidTransition("A vote is scheduled: the text, options and directives can no longer change.")
+            raise InvalidTransition(gettext("A vote is scheduled: the text, options and directives can no longer change."))
         if not policy.can_edit_proposal(actor, mine, proposal):
-            raise PermissionDenied("Only the author can edit a proposal.")
+            raise PermissionDenied(gettext("Only the author can edit a proposal."))
         electeds = check_draft(s, chapter, draft)
         _apply(s, proposal, draft, electeds)
         if proposal.status == ProposalStatus.DELIBERATION:
@@ -252,11 +256,11 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.status != ProposalStatus.DRAFT:
-            raise InvalidTransition("This proposal is already published.")
+            raise InvalidTransition(gettext("This proposal is already published."))
         if not policy.can_publish_proposal(actor, mine, proposal):
-            raise PermissionDenied("Only the author, in good standing, can publish this draft.")
+            raise PermissionDenied(gettext("Only the author, in good standing, can publish this draft."))
         if proposal.deadline < chapter_today(chapter):
-            raise ValidationFailed.on("deadline", "The deadline has passed; edit it before publishing.")
+            raise ValidationFailed.on("deadline", gettext("The deadline has passed; edit it before publishing."))
         transition(proposal, ProposalStatus.DELIBERATION)
         proposal.published_at = now()
         add_revision(s, proposal, actor, "published")
@@ -281,14 +285,14 @@ def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int, reason: s
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         by_author = policy.is_author(actor, proposal)
         if not (by_author or policy.is_active_steering(mine)):
-            raise PermissionDenied("Only the author or the steering committee can withdraw a proposal.")
+            raise PermissionDenied(gettext("Only the author or the steering committee can withdraw a proposal."))
         reason = stated_reasons.checked(reason)
         referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
         if referendum is not None:
             if referendum.by_petition:
-                raise InvalidTransition("Members forced this vote by petition: it cannot be withdrawn.")
+                raise InvalidTransition(gettext("Members forced this vote by petition: it cannot be withdrawn."))
             if now() >= referendum.opens_at:
-                raise InvalidTransition("Voting has begun: the proposal can no longer be withdrawn.")
+                raise InvalidTransition(gettext("Voting has begun: the proposal can no longer be withdrawn."))
         transition(proposal, ProposalStatus.WITHDRAWN)
         proposal.withdrawn_at = now()
         if referendum is not None:
@@ -322,7 +326,7 @@ def get_proposal(actor: User | None, chapter: Chapter, proposal_id: int) -> Prop
         .where(Proposal.id == proposal_id, Proposal.chapter_id == chapter.id)
     )
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(gettext("No such proposal."))
     mine = membership_of(actor, chapter)
     require_visible(actor, mine, proposal, chapter, s)
     referendum = s.scalar(select(Referendum).where(Referendum.proposal_id == proposal.id))
@@ -354,7 +358,7 @@ def list_proposals(actor: User | None, chapter: Chapter, *, status: ProposalStat
     mine = membership_of(actor, chapter)
     bylaws = bylaws_of(chapter)
     if not policy.can_list_proposals(actor, mine, bylaws):
-        raise NotFound("No such page.")
+        raise NotFound(gettext("No such page."))
     conditions = [Proposal.chapter_id == chapter.id]
     # Drafts are their authors' alone; outsiders see what is public.
     visible_draft = Proposal.author_id == actor.id if actor is not None and actor.is_authenticated else False

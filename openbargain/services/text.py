@@ -6,10 +6,15 @@ import re
 from openbargain.models.proposal import REASON_MAX
 from openbargain.services.errors import ValidationFailed
 
+def _(message: str) -> str:
+    """Marks a rule's words for the translation catalog; they are translated where they are said."""
+    return message
+
+
 # Line breaks (including Unicode's), tabs and other control characters: a single-line field that
 # held one would break a mail header, a CSV row or a page heading.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-ONE_LINE = "Use one line of text: no line breaks, tabs or control characters."
+ONE_LINE = _("Use one line of text: no line breaks, tabs or control characters.")
 
 
 def breaks_the_line(value: str | None) -> bool:

@@ -108,36 +108,41 @@ class ChapterForm(FlaskForm):
 class OptionEntry(Form):
     """One ranked option (a sub-form: the proposal form carries the CSRF token)."""
 
-    label = StringField("Label", validators=[Optional(), Length(max=LABEL_MAX)])
-    directive = TextAreaField("Directive", validators=[Optional(), Length(max=DIRECTIVE_MAX)])
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=LABEL_MAX)])
+    directive = TextAreaField(_l("Directive"), validators=[Optional(), Length(max=DIRECTIVE_MAX)])
 
 
 class ProposalForm(FlaskForm):
     """Shape only: whether each part is present and consistent is the service's rule, so that
     every problem is reported at once."""
 
-    title = StringField("Title", validators=[Optional(), Length(max=TITLE_MAX)])
-    decision = TextAreaField("The decision the elected faces", validators=[Optional(), Length(max=TEXT_MAX)],
-                             description='e.g. "How to vote on the budget deal on the Assembly floor."')
-    deadline = DateField("Deadline", validators=[Optional()],
-                         description="The real-world date by which the elected must act (e.g. the floor vote).")
-    deadline_time = TimeField("…at (optional)", validators=[Optional()], format="%H:%M",
-                              description="The hour, in the chapter's timezone (“before the council meets at 10:00”).")
-    body = TextAreaField("Argument and background (Markdown)", validators=[Optional(), Length(max=TEXT_MAX)])
-    electeds = SelectMultipleField("Electeds it directs", coerce=int, widget=ListWidget(prefix_label=False),
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
+    decision = TextAreaField(_l("The decision the elected faces"), validators=[Optional(), Length(max=TEXT_MAX)],
+                             description=_l('e.g. "How to vote on the budget deal on the Assembly floor."'))
+    deadline = DateField(_l("Deadline"), validators=[Optional()],
+                         description=_l("The real-world date by which the elected must act (e.g. the floor vote)."))
+    deadline_time = TimeField(_l("…at (optional)"), validators=[Optional()], format="%H:%M",
+                              description=_l("The hour, in the chapter's timezone (“before the council meets at "
+                                             "10:00”)."))
+    body = TextAreaField(_l("Argument and background (Markdown)"), validators=[Optional(), Length(max=TEXT_MAX)])
+    electeds = SelectMultipleField(_l("Electeds it directs"), coerce=int, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
-    ballot_kind = RadioField("Ballot", choices=[SelectChoice("yes_no", "Yes / no"),
-                                                SelectChoice("ranked", "Ranked options")], default="yes_no")
-    adopted_directive = TextAreaField("Directive if adopted (yes/no)", validators=[Optional(), Length(max=DIRECTIVE_MAX)],
-                                      description="The exact instruction the elected must follow if members vote yes.")
-    rejected_directive = TextAreaField("Directive if rejected (yes/no, optional)",
+    ballot_kind = RadioField(_l("Ballot"), choices=[SelectChoice("yes_no", _l("Yes / no")),
+                                                    SelectChoice("ranked", _l("Ranked options"))], default="yes_no")
+    adopted_directive = TextAreaField(_l("Directive if adopted (yes/no)"),
+                                      validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                                      description=_l("The exact instruction the elected must follow if members vote "
+                                                     "yes."))
+    rejected_directive = TextAreaField(_l("Directive if rejected (yes/no, optional)"),
                                        validators=[Optional(), Length(max=DIRECTIVE_MAX)],
-                                       description="Leave empty to leave the elected their discretion.")
-    options = FieldList(FormField(OptionEntry), label="Ranked options", min_entries=2, max_entries=12)
-    fallback_directive = TextAreaField("Fallback directive (optional)", validators=[Optional(), Length(max=DIRECTIVE_MAX)],
-                                       description="What the elected must do if the vote reaches no decision (quorum not met).")
-    visibility = RadioField("Who can read it", choices=[SelectChoice("members", "Members only"),
-                                                        SelectChoice("public", "Public")], default="members")
+                                       description=_l("Leave empty to leave the elected their discretion."))
+    options = FieldList(FormField(OptionEntry), label=_l("Ranked options"), min_entries=2, max_entries=12)
+    fallback_directive = TextAreaField(_l("Fallback directive (optional)"),
+                                       validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                                       description=_l("What the elected must do if the vote reaches no decision "
+                                                      "(quorum not met)."))
+    visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
+                                                            SelectChoice("public", _l("Public"))], default="members")
 
 
 class CommentForm(FlaskForm):
@@ -159,9 +164,11 @@ class UrgencyForm(FlaskForm):
 class StopForm(FlaskForm):
     """Withdrawing a proposal or cancelling its vote: a confirmation with the public reason."""
 
-    reason = TextAreaField("Your reason", validators=[DataRequired("Give members the reason: it is published on the proposal."),
-                                                      Length(max=REASON_MAX)],
-                           description="Published on the proposal for everyone who can see it, and mailed to its author.")
+    reason = TextAreaField(_l("Your reason"),
+                           validators=[DataRequired(_l("Give members the reason: it is published on the proposal.")),
+                                       Length(max=REASON_MAX)],
+                           description=_l("Published on the proposal for everyone who can see it, and mailed to its "
+                                          "author."))
 
 
 class HideForm(FlaskForm):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -89,7 +90,7 @@ def new(slug: str):
     chapter = _chapter(slug)
     membership = access.membership_of(current_user, chapter)
     access.require(policy.can_draft_proposal(current_user, membership), membership,
-                   "Only members in good standing can open proposals.")
+                   gettext("Only members in good standing can open proposals."))
     form = ProposalForm()
     _electeds_choices(form, chapter)
 
@@ -102,7 +103,7 @@ def new(slug: str):
         return aided
     if form.validate_on_submit():
         followed = submit(form, lambda: proposals.draft_proposal(current_user, chapter, _draft(form)),
-                          success="Draft saved. Only you can see it until you publish it.",
+                          success=gettext("Draft saved. Only you can see it until you publish it."),
                           done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id))
         if followed:
             return followed
@@ -140,8 +141,8 @@ def edit(slug: str, proposal_id: int):
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     proposal = view.proposal
     if not policy.can_edit_proposal(current_user, view.membership, proposal):
-        flash("This proposal can no longer be edited." if proposal.is_frozen
-              else "Only the author can edit this proposal.", "error")
+        flash(gettext("This proposal can no longer be edited.") if proposal.is_frozen
+              else gettext("Only the author can edit this proposal."), "error")
         return redirect(url_for("proposals.show", slug=slug, proposal_id=proposal_id))
     form = ProposalForm(obj=proposal) if request.method == "GET" else ProposalForm()
     _electeds_choices(form, chapter)
@@ -169,7 +170,8 @@ def edit(slug: str, proposal_id: int):
     if form.validate_on_submit():
         revision = proposal.status == ProposalStatus.DELIBERATION
         followed = submit(form, lambda: proposals.update_proposal(current_user, chapter, proposal_id, _draft(form)),
-                          success="Proposal saved" + (" as a new revision." if revision else "."),
+                          success=gettext("Proposal saved as a new revision.") if revision
+                          else gettext("Proposal saved."),
                           done=lambda _: url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         if followed:
             return followed
@@ -189,7 +191,7 @@ def _act(slug: str, proposal_id: int, action, success: str, anchor: str = ""):
 @login_required
 def publish(slug: str, proposal_id: int):
     return _act(slug, proposal_id, lambda c: proposals.publish_proposal(current_user, c, proposal_id),
-                "Published: deliberation is open and the directed electeds have been notified.")
+                gettext("Published: deliberation is open and the directed electeds have been notified."))
 
 
 @bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
@@ -200,16 +202,16 @@ def withdraw(slug: str, proposal_id: int):
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     back = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
     if not policy.can_withdraw_proposal(current_user, view.membership, view.proposal):
-        flash("Only the author or the steering committee can withdraw a proposal, and only before its vote opens.",
-              "error")
+        flash(gettext("Only the author or the steering committee can withdraw a proposal, and only before its vote "
+                      "opens."), "error")
         return redirect(back)
     return confirm_with_reason(
         lambda reason: proposals.withdraw_proposal(current_user, chapter, proposal_id, reason),
-        success="The proposal is withdrawn; your reason is published on it.", done=lambda _: back, back=back,
-        chapter=chapter, membership=view.membership, proposal=view.proposal, heading="Withdraw this proposal",
-        confirm="Withdraw the proposal",
-        consequence="A withdrawn proposal cannot come back: members would have to start a new one. Any vote "
-                    "scheduled on it is called off.")
+        success=gettext("The proposal is withdrawn; your reason is published on it."), done=lambda _: back, back=back,
+        chapter=chapter, membership=view.membership, proposal=view.proposal, heading=gettext("Withdraw this proposal"),
+        confirm=gettext("Withdraw the proposal"),
+        consequence=gettext("A withdrawn proposal cannot come back: members would have to start a new one. Any vote "
+                            "scheduled on it is called off."))
 
 
 @bp.post("/<int:proposal_id>/follow")
@@ -217,16 +219,16 @@ def withdraw(slug: str, proposal_id: int):
 def follow(slug: str, proposal_id: int):
     on = request.form.get("on") == "1"
     return _act(slug, proposal_id, lambda c: follows.follow(current_user, c, proposal_id=proposal_id, on=on),
-                "You follow this proposal: you are told when it changes state." if on
-                else "You no longer follow this proposal.")
+                gettext("You follow this proposal: you are told when it changes state.") if on
+                else gettext("You no longer follow this proposal."))
 
 
 @bp.post("/<int:proposal_id>/petition")
 @login_required
 def sign(slug: str, proposal_id: int):
     return _act(slug, proposal_id, lambda c: petitions.sign_petition(current_user, c, proposal_id),
-                lambda carried: "You signed. The petition reached its threshold: the vote is scheduled."
-                if carried else "You signed the petition.", "#petition")
+                lambda carried: gettext("You signed. The petition reached its threshold: the vote is scheduled.")
+                if carried else gettext("You signed the petition."), "#petition")
 
 
 @bp.post("/<int:proposal_id>/urgency")
@@ -240,11 +242,11 @@ def urgency_request(slug: str, proposal_id: int):
     back = url_for("proposals.show", slug=slug, proposal_id=proposal_id) + "#urgency"
     if policy.can_declare_urgent(current_user, access.membership_of(current_user, chapter)):
         return submit(None, lambda: urgency.declare_urgent(current_user, chapter, proposal_id, form.reason.data or ""),
-                      success="Declared urgent: the bylaws' shorter timings now apply, and members see why.",
+                      success=gettext("Declared urgent: the bylaws' shorter timings now apply, and members see why."),
                       done=lambda _: back, refused=back)
     return submit(None, lambda: urgency.support_urgency(current_user, chapter, proposal_id, form.reason.data),
-                  success=lambda carried: "You signed. Enough members asked: the proposal is on the urgent track."
-                  if carried else "You signed the request for the urgent track.",
+                  success=lambda carried: gettext("You signed. Enough members asked: the proposal is on the urgent track.")
+                  if carried else gettext("You signed the request for the urgent track."),
                   done=lambda _: back, refused=back)
 
 
@@ -301,7 +303,7 @@ def comment_hide(slug: str, proposal_id: int, comment_id: int):
     chapter = _chapter(slug)
     back = url_for("proposals.show", slug=slug, proposal_id=proposal_id) + f"#comment-{comment_id}"
     return submit(None, lambda: deliberation.hide_comment(current_user, chapter, comment_id, reason),
-                  success="The comment is hidden; members see your reason.", done=lambda _: back, refused=back)
+                  success=gettext("The comment is hidden; members see your reason."), done=lambda _: back, refused=back)
 
 
 @bp.post("/<int:proposal_id>/amendments")
@@ -316,7 +318,7 @@ def amend(slug: str, proposal_id: int):
                                           form.directive.data, form.reason.data or "")
         page = url_for("proposals.show", slug=slug, proposal_id=proposal_id)
         followed = submit(form, lambda: amendments.propose_amendment(current_user, chapter, proposal_id, draft),
-                          success="Amendment proposed; the author will accept or decline it.",
+                          success=gettext("Amendment proposed; the author will accept or decline it."),
                           done=lambda _: f"{page}#amendments", refused=page)
         if followed:
             return followed
@@ -332,7 +334,7 @@ def amendment_action(slug: str, proposal_id: int, amendment_id: int, action: str
             return amendments.cosign_amendment(current_user, chapter, amendment_id)
         return amendments.decide_amendment(current_user, chapter, amendment_id, accept=action == "accept")
 
-    messages = {"accept": "Amendment accepted: the proposal is revised.", "decline": "Amendment declined.",
-                "sign": "You co-signed the amendment."}
+    messages = {"accept": gettext("Amendment accepted: the proposal is revised."), "decline": gettext("Amendment declined."),
+                "sign": gettext("You co-signed the amendment.")}
     return _act(slug, proposal_id, run, messages[action], "#amendments")
 

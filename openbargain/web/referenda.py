@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -142,16 +143,17 @@ def cancel(slug: str, referendum_id: int):
                    "Only the steering committee cancels votes.")
     here = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
     if view.status != ReferendumStatus.SCHEDULED:
-        flash("The vote has opened: it can no longer be cancelled.", "error")
+        flash(gettext("The vote has opened: it can no longer be cancelled."), "error")
         return redirect(here)
     return confirm_with_reason(
         lambda reason: referenda.cancel_referendum(current_user, chapter, referendum_id, reason),
-        success="The vote is cancelled; the proposal is back in deliberation and your reason is published on it.",
+        success=gettext("The vote is cancelled; the proposal is back in deliberation and your reason is published on "
+                        "it."),
         done=lambda proposal: url_for("proposals.show", slug=slug, proposal_id=proposal.id), back=here,
-        chapter=chapter, membership=view.membership, proposal=view.proposal, heading="Cancel this vote",
-        confirm="Cancel the vote",
-        consequence="The vote will not open; the proposal goes back to deliberation, and a new vote must be "
-                    "scheduled to decide it.")
+        chapter=chapter, membership=view.membership, proposal=view.proposal, heading=gettext("Cancel this vote"),
+        confirm=gettext("Cancel the vote"),
+        consequence=gettext("The vote will not open; the proposal goes back to deliberation, and a new vote must be "
+                            "scheduled to decide it."))
 
 
 # --- the ballot -----------------------------------------------------------------------------
