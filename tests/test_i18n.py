@@ -40,6 +40,7 @@ TRANSLATED_TEMPLATES = [
     "accountability/entry.html", "accountability/entry_embargoed.html", "accountability/entry_form.html",
     "proposals/form.html", "proposals/_amendment_fields.html", "proposals/amendment_form.html",
     "proposals/comment_edit.html", "proposals/confirm_stop.html", "proposals/revisions.html",
+    "chapters/bylaws_read.html",
 ]
 NOT_WORDS = {"openbargain", "UTC"}  # the product's name, and the time zone's, stay as they are
 
@@ -323,3 +324,12 @@ def test_opening_a_proposal_in_spanish(app, client, world, spanish_offered):
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Ponle un título a la propuesta." in text
     assert "Elige al menos un cargo electo" in text
+
+
+def test_members_read_the_bylaws_in_spanish(app, client, world, spanish_offered):
+    accounts.set_language(world.member, "es", ["en", "es"])
+    login(client, world.member)
+    page = client.get("/c/riverside/bylaws").get_data(as_text=True)
+    for said in ("Deliberación y votación", "Qué pueden forzar los miembros", "Secreto y qué es público",
+                 "se aprueba por <strong>mayoría</strong>"):
+        assert said in page, said

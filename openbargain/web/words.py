@@ -185,3 +185,11 @@ def basis(text: str) -> str:
     if text.startswith(ELECTED_PREFIX):
         return gettext("elected: %(names)s", names=text[len(ELECTED_PREFIX):])
     return str(BASES.get(text, text.replace("_", " ")))
+
+
+THRESHOLD_SHARES = {"majority": _l("a majority"), "three_fifths": _l("three fifths"), "two_thirds": _l("two thirds")}
+
+
+def threshold_share(code: str) -> str:
+    """How much of yes and no adopts a proposal, as a sentence says it: 'a majority'."""
+    return str(THRESHOLD_SHARES[code])
