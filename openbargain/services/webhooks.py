@@ -122,8 +122,10 @@ def _record(delivery_id: int, hook_id: int, outcome: webhook_post.Outcome) -> No
     again = None
     with unit_of_work() as uow:
         s = uow.session
-        delivery = s.get(WebhookDelivery, delivery_id)
         hook = s.scalar(select(Webhook).where(Webhook.id == hook_id).with_for_update())
+        delivery = s.get(WebhookDelivery, delivery_id)
+        if hook is None or delivery is None:  # steering deleted the hook while the room was answering
+            return
         moment = now()
         delivery.attempts += 1
         delivery.last_status, delivery.last_error = outcome.status, outcome.error and outcome.error[:ERROR_MAX]

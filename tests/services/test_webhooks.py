@@ -338,3 +338,19 @@ def test_through_the_queue_a_worker_posts_it_not_the_process_that_wrote_it(app, 
         db.session.rollback()
         [delivery] = deliveries(db.session.get(Webhook, hook_id))
         assert delivery.delivered_at is not None and delivery.attempts == 1
+
+
+def test_a_hook_deleted_while_its_room_answers_ends_the_delivery_quietly(app, world, room, monkeypatch):
+    hook = connect(world, room, events=["proposal.published"])
+    hook_id, answer = hook.id, webhook_post.post
+
+    def answered_after_the_hook_was_deleted(*args, **kwargs):
+        outcome = answer(*args, **kwargs)
+        webhook_settings.delete_webhook(world.steering, world.chapter, hook_id)
+        return outcome
+
+    monkeypatch.setattr(webhook_post, "post", answered_after_the_hook_was_deleted)
+    factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
+    assert len(room.posts) == 1
+    assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
+    assert deliveries() == []
