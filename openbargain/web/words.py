@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from openbargain.models import (
@@ -39,7 +39,7 @@ def outcome(value: ReportOutcome) -> str:
 
 def day(value: date) -> str:
     """'26 Nov', '26 nov': a day of this year, as the reader's language writes it."""
-    return _dated(value, "%-d %b", "d MMM")
+    return _dated(value, "%-d %b", "MMMd")
 
 
 VOTE_STATUSES = {ReferendumStatus.SCHEDULED: _l("scheduled"), ReferendumStatus.OPEN: _l("open"),
@@ -61,21 +61,25 @@ def threshold(code: str) -> str:
     return str(THRESHOLDS.get(code, code.replace("_", " ")))
 
 
-def _dated(value: date, english: str, pattern: str) -> str:
+def _dated(value: date, english: str, skeleton: str) -> str:
+    """English as the pages always wrote it; another language as the Unicode CLDR says it writes
+    these fields (a skeleton such as "MMMd", or "full"), so no language needs a pattern of its own."""
     language = get_locale()
     if language is None or language.language == "en":
         return value.strftime(english)
-    return format_date(value, pattern, locale=language)
+    if skeleton == "full":
+        return format_date(value, "full", locale=language)
+    return format_skeleton(skeleton, value, locale=language)
 
 
 def long_day(value: date) -> str:
-    """'Thursday 26 November', 'jueves 26 de noviembre'."""
-    return _dated(value, "%A %-d %B", "EEEE d 'de' MMMM" if get_locale().language == "es" else "EEEE d MMMM")
+    """'Thursday 26 November', 'jue, 26 de noviembre'."""
+    return _dated(value, "%A %-d %B", "MMMMEEEEd")
 
 
 def weekday(value: date) -> str:
-    """'Thu 26 Nov', 'jue 26 nov'."""
-    return _dated(value, "%a %-d %b", "EEE d MMM")
+    """'Thu 26 Nov', 'jue, 26 nov'."""
+    return _dated(value, "%a %-d %b", "MMMEd")
 
 
 def copy_words() -> dict[str, str]:
@@ -132,13 +136,12 @@ def stance(code: str) -> str:
 
 def day_month(value: date) -> str:
     """'26 November', '26 de noviembre'."""
-    return _dated(value, "%-d %B", "d 'de' MMMM" if get_locale().language == "es" else "d MMMM")
+    return _dated(value, "%-d %B", "MMMMd")
 
 
 def long_date(value: date) -> str:
     """'Thursday 26 November 2026', 'jueves, 26 de noviembre de 2026'."""
-    return _dated(value, "%A %-d %B %Y", "EEEE, d 'de' MMMM 'de' y" if get_locale().language == "es"
-                  else "EEEE d MMMM y")
+    return _dated(value, "%A %-d %B %Y", "full")
 
 
 BAR_STATES = {"elected": _l("elected"), "won": _l("won"), "eliminated": _l("eliminated"), "exhausted": _l("exhausted"),
@@ -152,7 +155,7 @@ def bar_state(code: str) -> str:
 
 def short_date(value: date) -> str:
     """'26 Nov 2026', '26 nov 2026'."""
-    return _dated(value, "%-d %b %Y", "d MMM y")
+    return _dated(value, "%-d %b %Y", "yMMMd")
 
 
 CATEGORIES = {"received": _l("received"), "acknowledged": _l("acknowledged"),
