@@ -22,14 +22,14 @@ def offered() -> list[str]:
 
 def select_locale() -> str:
     languages = offered()
-    if not has_request_context():
+    if len(languages) == 1 or not has_request_context():
         return languages[0]
-    if not request.path.startswith(API_PREFIX) and current_user.is_authenticated \
-            and current_user.locale in languages:
+    api = request.path.startswith(API_PREFIX)
+    if not api and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     browser = request.accept_languages.best_match(languages)
-    if browser:
-        return browser
+    if browser or api:
+        return browser or languages[0]
     slug = (request.view_args or {}).get("slug")
     if slug:
         from openbargain.services.chapters import default_language
@@ -40,8 +40,17 @@ def select_locale() -> str:
     return languages[0]
 
 
+def _choose_early() -> None:
+    """A page's language is settled before its use-case runs: words are often first said after a
+    failed statement (a unique key refusing a second signature), when the session can run no
+    query, and the chapter's language may need one."""
+    if request.endpoint != "static":
+        get_locale()
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    app.before_request(_choose_early)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or offered()[0])
     from openbargain.web import words
 

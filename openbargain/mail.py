@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,14 @@ class Deferred(Exception):
     connection is still good for the next one."""
 
 
-def compose(to: str, subject: str, template: str, **context) -> Message:
+def compose(to: str, subject: object, template: str, *, language: str, **context) -> Message:
+    """A mail in the reader's language: the subject (a Phrase or lazy text) is said in it too."""
     # Mail is read far from this request: its links are built on the configured public address.
     # A fresh app context keeps the page's `g` (and so its logged-in user) out of the mail's reach.
     app = current_app._get_current_object()
-    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
+    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]), force_locale(language):
         body = render_template(f"mail/{template}.txt", **context)
+        subject = str(subject)
     return Message(to=to, subject=subject, body=body)
 
 

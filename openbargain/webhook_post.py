@@ -29,11 +29,17 @@ USER_AGENT = "openbargain-webhooks/1"
 TIMEOUT = 10.0  # seconds to connect, and again to answer
 ANSWER_MAX = 200  # how much of a refusal's body the delivery log keeps
 
+def _(message: str) -> str:
+    """Marks words for the translation catalog: this module knows no language; the page that shows a
+    kind of room or a refusal translates it."""
+    return message
+
+
 FORMATS = {
-    "json": "Signed JSON, for a receiver of your own",
-    "slack": "Slack (incoming webhook)",
-    "discord": "Discord (channel webhook)",
-    "matrix": "Matrix (hookshot generic webhook)",
+    "json": _("Signed JSON, for a receiver of your own"),
+    "slack": _("Slack (incoming webhook)"),
+    "discord": _("Discord (channel webhook)"),
+    "matrix": _("Matrix (hookshot generic webhook)"),
 }
 DISCORD_MAX = 2000  # characters of a Discord message
 
@@ -100,13 +106,13 @@ def check_url(url: str, allow_private: bool) -> None:
     """Refuses what is wrong in the URL itself; the addresses its host names are checked at each post."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("The URL must start with https:// (or http://) and name a host.")
+        raise Refused(_("The URL must start with https:// (or http://) and name a host."))
     try:
         parts.port
     except ValueError:
-        raise Refused("The URL's port is not a number from 1 to 65535.")
+        raise Refused(_("The URL's port is not a number from 1 to 65535."))
     if not allow_private and (parts.hostname == "localhost" or _literal_inside(parts.hostname)):
-        raise Refused("The URL points inside the server's own network, which webhooks may not reach here.")
+        raise Refused(_("The URL points inside the server's own network, which webhooks may not reach here."))
 
 
 def _literal_inside(host: str) -> bool:

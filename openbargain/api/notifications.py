@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Moment, Shape, Whole, items
+from openbargain.phrases import say
 from openbargain.services import follows, notifications
 
 blp = Resource("notifications", __name__, description="Your notification list, how each kind of notice reaches "
@@ -22,7 +23,8 @@ class NoticeQuery(Body):
 class Notice(Shape):
     id = fields.Integer(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(notifications.KINDS)))
-    title = fields.String(required=True)
+    title = fields.Function(lambda n: say(n.title, n.title_values), required=True,
+                            metadata={"type": "string", "description": "In the language of Accept-Language"})
     link = fields.String(required=True, metadata={"description": "A path on the site"})
     created_at = Moment(required=True)
     read = fields.Function(lambda n: n.read_at is not None, required=True, metadata={"type": "boolean"})

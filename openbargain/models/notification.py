@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openbargain.models.base import Base, UTCDateTime
@@ -34,7 +34,10 @@ class Notification(Base):
     chapter_id: Mapped[int | None] = mapped_column(ForeignKey("chapters.id"))
     kind: Mapped[str] = mapped_column(String(KIND_MAX))
     key: Mapped[str] = mapped_column(String(NOTICE_KEY_MAX))
+    # The title is a catalog message and the values that fill it (phrases.py), so each member reads
+    # it in their own language; a title written before there were values is shown as it is.
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title_values: Mapped[dict | None] = mapped_column(JSON)
     link: Mapped[str] = mapped_column(String(LINK_MAX))  # a path within the site
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     delivery: Mapped[str] = mapped_column(String(10))  # mail, digest or app (notifications.DELIVERIES)

@@ -5,6 +5,7 @@ Outsiders learn nothing (404); members without the role are told no (403). It de
 models and `policy` only, so any service can use it without importing another use-case."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,14 +29,14 @@ def require(allowed: bool, membership: Membership | None, message: str) -> None:
     if allowed:
         return
     if not policy.is_chapter_insider(membership):
-        raise NotFound("No such page.")
+        raise NotFound(gettext("No such page."))
     raise PermissionDenied(message)
 
 
 def bylaws_of(chapter: Chapter, session: Session | None = None) -> Bylaws:
     bylaws = (session or db.session).get(Bylaws, chapter.id)
     if bylaws is None:
-        raise NotFound("This chapter has no bylaws yet.")
+        raise NotFound(gettext("This chapter has no bylaws yet."))
     return bylaws
 
 
@@ -44,7 +45,7 @@ def require_chapter_visible(actor: User | None, chapter: Chapter) -> Membership 
     for anyone where its bylaws make the pages public. Returns the actor's membership."""
     mine = membership_of(actor, chapter)
     if not (policy.is_chapter_insider(mine) or bylaws_of(chapter).public_pages):
-        raise NotFound("No such chapter.")
+        raise NotFound(gettext("No such chapter."))
     return mine
 
 
@@ -54,14 +55,14 @@ def load_proposal(session: Session, chapter: Chapter, proposal_id: int, *, lock:
         query = query.with_for_update()
     proposal = session.scalar(query)
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(gettext("No such proposal."))
     return proposal
 
 
 def require_visible(actor: User | None, mine: Membership | None, proposal: Proposal, chapter: Chapter,
                     session: Session) -> None:
     if not policy.can_view_proposal(actor, mine, proposal, bylaws_of(chapter, session)):
-        raise NotFound("No such proposal.")
+        raise NotFound(gettext("No such proposal."))
 
 
 def acting_on(session: Session, actor: User, chapter: Chapter, proposal_id: int) -> tuple[Proposal, Membership | None]:

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Invitation, User
+from openbargain.phrases import language_for, page_language, phrase
 from openbargain.services import api_tokens, audit, login_sessions, outbox, signed_links, throttle
 from openbargain.services.errors import InvalidCredentials, InvalidToken, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
@@ -110,8 +112,10 @@ def request_password_reset(email: str) -> None:
     token = signed_links.sign("password-reset", {"u": user.id, "f": _password_fingerprint(user)})
     with unit_of_work() as uow:
         # Each request is its own mail: the key is the link's own signature.
+        # In their chosen language, else the one of the page they asked on.
         outbox.queue_mail(uow, f"password-reset:{token.rpartition('.')[2][:80]}", user.email,
-                          "Reset your openbargain password", "password_reset", user=user, token=token,
+                          _l("Reset your openbargain password"), "password_reset",
+                          language=language_for(user.locale, page_language()), user=user, token=token,
                           hours=int(max_age.total_seconds() // 3600))
 
 
@@ -178,11 +182,12 @@ def send_invitation(uow: UnitOfWork, invitation: Invitation, inviter: User | Non
         uow,
         f"invitation:{invitation.id}",
         invitation.user.email,
-        f"You are invited to {invitation.chapter.name} on openbargain",
+        phrase("You are invited to %(chapter)s on openbargain", chapter=invitation.chapter.name),
         "invitation",
+        language=language_for(invitation.user.locale, invitation.chapter.default_locale),
         chapter=invitation.chapter,
         user=invitation.user,
-        inviter_name=inviter.name if inviter else "The steering committee",
+        inviter_name=inviter.name if inviter else None,
         token=invitation_token(invitation),
         days=max_age.days,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -50,29 +51,29 @@ def _check(proposal: Proposal, draft: AmendmentDraft) -> Option | None:
     if draft.kind == AmendmentKind.CHANGE_DIRECTIVE:
         option = next((o for o in proposal.options if o.id == draft.option_id), None)
         if option is None:
-            errors["option_id"] = ["Choose which option's directive to change."]
+            errors["option_id"] = [gettext("Choose which option's directive to change.")]
         elif proposal.ballot_kind == BallotKind.YES_NO and option.label != YES:
-            errors["option_id"] = ["On a yes/no proposal, amend the directive that applies if it is adopted."]
+            errors["option_id"] = [gettext("On a yes/no proposal, amend the directive that applies if it is adopted.")]
     elif proposal.ballot_kind == BallotKind.YES_NO:
-        errors["kind"] = ["A yes/no proposal takes a changed directive, not a new option."]
+        errors["kind"] = [gettext("A yes/no proposal takes a changed directive, not a new option.")]
     label = draft.label.strip()
     if draft.kind == AmendmentKind.NEW_OPTION:
         if not label:
-            errors["label"] = ["Label the new option."]
+            errors["label"] = [gettext("Label the new option.")]
         elif any(o.label.casefold() == label.casefold() for o in proposal.options):
-            errors["label"] = ["An option already has this label."]
+            errors["label"] = [gettext("An option already has this label.")]
     if len(label) > LABEL_MAX:
-        errors["label"] = [f"Use at most {LABEL_MAX} characters."]
+        errors["label"] = [gettext("Use at most %(count)d characters.", count=LABEL_MAX)]
     elif breaks_the_line(label):
         errors["label"] = [ONE_LINE]
     if not draft.directive.strip():
-        errors["directive"] = ["Write the directive the amendment proposes."]
+        errors["directive"] = [gettext("Write the directive the amendment proposes.")]
     elif len(draft.directive) > DIRECTIVE_MAX:
-        errors["directive"] = [f"Use at most {DIRECTIVE_MAX} characters."]
+        errors["directive"] = [gettext("Use at most %(count)d characters.", count=DIRECTIVE_MAX)]
     if len(draft.reason) > TEXT_MAX:
-        errors["reason"] = [f"Use at most {TEXT_MAX} characters."]
+        errors["reason"] = [gettext("Use at most %(count)d characters.", count=TEXT_MAX)]
     if errors:
-        raise ValidationFailed("The amendment has problems; nothing was saved.", errors=errors)
+        raise ValidationFailed(gettext("The amendment has problems; nothing was saved."), errors=errors)
     return option
 
 
@@ -82,8 +83,8 @@ def propose_amendment(actor: User, chapter: Chapter, proposal_id: int, draft: Am
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not policy.can_propose_amendment(actor, mine, proposal):
             if proposal.is_frozen or proposal.status != ProposalStatus.DELIBERATION:
-                raise InvalidTransition("Amendments are proposed during deliberation only.")
-            raise PermissionDenied("Members in good standing other than the author propose amendments.")
+                raise InvalidTransition(gettext("Amendments are proposed during deliberation only."))
+            raise PermissionDenied(gettext("Members in good standing other than the author propose amendments."))
         option = _check(proposal, draft)
         amendment = Amendment(proposal_id=proposal.id, author_id=actor.id, kind=draft.kind,
                               option_id=option.id if option else None,
@@ -102,7 +103,7 @@ def _amendment_in(session: Session, actor: User, chapter: Chapter,
                   amendment_id: int) -> tuple[Amendment, Proposal, Membership | None]:
     amendment = session.get(Amendment, amendment_id)
     if amendment is None:
-        raise NotFound("No such amendment.")
+        raise NotFound(gettext("No such amendment."))
     return amendment, *acting_on(session, actor, chapter, amendment.proposal_id)
 
 
@@ -112,10 +113,10 @@ def decide_amendment(actor: User, chapter: Chapter, amendment_id: int, accept: b
         amendment, proposal, mine = _amendment_in(s, actor, chapter, amendment_id)
         if not policy.can_decide_amendment(actor, mine, proposal):
             if not policy.is_author(actor, proposal):
-                raise PermissionDenied("Only the proposal's author accepts or declines amendments.")
-            raise InvalidTransition("Amendments are decided during deliberation only.")
+                raise PermissionDenied(gettext("Only the proposal's author accepts or declines amendments."))
+            raise InvalidTransition(gettext("Amendments are decided during deliberation only."))
         if amendment.state != AmendmentState.OPEN:
-            raise InvalidTransition("This amendment has already been decided.")
+            raise InvalidTransition(gettext("This amendment has already been decided."))
         amendment.decided_at = now()
         if accept:
             amendment.state = AmendmentState.ACCEPTED
@@ -180,13 +181,13 @@ def cosign_amendment(actor: User, chapter: Chapter, amendment_id: int) -> Amendm
         amendment, proposal, mine = _amendment_in(s, actor, chapter, amendment_id)
         if not policy.can_cosign_amendment(actor, mine, proposal):
             if proposal.status != ProposalStatus.DELIBERATION:
-                raise InvalidTransition("Amendments are signed during deliberation only.")
-            raise PermissionDenied("Only members in good standing can co-sign amendments.")
+                raise InvalidTransition(gettext("Amendments are signed during deliberation only."))
+            raise PermissionDenied(gettext("Only members in good standing can co-sign amendments."))
         if amendment.state not in (AmendmentState.OPEN, AmendmentState.DECLINED):
-            raise InvalidTransition("This amendment is no longer gathering signatures.")
+            raise InvalidTransition(gettext("This amendment is no longer gathering signatures."))
         if s.scalar(select(AmendmentSignature.id).where(AmendmentSignature.amendment_id == amendment.id,
                                                          AmendmentSignature.membership_id == mine.id)):
-            raise InvalidTransition("You have already signed this amendment.")
+            raise InvalidTransition(gettext("You have already signed this amendment."))
         s.add(AmendmentSignature(amendment_id=amendment.id, membership_id=mine.id))
         s.flush()
         audit.record(s, "amendment.signed", f"amendment:{amendment.id}", actor=actor, chapter=chapter,

@@ -104,8 +104,8 @@ def spend_refresh_token(jti: str) -> None:
     try:
         with unit_of_work() as uow:
             if uow.session.get(SpentRefreshToken, jti) is not None:
-                raise InvalidCredentials("This refresh token has already been used.")
+                raise InvalidCredentials(_("This refresh token has already been used."))
             uow.session.add(SpentRefreshToken(jti=jti, spent_at=now()))
             uow.session.flush()
     except IntegrityError:
-        raise InvalidCredentials("This refresh token has already been used.")
+        raise InvalidCredentials(_("This refresh token has already been used."))

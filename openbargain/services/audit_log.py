@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +25,8 @@ class AuditPage:
 
 def list_chapter_events(actor: User, chapter: Chapter, before: int | None = None) -> AuditPage:
     mine = membership_of(actor, chapter)
-    require(policy.can_view_audit_log(actor, mine), mine, "Only the steering committee can read the audit log.")
+    require(policy.can_view_audit_log(actor, mine), mine,
+            gettext("Only the steering committee can read the audit log."))
     query = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))

@@ -17,6 +17,7 @@ from openbargain.extensions import db
 from openbargain.models import BargainingEntry, BargainingLink, Chapter, Membership, Proposal, Referendum, User
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import TEXT_MAX
+from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -49,7 +50,7 @@ def _check(draft: EntryDraft, moment: datetime) -> None:
     elif len(draft.counterparty) > PARTY_MAX:
         errors["counterparty"] = [gettext("Use at most %(count)d characters.", count=PARTY_MAX)]
     elif breaks_the_line(draft.counterparty):
-        errors["counterparty"] = [ONE_LINE]
+        errors["counterparty"] = [gettext(ONE_LINE)]
     for name in ("offered", "demanded", "threatened", "notes"):
         if len(getattr(draft, name)) > TEXT_MAX:
             errors[name] = [gettext("Use at most %(count)d characters.", count=TEXT_MAX)]
@@ -109,7 +110,8 @@ def log_entry(actor: User, chapter: Chapter, draft: EntryDraft) -> BargainingEnt
 def announce(uow: UnitOfWork, entry: BargainingEntry, chapter: Chapter, elected_name: str) -> None:
     """Tells the elected's followers and the chapter's rooms of a published entry (once: the
     notice's and the delivery's keys are the entry)."""
-    title = f"{elected_name} logged a bargaining entry: {entry.counterparty}"
+    title = phrase("%(name)s logged a bargaining entry: %(counterparty)s", name=elected_name,
+                   counterparty=entry.counterparty)
     link = notifications.path("accountability.entry", slug=chapter.slug, entry_id=entry.id)
     notifications.tell(uow, "elected_activity", f"bargaining:{entry.id}",
                        notifications.followers_of_elected(chapter.id, entry.membership_id), chapter=chapter,
@@ -181,13 +183,13 @@ def link_entry(actor: User, chapter: Chapter, entry_id: int, proposal_id: int) -
             raise ValidationFailed.on("proposal_id", gettext("Choose a proposal of this chapter."))
         require_visible(actor, mine, proposal, chapter, s)
         if entry.proposal_id == proposal.id:
-            raise InvalidTransition("This entry is already about that proposal.")
+            raise InvalidTransition(gettext("This entry is already about that proposal."))
         link = BargainingLink(entry_id=entry.id, proposal_id=proposal.id, linked_at=now())
         s.add(link)
         try:
             s.flush()
         except IntegrityError:
-            raise InvalidTransition("This entry is already linked to that proposal.")
+            raise InvalidTransition(gettext("This entry is already linked to that proposal."))
         audit.record(s, "bargaining.linked", f"bargaining:{entry.id}", actor=actor, chapter=chapter,
                      data={"proposal_id": proposal.id, "content_sha256": content_hash(entry)})
     return link
@@ -244,4 +246,4 @@ def get_entry(actor: User | None, chapter: Chapter, entry_id: int, *, tombstone:
     for view in visible_entries(actor, chapter, tombstones=tombstone):
         if view.entry.id == entry_id:
             return view
-    raise NotFound("No such bargaining entry.")
+    raise NotFound(gettext("No such bargaining entry."))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -47,32 +48,33 @@ MIN_ROLL_MAX = 1_000_000
 
 def check_bylaws(change: BylawsChange) -> None:
     errors: dict[str, list[str]] = {}
+    SHORTER = gettext("The default length cannot be shorter than the minimum.")
     for name in ("min_deliberation_hours", "urgent_min_deliberation_hours", "petition_delay_hours"):
         if not 0 <= getattr(change, name) <= HOURS_MAX:
-            errors[name] = [f"Use 0 to {HOURS_MAX} hours."]
+            errors[name] = [gettext("Use 0 to %(most)d hours.", most=HOURS_MAX)]
     for name in ("voting_hours", "urgent_voting_hours", "min_voting_hours", "urgent_min_voting_hours"):
         if not 1 <= getattr(change, name) <= HOURS_MAX:
-            errors[name] = [f"A vote lasts 1 to {HOURS_MAX} hours."]
+            errors[name] = [gettext("A vote lasts 1 to %(most)d hours.", most=HOURS_MAX)]
     if change.voting_hours < change.min_voting_hours:
-        errors.setdefault("voting_hours", []).append("The default length cannot be shorter than the minimum.")
+        errors.setdefault("voting_hours", []).append(SHORTER)
     if change.urgent_voting_hours < change.urgent_min_voting_hours:
-        errors.setdefault("urgent_voting_hours", []).append("The default length cannot be shorter than the minimum.")
+        errors.setdefault("urgent_voting_hours", []).append(SHORTER)
     if change.urgent_min_voting_hours > change.min_voting_hours:
-        errors.setdefault("urgent_min_voting_hours", []).append("An urgent vote's minimum cannot be longer than "
-                                                               "the normal one.")
+        errors.setdefault("urgent_min_voting_hours", []).append(
+            gettext("An urgent vote's minimum cannot be longer than the normal one."))
     for name in ("quorum_percent", "petition_percent", "amendment_percent", "urgent_cosign_percent"):
         if not 0 <= getattr(change, name) <= 100:
-            errors[name] = ["Use a percentage from 0 to 100."]
+            errors[name] = [gettext("Use a percentage from 0 to 100.")]
     if change.urgent_min_deliberation_hours > change.min_deliberation_hours:
-        errors["urgent_min_deliberation_hours"] = ["Urgent deliberation cannot be longer than the normal one."]
+        errors["urgent_min_deliberation_hours"] = [gettext("Urgent deliberation cannot be longer than the normal one.")]
     if change.threshold not in THRESHOLDS:
-        errors["threshold"] = [f"Use one of {', '.join(THRESHOLDS)}."]
+        errors["threshold"] = [gettext("Use one of %(choices)s.", choices=", ".join(THRESHOLDS))]
     if change.ranked_ballots_public not in BallotPublication._value2member_map_:
-        errors["ranked_ballots_public"] = [f"Use one of {', '.join(BallotPublication)}."]
+        errors["ranked_ballots_public"] = [gettext("Use one of %(choices)s.", choices=", ".join(BallotPublication))]
     if not 1 <= change.ranked_ballots_min_roll <= MIN_ROLL_MAX:
-        errors["ranked_ballots_min_roll"] = [f"Use a roll size from 1 to {MIN_ROLL_MAX:,}."]
+        errors["ranked_ballots_min_roll"] = [gettext("Use a roll size from 1 to %(most)s.", most=f"{MIN_ROLL_MAX:,}")]
     if errors:
-        raise ValidationFailed("Some settings are not valid.", errors=errors)
+        raise ValidationFailed(gettext("Some settings are not valid."), errors=errors)
 
 
 def read_bylaws(actor: User | None, chapter: Chapter) -> Bylaws:
@@ -86,7 +88,8 @@ def update_bylaws(actor: User, chapter: Chapter, change: BylawsChange) -> Bylaws
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_edit_bylaws(actor, mine), mine, "Only the steering committee can change the bylaws.")
+        require(policy.can_edit_bylaws(actor, mine), mine,
+                gettext("Only the steering committee can change the bylaws."))
         bylaws = bylaws_of(chapter, s)
         before = {f.name: getattr(bylaws, f.name) for f in fields(BylawsChange)}
         after = {f.name: getattr(change, f.name) for f in fields(BylawsChange)}

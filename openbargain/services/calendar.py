@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -141,14 +142,14 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
         try:
             payload = signed_links.unsign("calendar", key, max_age=None)
         except InvalidToken:
-            raise NotFound("No such feed.")
+            raise NotFound(gettext("No such feed."))
         user = db.session.get(User, payload.get("u"))
         mine = membership_of(user, chapter) if user and user.session_version == payload.get("v") else None
         if payload.get("c") != chapter.id or not policy.is_chapter_insider(mine):
-            raise NotFound("No such feed.")
+            raise NotFound(gettext("No such feed."))
         insider = True
     elif not bylaws_of(chapter).public_pages:
-        raise NotFound("No such feed.")
+        raise NotFound(gettext("No such feed."))
     cal = Calendar()
     cal.add("prodid", "-//openbargain//votes//EN")
     cal.add("version", "2.0")

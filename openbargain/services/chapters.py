@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 def get_chapter(slug: str) -> Chapter:
     chapter = db.session.scalar(select(Chapter).where(Chapter.slug == slug))
     if chapter is None:
-        raise NotFound("No such chapter.")
+        raise NotFound(gettext("No such chapter."))
     return chapter
 
 
@@ -53,7 +54,8 @@ def check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed.on("timezone", f"{name!r} is not a time zone name such as Europe/London.")
+        raise ValidationFailed.on("timezone", gettext("“%(name)s” is not a time zone name such as Europe/London.",
+                                                      name=name))
 
 
 @dataclass(frozen=True)
@@ -68,19 +70,19 @@ class NewChapter:
 def create_chapter(actor: User, new: NewChapter) -> Chapter:
     """A site admin opens a chapter with its first steering member, who is invited by mail."""
     if not policy.can_administer_site(actor):
-        raise PermissionDenied("Only a site admin can create chapters.")
+        raise PermissionDenied(gettext("Only a site admin can create chapters."))
     slug = new.slug.strip().lower()
     if not SLUG_RE.match(slug):
-        raise ValidationFailed.on("slug", "Use lowercase letters, digits and hyphens (at most 60).")
+        raise ValidationFailed.on("slug", gettext("Use lowercase letters, digits and hyphens (at most 60)."))
     check_timezone(new.timezone)
     if not new.name.strip() or breaks_the_line(new.name):
-        raise ValidationFailed.on("name", "Name the chapter. " + ONE_LINE)
+        raise ValidationFailed.on("name", gettext("Name the chapter.") + " " + gettext(ONE_LINE))
     if breaks_the_line(new.steering_name):
-        raise ValidationFailed.on("steering_name", ONE_LINE)
+        raise ValidationFailed.on("steering_name", gettext(ONE_LINE))
     with unit_of_work() as uow:
         s = uow.session
         if s.scalar(select(func.count()).select_from(Chapter).where(Chapter.slug == slug)):
-            raise ValidationFailed.on("slug", "A chapter with this address already exists.")
+            raise ValidationFailed.on("slug", gettext("A chapter with this address already exists."))
         chapter = Chapter(slug=slug, name=new.name.strip(), timezone=new.timezone)
         s.add(chapter)
         s.add(Bylaws.for_new_chapter(chapter))
@@ -106,10 +108,10 @@ def invite_member(actor: User, chapter: Chapter, membership_id: int) -> Invitati
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can invite members.")
+        require(policy.can_manage_roster(actor, mine), mine, gettext("Only the steering committee can invite members."))
         target = _membership_in(s, chapter, membership_id)
         if target.user.has_account:
-            raise ValidationFailed(f"{target.user.name} already has an account and can log in.")
+            raise ValidationFailed(gettext("%(name)s already has an account and can log in.", name=target.user.name))
         invitation = Invitation(chapter=chapter, user=target.user, invited_by_id=actor.id)
         s.add(invitation)
         s.flush()
@@ -124,13 +126,13 @@ def invite_member(actor: User, chapter: Chapter, membership_id: int) -> Invitati
 def _membership_in(session: Session, chapter: Chapter, membership_id: int) -> Membership:
     target = session.get(Membership, membership_id)
     if target is None or target.chapter_id != chapter.id:
-        raise NotFound("No such member in this chapter.")
+        raise NotFound(gettext("No such member in this chapter."))
     return target
 
 
 def get_membership(actor: User, chapter: Chapter, membership_id: int) -> Membership:
     mine = membership_of(actor, chapter)
-    require(policy.can_view_roster(actor, mine), mine, "Only the steering committee can see the roster.")
+    require(policy.can_view_roster(actor, mine), mine, gettext("Only the steering committee can see the roster."))
     return _membership_in(db.session, chapter, membership_id)
 
 
@@ -149,13 +151,14 @@ def _membership_state(m: Membership) -> dict:
 def check_membership_rules(change: MembershipChange, field_prefix: str = "") -> None:
     office = (change.office or "").strip()
     if office and not change.is_elected:
-        raise ValidationFailed.on(f"{field_prefix}office", "Only an elected holds an office.")
+        raise ValidationFailed.on(f"{field_prefix}office", gettext("Only an elected holds an office."))
     if change.is_elected and not office:
-        raise ValidationFailed.on(f"{field_prefix}office", "Name the office the elected holds.")
+        raise ValidationFailed.on(f"{field_prefix}office", gettext("Name the office the elected holds."))
     if len(office) > OFFICE_MAX:
-        raise ValidationFailed.on(f"{field_prefix}office", f"Use at most {OFFICE_MAX} characters.")
+        raise ValidationFailed.on(f"{field_prefix}office",
+                                  gettext("Use at most %(count)d characters.", count=OFFICE_MAX))
     if breaks_the_line(office):
-        raise ValidationFailed.on(f"{field_prefix}office", ONE_LINE)
+        raise ValidationFailed.on(f"{field_prefix}office", gettext(ONE_LINE))
 
 
 def update_membership(actor: User, chapter: Chapter, membership_id: int, change: MembershipChange) -> Membership:
@@ -163,7 +166,8 @@ def update_membership(actor: User, chapter: Chapter, membership_id: int, change:
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can change memberships.")
+        require(policy.can_manage_roster(actor, mine), mine,
+                gettext("Only the steering committee can change memberships."))
         freeze_due_rolls(s, chapter.id)  # a vote that has opened keeps the standing it opened with
         target = _membership_in(s, chapter, membership_id)
         before = _membership_state(target)
@@ -193,7 +197,7 @@ def ensure_steering_remains(session: Session, chapter: Chapter) -> None:
         )
     )
     if not count:
-        raise ValidationFailed("The chapter must keep at least one steering member in good standing.")
+        raise ValidationFailed(gettext("The chapter must keep at least one steering member in good standing."))
 
 
 def default_language(slug: str) -> str | None:
@@ -203,11 +207,12 @@ def default_language(slug: str) -> str | None:
 
 def set_default_language(actor: User, chapter: Chapter, code: str, offered: list[str]) -> Chapter:
     if code not in offered:
-        raise ValidationFailed.on("language", "Choose one of the languages offered.")
+        raise ValidationFailed.on("language", gettext("Choose one of the languages offered."))
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_edit_bylaws(actor, mine), mine, "Only the steering committee sets the chapter's language.")
+        require(policy.can_edit_bylaws(actor, mine), mine,
+                gettext("Only the steering committee sets the chapter's language."))
         chapter = s.get(Chapter, chapter.id)
         if chapter.default_locale != code:
             chapter.default_locale = code

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -163,7 +164,7 @@ class FrontPage:
 def public_front(chapter: Chapter) -> FrontPage:
     """Public proposals only, and only for a chapter whose bylaws open its pages to the public."""
     if not bylaws_of(chapter).public_pages:
-        raise NotFound("No such chapter.")
+        raise NotFound(gettext("No such chapter."))
     s = db.session
     public = (Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC)
     deliberating = list(s.scalars(select(Proposal).where(*public, Proposal.status == ProposalStatus.DELIBERATION)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,9 +38,9 @@ MAX_DEPTH = 8
 def check_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValidationFailed.on("body", "Write something first.")
+        raise ValidationFailed.on("body", gettext("Write something first."))
     if len(body) > COMMENT_MAX:
-        raise ValidationFailed.on("body", f"Use at most {COMMENT_MAX} characters.")
+        raise ValidationFailed.on("body", gettext("Use at most %(count)d characters.", count=COMMENT_MAX))
     return body
 
 
@@ -52,8 +53,8 @@ def post_comment(actor: User, chapter: Chapter, proposal_id: int, stance: Stance
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not policy.can_comment(actor, mine, proposal):
             if proposal.status not in policy.OPEN_FOR_DEBATE:
-                raise InvalidTransition("This proposal is not open for debate.")
-            raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
+                raise InvalidTransition(gettext("This proposal is not open for debate."))
+            raise PermissionDenied(gettext("Only members in good standing and the directed electeds can comment."))
         return _add(uow, actor, chapter, proposal, stance, body, parent_id, Thread())
 
 
@@ -74,9 +75,9 @@ def post_comment_on(actor: User, chapter: Chapter, thread: Thread, stance: Stanc
         proposal_id = _proposal_of(s, chapter, thread)
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if thread.entry_id is not None and not _released(s, thread.entry_id, mine):
-            raise NotFound("No such bargaining entry.")
+            raise NotFound(gettext("No such bargaining entry."))
         if not (policy.in_good_standing(mine) or policy.is_directed(mine, proposal)):
-            raise PermissionDenied("Only members in good standing and the directed electeds can comment.")
+            raise PermissionDenied(gettext("Only members in good standing and the directed electeds can comment."))
         return _add(uow, actor, chapter, proposal, stance, check_body(body), parent_id, thread)
 
 
@@ -93,11 +94,11 @@ def _proposal_of(session: Session, chapter: Chapter, thread: Thread) -> int:
         report = session.get(ComplianceReport, thread.report_id)
         mandate = session.get(Mandate, report.mandate_id) if report else None
         if mandate is None or mandate.chapter_id != chapter.id:
-            raise NotFound("No such report.")
+            raise NotFound(gettext("No such report."))
         return mandate.proposal_id
     entry = session.get(BargainingEntry, thread.entry_id)
     if entry is None or entry.chapter_id != chapter.id or entry.proposal_id is None:
-        raise NotFound("No such bargaining entry, or it has no discussion (an elected's own log entry).")
+        raise NotFound(gettext("No such bargaining entry, or it has no discussion (an elected's own log entry)."))
     return entry.proposal_id
 
 
@@ -109,7 +110,7 @@ def _add(uow: UnitOfWork, actor: User, chapter: Chapter, proposal: Proposal, sta
         parent = s.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or \
                 (parent.report_id, parent.entry_id) != (thread.report_id, thread.entry_id):
-            raise ValidationFailed.on("parent_id", "You can only reply to a comment in this thread.")
+            raise ValidationFailed.on("parent_id", gettext("You can only reply to a comment in this thread."))
     comment = Comment(proposal_id=proposal.id, author_id=actor.id, stance=stance, body=body,
                       report_id=thread.report_id, entry_id=thread.entry_id,
                       parent_id=parent.id if parent else None,
@@ -140,7 +141,7 @@ def _comment_in(session: Session, chapter: Chapter, comment_id: int) -> tuple[Co
     comment = session.get(Comment, comment_id)
     proposal = session.get(Proposal, comment.proposal_id) if comment else None
     if comment is None or proposal is None or proposal.chapter_id != chapter.id:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     return comment, proposal
 
 
@@ -152,11 +153,11 @@ def edit_comment(actor: User, chapter: Chapter, comment_id: int, body: str) -> C
         mine = membership_of(actor, chapter, s)
         require_visible(actor, mine, proposal, chapter, s)
         if comment.author_id != actor.id:
-            raise PermissionDenied("Only its author can edit a comment.")
+            raise PermissionDenied(gettext("Only its author can edit a comment."))
         if now() - comment.created_at > EDIT_WINDOW:
-            raise InvalidTransition("A comment can be edited for 15 minutes after posting.")
+            raise InvalidTransition(gettext("A comment can be edited for 15 minutes after posting."))
         if comment.hidden_at is not None:
-            raise InvalidTransition("A hidden comment cannot be edited.")
+            raise InvalidTransition(gettext("A hidden comment cannot be edited."))
         if body == comment.body:
             return comment
         comment.body = body
@@ -173,10 +174,10 @@ def hide_comment(actor: User, chapter: Chapter, comment_id: int, reason: str) ->
         mine = membership_of(actor, chapter, s)
         require_visible(actor, mine, proposal, chapter, s)
         if not policy.can_moderate(actor, mine):
-            raise PermissionDenied("Only the steering committee moderates the debate.")
-        reason = required_reason(reason, "Give members the reason.")
+            raise PermissionDenied(gettext("Only the steering committee moderates the debate."))
+        reason = required_reason(reason, gettext("Give members the reason."))
         if comment.hidden_at is not None:
-            raise InvalidTransition("This comment is already hidden.")
+            raise InvalidTransition(gettext("This comment is already hidden."))
         comment.hidden_at = now()
         comment.hidden_by_id = actor.id
         comment.hidden_reason = reason
@@ -256,9 +257,9 @@ def _badges(chapter: Chapter, user_ids: set[int]) -> dict[int, str]:
     for m in db.session.scalars(select(Membership).where(Membership.chapter_id == chapter.id,
                                                          Membership.user_id.in_(user_ids or {0}))):
         if m.is_elected:
-            found[m.user_id] = f"elected, {m.office}" if m.office else "elected"
+            found[m.user_id] = gettext("elected, %(office)s", office=m.office) if m.office else gettext("elected")
         elif m.is_steering:
-            found[m.user_id] = "steering"
+            found[m.user_id] = gettext("steering")
     return found
 
 
@@ -266,5 +267,5 @@ def comment_for_editing(actor: User, chapter: Chapter, comment_id: int) -> Comme
     comment, proposal = _comment_in(db.session, chapter, comment_id)
     require_visible(actor, membership_of(actor, chapter), proposal, chapter, db.session)
     if comment.author_id != actor.id:
-        raise PermissionDenied("Only its author can edit a comment.")
+        raise PermissionDenied(gettext("Only its author can edit a comment."))
     return comment

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from feedgen.feed import FeedGenerator
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +24,7 @@ ENTRIES = 50
 def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], str]) -> bytes:
     """What a visitor may see, newest first: the feed is public by nature."""
     if not bylaws_of(chapter).public_pages:
-        raise NotFound("No such feed.")
+        raise NotFound(gettext("No such feed."))
     public = [Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC]
     mandates = db.session.scalars(
         select(Mandate).join(Proposal, Proposal.id == Mandate.proposal_id)

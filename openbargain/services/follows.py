@@ -2,6 +2,7 @@
 reports and published bargaining entries); the notices themselves are notifications.py's."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,10 +30,10 @@ def follow(actor: User, chapter: Chapter, *, proposal_id: int | None = None, mem
             elected = s.get(Membership, membership_id)
             if elected is None or elected.chapter_id != chapter.id or not elected.is_elected or \
                     not policy.is_chapter_insider(mine):
-                raise NotFound("No such elected.")
+                raise NotFound(gettext("No such elected."))
             subject, match = f"membership:{membership_id}", Follow.membership_id == membership_id
         if not policy.is_chapter_insider(mine):  # a public proposal: seen by all, followed by members
-            raise PermissionDenied("Only the chapter's members can follow its proposals and electeds.")
+            raise PermissionDenied(gettext("Only the chapter's members can follow its proposals and electeds."))
         found = s.scalar(select(Follow.id).where(Follow.user_id == actor.id, match))
         if on and found is None:
             s.add(Follow(user_id=actor.id, proposal_id=proposal_id, membership_id=membership_id, created_at=now()))

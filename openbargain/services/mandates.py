@@ -30,10 +30,20 @@ from openbargain.models import (
     User,
 )
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
+from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
+
+
+# What a chat room is told of a filed report, by its outcome.
+REPORTED = {
+    ReportOutcome.FULFILLED: lambda **v: phrase("%(name)s reported on the mandate “%(title)s”: fulfilled", **v),
+    ReportOutcome.PARTIALLY: lambda **v: phrase("%(name)s reported on the mandate “%(title)s”: partially fulfilled",
+                                                 **v),
+    ReportOutcome.BREACHED: lambda **v: phrase("%(name)s reported on the mandate “%(title)s”: breached", **v),
+}
 
 
 def directive_for(proposal: Proposal, result: Result) -> tuple[str | None, str]:
@@ -77,7 +87,7 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
                            "directive": directive})
     for mandate, d in zip(mandates, directed):
         link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
-        title = f"{d.membership.user.name} was given a mandate: {proposal.title}"
+        title = phrase("%(name)s was given a mandate: %(title)s", name=d.membership.user.name, title=proposal.title)
         notifications.tell(uow, "elected_activity", f"mandate:{mandate.id}",
                            notifications.followers_of_elected(chapter.id, d.membership_id), chapter=chapter,
                            title=title, link=link)
@@ -86,8 +96,9 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
                       due_on=proposal.deadline.isoformat() if proposal.deadline else None)
         notifications.notify(
             uow, "mandate_issued", f"mandate:{mandate.id}", notifications.to_user(d.membership.user_id),
-            chapter=chapter, title=f"A mandate was issued to you: {proposal.title}", link=link,
-            subject=f"Your mandate: {proposal.title}", template="mandate_issued", proposal_title=proposal.title,
+            chapter=chapter, title=phrase("A mandate was issued to you: %(title)s", title=proposal.title), link=link,
+            subject=phrase("Your mandate: %(title)s", title=proposal.title), template="mandate_issued",
+            proposal_title=proposal.title,
             directive=directive, due_on=proposal.deadline, mandate_id=mandate.id)
     return mandates
 
@@ -184,13 +195,15 @@ def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDra
         title = s.scalar(select(Proposal.title).where(Proposal.id == mandate.proposal_id))
         link = notifications.path("accountability.report_page", slug=chapter.slug, report_id=report.id)
         notifications.tell(uow, "report_to_verify", f"report:{report.id}", notifications.steering_of(chapter.id),
-                           chapter=chapter, title=f"{actor.name} reported on “{title}”: the report awaits verification",
-                           link=link)
+                           chapter=chapter, link=link, title=phrase(
+                               "%(name)s reported on “%(title)s”: the report awaits verification", name=actor.name,
+                               title=title))
         notifications.tell(uow, "elected_activity", f"report:{report.id}",
                            notifications.followers_of_elected(chapter.id, mandate.membership_id), chapter=chapter,
-                           title=f"{actor.name} reported on the mandate “{title}”", link=link)
+                           title=phrase("%(name)s reported on the mandate “%(title)s”", name=actor.name, title=title),
+                           link=link)
         webhooks.emit(uow, chapter, "report.filed", f"report:{report.id}",
-                      f"{actor.name} reported on the mandate “{title}”: {draft.outcome.value.replace('_', ' ')}",
+                      REPORTED[draft.outcome](name=actor.name, title=title),
                       link, report_id=report.id, mandate_id=mandate.id, elected=actor.name,
                       outcome=draft.outcome.value)
     return report

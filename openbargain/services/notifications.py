@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, func, literal, select, true, union, update
+from flask_babel import lazy_ngettext
+from sqlalchemy import JSON, Select, and_, case, func, literal, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain.clock import now
@@ -37,7 +39,8 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.base import UTCDateTime
-from openbargain.models.notification import LINK_MAX, TITLE_MAX
+from openbargain.models.notification import LINK_MAX
+from openbargain.phrases import Phrase, language_for, phrase
 from openbargain.services import audit, outbox, signed_links
 from openbargain.services.errors import InvalidToken, ValidationFailed
 from openbargain.services.uow import UnitOfWork, unit_of_work
@@ -78,8 +81,9 @@ GENERIC = "notice"  # the mail of a kind with nothing more to say than its title
 
 
 def _recipients() -> Select:
-    """The columns `notify` takes its recipients by: each user's id, address and name."""
-    return select(User.id.label("user"), User.email.label("email"), User.name.label("name"))
+    """The columns `notify` takes its recipients by: each user's id, address, name and language."""
+    return select(User.id.label("user"), User.email.label("email"), User.name.label("name"),
+                  User.locale.label("locale"))
 
 
 def path(endpoint: str, **values) -> str:
@@ -137,12 +141,12 @@ def followers_of_elected(chapter_id: int, membership_id: int) -> Select:
     return insiders(chapter_id, select(Follow.user_id).where(Follow.membership_id == membership_id))
 
 
-def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: str, link: str,
-           subject: str, template: str, **context) -> int:
-    """One notice of `kind` to each member `recipients` selects (columns labelled user, email and
-    name), in the list of each, and by mail now to those who want this kind so: one merged mail
-    written with one statement. A member who has this notice already is skipped. Returns how many
-    notices were written."""
+def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: Phrase,
+           link: str, subject: Phrase, template: str, **context) -> int:
+    """One notice of `kind` to each member `recipients` selects (columns labelled user, email, name
+    and locale), in the list of each, and by mail now to those who want this kind so: one merged
+    mail for each language, each written with one statement. A member who has this notice already
+    is skipped. Returns how many notices were written."""
     key = f"{kind}:{key}"
     source = recipients.subquery()
     # A join, not a lookup per member: few members ever change a default.
@@ -150,12 +154,12 @@ def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter:
                                                             NotificationPreference.kind == kind)))
     delivery = func.coalesce(NotificationPreference.delivery, KINDS[kind].default)
     moment = now()
-    rows = (select(source.c.user, literal(chapter.id), literal(kind), literal(key), literal(title[:TITLE_MAX]),
-                   literal(link[:LINK_MAX]), literal(moment, UTCDateTime), delivery)
+    rows = (select(source.c.user, literal(chapter.id), literal(kind), literal(key), literal(title.message),
+                   literal(title.values, JSON), literal(link[:LINK_MAX]), literal(moment, UTCDateTime), delivery)
             .select_from(chosen).where(true()))  # SQLite's upsert needs a WHERE
     on_postgresql = uow.session.get_bind().dialect.name == "postgresql"
     write = ((postgresql.insert if on_postgresql else sqlite.insert)(Notification).from_select(
-        ["user_id", "chapter_id", "kind", "key", "title", "link", "created_at", "delivery"], rows)
+        ["user_id", "chapter_id", "kind", "key", "title", "title_values", "link", "created_at", "delivery"], rows)
         .on_conflict_do_nothing(index_elements=["user_id", "key"]))
     # Counted in the database, not by fetching a row a member: PostgreSQL counts what the insert
     # returns; SQLite's row count is exact for an INSERT … SELECT.
@@ -166,14 +170,14 @@ def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter:
     else:
         written = connection.execute(write).rowcount
     if written:
-        by_mail = (select(source.c.email, source.c.name, source.c.user.label("member"))
+        by_mail = (select(source.c.email, source.c.name, source.c.user.label("member"), source.c.locale)
                    .select_from(chosen).where(delivery == MAIL))
         outbox.queue_merge(uow, key, by_mail, subject, template, chapter=chapter, kind=kind,
                            **context)
     return written
 
 
-def tell(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: str,
+def tell(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: Phrase,
          link: str) -> int:
     """A notice whose mail says no more than its title and its link."""
     return notify(uow, kind, key, recipients, chapter=chapter, title=title, link=link, subject=title,
@@ -181,11 +185,11 @@ def tell(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: C
 
 
 STATES = {
-    ProposalStatus.DELIBERATION: "is open for deliberation",
-    ProposalStatus.SCHEDULED: "is scheduled for a vote",
-    ProposalStatus.DECIDED: "is decided",
-    ProposalStatus.NO_DECISION: "ended with no decision",
-    ProposalStatus.WITHDRAWN: "was withdrawn",
+    ProposalStatus.DELIBERATION: lambda title: phrase("“%(title)s” is open for deliberation", title=title),
+    ProposalStatus.SCHEDULED: lambda title: phrase("“%(title)s” is scheduled for a vote", title=title),
+    ProposalStatus.DECIDED: lambda title: phrase("“%(title)s” is decided", title=title),
+    ProposalStatus.NO_DECISION: lambda title: phrase("“%(title)s” ended with no decision", title=title),
+    ProposalStatus.WITHDRAWN: lambda title: phrase("“%(title)s” was withdrawn", title=title),
 }
 
 
@@ -195,7 +199,7 @@ def proposal_moved(uow: UnitOfWork, proposal: Proposal, chapter: Chapter, *, by:
     # deliberation), and each return is news.
     return tell(uow, "proposal_changed", f"proposal:{proposal.id}:{proposal.status.value}:{now().isoformat()}",
                 interested_in(proposal, but=by), chapter=chapter,
-                title=f"“{proposal.title}” {STATES[proposal.status]}",
+                title=STATES[proposal.status](proposal.title),
                 link=path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
 
 
@@ -221,12 +225,14 @@ def comment_posted(uow: UnitOfWork, comment: Comment, parent_author: int | None,
     if parent_author is not None and parent_author not in told:
         told.add(parent_author)
         tell(uow, "reply", f"comment:{comment.id}:reply", insiders(chapter.id, select(literal(parent_author))),
-             chapter=chapter, title=f"{actor.name} replied to you on “{proposal.title}”", link=link)
+             chapter=chapter, link=link,
+             title=phrase("%(name)s replied to you on “%(title)s”", name=actor.name, title=proposal.title))
     names = mentioned(comment.body)
     if names:
         named = select(User.id).where(func.lower(User.name).in_(names), User.id.not_in(told))
         tell(uow, "reply", f"comment:{comment.id}:mention", insiders(chapter.id, named), chapter=chapter,
-             title=f"{actor.name} mentioned you on “{proposal.title}”", link=link)
+             title=phrase("%(name)s mentioned you on “%(title)s”", name=actor.name, title=proposal.title),
+             link=link)
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -294,7 +300,7 @@ def kinds_for(user: User) -> dict[str, Kind]:
 
 def set_preferences(user: User, wanted: dict[str, str]) -> dict[str, str]:
     """Sets how each kind reaches this member; refuses an unknown kind or delivery, changing nothing."""
-    errors = {name: ["Choose mail, the daily digest or the notification list."]
+    errors = {name: [gettext("Choose mail, the daily digest or the notification list.")]
               for name, delivery in wanted.items() if name not in KINDS or delivery not in DELIVERIES}
     if errors:
         raise ValidationFailed(errors)
@@ -336,7 +342,7 @@ def read_unsubscribe(token: str) -> Unsubscription:
     user_id, kind = signed_links.read_unsubscribe_link(token)
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or (kind not in KINDS and kind != DIGEST_KIND):
-        raise InvalidToken("This link is not valid.")
+        raise InvalidToken(gettext("This link is not valid."))
     preferences = preferences_of(user)
     kinds = [name for name, delivery in preferences.items() if delivery == DIGEST] if kind == DIGEST_KIND else [kind]
     return Unsubscription(user, kinds)
@@ -380,9 +386,10 @@ def send_digests() -> int:
                 continue
             day = moment.astimezone(zone).date()
             outbox.queue_mail(uow, f"digest:{user_id}:{day.isoformat()}", user.email,
-                              f"Your openbargain digest: {len(lines)} notice{'' if len(lines) == 1 else 's'}",
-                              "digest", chapter=chapter, name=user.name, lines=lines, user_id=user_id,
-                              kind=DIGEST_KIND)
+                              lazy_ngettext("Your openbargain digest: %(num)d notice",
+                                            "Your openbargain digest: %(num)d notices", len(lines)),
+                              "digest", language=language_for(user.locale, chapter and chapter.default_locale),
+                              chapter=chapter, name=user.name, lines=lines, user_id=user_id, kind=DIGEST_KIND)
             s.execute(update(Notification).where(Notification.id.in_([n.id for n in lines]))
                       .values(digested_at=moment).execution_options(synchronize_session=False))
             sent += 1

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import ceil
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, Referendum, ReferendumStatus, User, VoterRollEntry
+from openbargain.phrases import phrase
 from openbargain.services import audit, notifications
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound
@@ -73,12 +75,13 @@ def reminder_refusal(referendum: Referendum, moment: datetime | None = None) -> 
     """Why steering's reminder cannot go now (or at `moment`), if it cannot."""
     moment = moment or now()
     if referendum.status_at(moment) != ReferendumStatus.OPEN:
-        return "The vote is not open: there is nobody to remind."
+        return gettext("The vote is not open: there is nobody to remind.")
     if referendum.reminder_sent_at is not None:
-        return "The reminder of this vote was sent already: one per vote."
+        return gettext("The reminder of this vote was sent already: one per vote.")
     automatic = referendum.closing_notice_sent_at
     if automatic is not None and moment - automatic < APART:
-        return "The automatic reminder went less than 12 hours ago: members are not reminded twice in 12 hours."
+        return gettext("The automatic reminder went less than 12 hours ago: members are not reminded twice in 12 "
+                       "hours.")
     return None
 
 
@@ -89,10 +92,10 @@ def send_reminder(actor: User, chapter: Chapter, referendum_id: int) -> Reminder
         referendum = s.scalar(select(Referendum).where(Referendum.id == referendum_id).with_for_update())
         proposal = s.get(Proposal, referendum.proposal_id) if referendum else None
         if proposal is None or proposal.chapter_id != chapter.id:
-            raise NotFound("No such vote.")
+            raise NotFound(gettext("No such vote."))
         mine = membership_of(actor, chapter, s)
         require_visible(actor, mine, proposal, chapter, s)
-        require(policy.can_schedule(actor, mine), mine, "Only the steering committee sends reminders.")
+        require(policy.can_schedule(actor, mine), mine, gettext("Only the steering committee sends reminders."))
         moment = now()
         refusal = reminder_refusal(referendum, moment)
         if refusal:
@@ -101,8 +104,8 @@ def send_reminder(actor: User, chapter: Chapter, referendum_id: int) -> Reminder
         reminded = notifications.notify(
             uow, "vote_closing", f"referendum:{referendum.id}:reminder",
             notifications.roll_of(referendum.id, only_non_voters=True), chapter=chapter,
-            title=f"The vote on “{proposal.title}” closes soon and you have not voted",
-            subject=f"Closes soon: {proposal.title}", template="vote_closing",
+            title=phrase("The vote on “%(title)s” closes soon and you have not voted", title=proposal.title),
+            subject=phrase("Closes soon: %(title)s", title=proposal.title), template="vote_closing",
             link=notifications.path("referenda.show", slug=chapter.slug, referendum_id=referendum.id),
             proposal=proposal, referendum=referendum)
         audit.record(s, "referendum.reminder_sent", f"referendum:{referendum.id}", actor=actor, chapter=chapter,

@@ -26,7 +26,7 @@ from flask import current_app
 from limits import parse as parse_rate
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Integer, Select, String, cast, literal, select, true, update
+from sqlalchemy import Integer, Select, String, cast, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openbargain import mail, queue
@@ -35,6 +35,7 @@ from openbargain.extensions import db
 from openbargain.models import Chapter, MailMerge, OutboxMail, User
 from openbargain.models.base import UTCDateTime
 from openbargain.models.outbox import ERROR_MAX, NAME_FIELD, UNSUBSCRIBE_FIELD
+from openbargain.phrases import language_for, offered
 from openbargain.services import signed_links
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
@@ -53,13 +54,15 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=minutes), MAX_DELAY)
 
 
-def queue_mail(uow: UnitOfWork, key: str, to: str, subject: str, template: str, *, chapter: Chapter | None = None,
-               user_id: int | None = None, kind: str | None = None, **context) -> None:
-    """One mail (the template sees `chapter` too); none if a mail with this key was written before.
-    A notice of a `kind` the member can turn off carries the link that does it (to `user_id`)."""
+def queue_mail(uow: UnitOfWork, key: str, to: str, subject: object, template: str, *, language: str,
+               chapter: Chapter | None = None, user_id: int | None = None, kind: str | None = None,
+               **context) -> None:
+    """One mail in this language (the template sees `chapter` too); none if a mail with this key was
+    written before. A notice of a `kind` the member can turn off carries the link that does it (to
+    `user_id`)."""
     if kind is not None:
         context["unsubscribe"] = UNSUBSCRIBE_FIELD
-    message = mail.compose(to, subject, template, chapter=chapter, **context)
+    message = mail.compose(to, subject, template, language=language, chapter=chapter, **context)
     moment = now()
     mail_id = uow.session.scalar(_insert(uow).values(
         key=key, chapter_id=chapter.id if chapter else None, recipient=message.to, subject=message.subject,
@@ -73,30 +76,43 @@ def _insert(uow: UnitOfWork):
     return (postgresql.insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(OutboxMail)
 
 
-def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: str, template: str, *, chapter: Chapter,
-                kind: str | None = None, **context) -> int:
-    """One notice to everyone `recipients` selects — its columns labelled email, name and member (a
-    number unique among them, which makes each mail's key; with a `kind`, the user's id, to whom
-    each mail's unsubscribe link is signed). Rendered once; written with one INSERT … SELECT; a
+def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: object, template: str, *,
+                chapter: Chapter, kind: str | None = None, **context) -> int:
+    """One notice to everyone `recipients` selects — its columns labelled email, name, locale (the
+    member's chosen language) and member (a number unique among them, which makes each mail's key;
+    with a `kind`, the user's id, to whom each mail's unsubscribe link is signed). Rendered once for
+    each offered language, and written for the members reading it with one INSERT … SELECT; a
     member who already has this notice is skipped. Returns how many were written."""
-    moment = now()
     if kind is not None:
         context["unsubscribe"] = UNSUBSCRIBE_FIELD
-    merge = MailMerge(body=mail.compose("", subject, template, chapter=chapter, **context, name=NAME_FIELD).body,
-                      created_at=moment)
+    source = recipients.subquery()
+    usual = language_for(chapter.default_locale)
+    others = [code for code in offered() if code != usual]
+    ids = []
+    for language in offered():
+        # A member who chose no language offered reads the chapter's.
+        reads = (source.c.locale == language if language != usual
+                 else or_(source.c.locale.is_(None), source.c.locale.not_in(others)))
+        ids += _merge(uow, key, source, reads, mail.compose("", subject, template, language=language, chapter=chapter,
+                                                            **context, name=NAME_FIELD), chapter, kind)
+    uow.after_commit(lambda: dispatch(ids))
+    return len(ids)
+
+
+def _merge(uow: UnitOfWork, key: str, source, reads, message: mail.Message, chapter: Chapter,
+           kind: str | None) -> list[int]:
+    moment = now()
+    merge = MailMerge(body=message.body, created_at=moment)
     uow.session.add(merge)
     uow.session.flush([merge])
-    source = recipients.subquery()
     rows = select(literal(f"{key}:") + cast(source.c.member, String), literal(chapter.id), source.c.email,
-                  source.c.name, literal(subject), literal(merge.id), literal(moment, UTCDateTime),
+                  source.c.name, literal(message.subject), literal(merge.id), literal(moment, UTCDateTime),
                   literal(moment, UTCDateTime), literal(0), source.c.member if kind else literal(None, Integer),
-                  literal(kind, String)).where(true())  # SQLite's upsert needs a WHERE
-    ids = list(uow.session.scalars(_insert(uow).from_select(
+                  literal(kind, String)).where(reads)
+    return list(uow.session.scalars(_insert(uow).from_select(
         ["key", "chapter_id", "recipient", "recipient_name", "subject", "merge_id", "created_at", "next_attempt_at",
          "attempts", "user_id", "kind"], rows).on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMail.id)))
-    uow.after_commit(lambda: dispatch(ids))
-    return len(ids)
 
 
 def dispatch(ids: list[int], delay: timedelta | None = None) -> None:

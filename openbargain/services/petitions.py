@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +12,7 @@ from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, User
+from openbargain.phrases import phrase
 from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of
 from openbargain.services.bylaws import members_needed
@@ -58,17 +60,17 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
         # The row lock makes concurrent signers queue, so exactly one of them carries the petition.
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.status != ProposalStatus.DELIBERATION:
-            raise InvalidTransition("Only a proposal in deliberation can be petitioned to a vote.")
+            raise InvalidTransition(gettext("Only a proposal in deliberation can be petitioned to a vote."))
         if not policy.can_sign_petition(actor, mine, proposal):
-            raise PermissionDenied("Only members in good standing can sign petitions.")
+            raise PermissionDenied(gettext("Only members in good standing can sign petitions."))
         if s.scalar(select(PetitionSignature.id).where(PetitionSignature.proposal_id == proposal.id,
                                                         PetitionSignature.membership_id == mine.id)):
-            raise AlreadySigned("You have already signed this petition.")
+            raise AlreadySigned(gettext("You have already signed this petition."))
         s.add(PetitionSignature(proposal_id=proposal.id, membership_id=mine.id))
         try:
             s.flush()
         except IntegrityError:
-            raise AlreadySigned("You have already signed this petition.")
+            raise AlreadySigned(gettext("You have already signed this petition."))
         audit.record(s, "petition.signed", f"proposal:{proposal.id}", actor=actor, chapter=chapter)
         bylaws = bylaws_of(chapter, s)
         count = s.scalar(select(func.count()).select_from(PetitionSignature)
@@ -88,6 +90,7 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
                            "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat()})
         notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
         notifications.tell(uow, "petition_succeeded", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
-                           chapter=chapter, title=f"A petition of {count} members forced a vote on “{proposal.title}”",
+                           chapter=chapter, title=phrase("A petition of %(count)s members forced a vote on “%(title)s”",
+                                                         count=count, title=proposal.title),
                            link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
     return True

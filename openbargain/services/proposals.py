@@ -32,6 +32,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
+from openbargain.phrases import language_for, phrase
 from openbargain.services import audit, notifications, outbox, stated_reasons, webhooks
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
@@ -96,7 +97,7 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
     elif len(draft.title) > TITLE_MAX:
         err("title", gettext("Use at most %(count)d characters.", count=TITLE_MAX))
     elif breaks_the_line(draft.title):
-        err("title", ONE_LINE)
+        err("title", gettext(ONE_LINE))
     for name in ("body", "decision"):
         if len(getattr(draft, name)) > TEXT_MAX:
             err(name, gettext("Use at most %(count)d characters.", count=TEXT_MAX))
@@ -222,7 +223,8 @@ def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Propo
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_draft_proposal(actor, mine), mine, gettext("Only members in good standing can open proposals."))
+        require(policy.can_draft_proposal(actor, mine), mine,
+                gettext("Only members in good standing can open proposals."))
         electeds = check_draft(s, chapter, draft)
         proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
                             title="", body="", decision="")
@@ -239,7 +241,8 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.is_frozen:
-            raise InvalidTransition(gettext("A vote is scheduled: the text, options and directives can no longer change."))
+            raise InvalidTransition(gettext(
+                "A vote is scheduled: the text, options and directives can no longer change."))
         if not policy.can_edit_proposal(actor, mine, proposal):
             raise PermissionDenied(gettext("Only the author can edit a proposal."))
         electeds = check_draft(s, chapter, draft)
@@ -268,11 +271,12 @@ def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposa
                      data={"title": proposal.title})
         for d in proposal.directed:
             outbox.queue_mail(uow, f"proposal-published:{proposal.id}:{d.membership_id}", d.membership.user.email,
-                              f"A proposal directs you: {proposal.title}", "proposal_published", chapter=chapter,
+                              phrase("A proposal directs you: %(title)s", title=proposal.title), "proposal_published",
+                              language=language_for(d.membership.user.locale, chapter.default_locale), chapter=chapter,
                               name=d.membership.user.name, title=proposal.title, proposal_id=proposal.id,
                               author=actor.name)
         webhooks.emit(uow, chapter, "proposal.published", f"proposal:{proposal.id}",
-                      f"{actor.name} published a proposal: “{proposal.title}”",
+                      phrase("%(name)s published a proposal: “%(title)s”", name=actor.name, title=proposal.title),
                       notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id),
                       proposal_id=proposal.id, title=proposal.title, deadline=proposal.deadline.isoformat())
     return proposal

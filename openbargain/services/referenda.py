@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,6 +26,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.referendum import SCHEDULABLE_RANKED_METHODS, YES_NO_METHOD
+from openbargain.phrases import dated
 from openbargain.services import audit, notifications, stated_reasons
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
@@ -112,34 +114,38 @@ def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, momen
     errors: dict[str, list[str]] = {}
     yes_no = proposal.ballot_kind == BallotKind.YES_NO
     if schedule.method not in methods_for(proposal):
-        errors["method"] = ["A yes/no proposal is decided by a yes/no vote." if yes_no
-                            else "A ranked proposal is counted by instant-runoff, STV or Schulze."]
+        errors["method"] = [gettext("A yes/no proposal is decided by a yes/no vote.") if yes_no
+                            else gettext("A ranked proposal is counted by instant-runoff, STV or Schulze.")]
     if schedule.method == YES_NO_METHOD and schedule.threshold not in THRESHOLDS:
-        errors["threshold"] = ["Choose majority, three fifths or two thirds of yes+no."]
+        errors["threshold"] = [gettext("Choose majority, three fifths or two thirds of yes+no.")]
     if schedule.method == "stv" and not 1 <= schedule.seats < len(proposal.options):
-        errors["seats"] = [f"STV fills fewer seats than there are options ({len(proposal.options)})."]
+        errors["seats"] = [gettext("STV fills fewer seats than there are options (%(count)d).",
+                                   count=len(proposal.options))]
     if not 0 <= schedule.quorum_percent <= 100:
-        errors["quorum_percent"] = ["Use a percentage from 0 to 100."]
+        errors["quorum_percent"] = [gettext("Use a percentage from 0 to 100.")]
     if schedule.opens_at is None:
-        errors["opens_at"] = ["Say when the vote opens."]
+        errors["opens_at"] = [gettext("Say when the vote opens.")]
     elif schedule.opens_at < moment:
-        errors["opens_at"] = ["The vote cannot open in the past."]
+        errors["opens_at"] = [gettext("The vote cannot open in the past.")]
     elif schedule.opens_at < earliest_opening(bylaws, proposal):
-        errors["opens_at"] = [
-            f"The bylaws require {bylaws.min_deliberation(proposal.urgent).total_seconds() / 3600:g} hours of "
-            "deliberation after publication before a vote opens."]
+        errors["opens_at"] = [gettext(
+            "The bylaws require %(hours)s hours of deliberation after publication before a vote opens.",
+            hours=f"{bylaws.min_deliberation(proposal.urgent).total_seconds() / 3600:g}")]
     if schedule.closes_at is None:
-        errors["closes_at"] = ["Say when the vote closes."]
+        errors["closes_at"] = [gettext("Say when the vote closes.")]
     elif schedule.opens_at is not None and schedule.closes_at - schedule.opens_at < bylaws.min_voting(proposal.urgent):
         hours = bylaws.min_voting(proposal.urgent).total_seconds() / 3600
-        errors["closes_at"] = [f"The bylaws say a{'n urgent' if proposal.urgent else ''} vote lasts at least "
-                               f"{hours:g} hours."]
+        errors["closes_at"] = [gettext("The bylaws say an urgent vote lasts at least %(hours)s hours.", hours=f"{hours:g}")
+                               if proposal.urgent else
+                               gettext("The bylaws say a vote lasts at least %(hours)s hours.", hours=f"{hours:g}")]
     if errors:
-        raise ValidationFailed("The schedule has problems; nothing was changed.", errors=errors)
+        raise ValidationFailed(gettext("The schedule has problems; nothing was changed."), errors=errors)
 
 
 # What a petitioned vote keeps from the bylaws in force when the petition succeeded.
 PETITION_LOCKED = ("method", "seats", "threshold", "quorum_percent", "secret", "length")
+LOCKED_TERMS = {"method": _l("method"), "seats": _l("seats"), "threshold": _l("threshold"),
+                "quorum_percent": _l("quorum"), "secret": _l("secrecy"), "length": _l("length")}
 
 
 def check_petition_terms(referendum: Referendum, schedule: Schedule) -> None:
@@ -152,14 +158,14 @@ def check_petition_terms(referendum: Referendum, schedule: Schedule) -> None:
              "quorum_percent": schedule.quorum_percent, "secret": schedule.secret,
              "length": schedule.closes_at - schedule.opens_at}
     fields = {"length": "closes_at"}
-    errors = {fields.get(term, term): [f"Members forced this vote by petition: its {term.replace('_', ' ')} is "
-                                       "fixed by the bylaws in force when the petition succeeded."]
+    errors = {fields.get(term, term): [gettext("Members forced this vote by petition: its %(term)s is fixed by the "
+                                               "bylaws in force when the petition succeeded.", term=str(LOCKED_TERMS[term]))]
               for term in PETITION_LOCKED if asked[term] != locked[term]}
     if schedule.opens_at > referendum.opens_at:
-        errors["opens_at"] = ["Members forced this vote by petition: it can be moved earlier, not later."]
+        errors["opens_at"] = [gettext("Members forced this vote by petition: it can be moved earlier, not later.")]
     if errors:
-        raise ValidationFailed("A petitioned vote belongs to the petitioners: only an earlier opening is "
-                               "possible; nothing was changed.", errors=errors)
+        raise ValidationFailed(gettext("A petitioned vote belongs to the petitioners: only an earlier opening is "
+                                       "possible; nothing was changed."), errors=errors)
 
 
 def schedule_warnings(chapter: Chapter, proposal: Proposal, schedule: Schedule | Referendum) -> list[str]:
@@ -167,9 +173,13 @@ def schedule_warnings(chapter: Chapter, proposal: Proposal, schedule: Schedule |
     elected must act leaves the elected without a mandate in time."""
     deadline = deadline_moment(chapter, proposal.deadline, proposal.deadline_time)
     if schedule.closes_at is not None and schedule.closes_at > deadline:
-        when = "at " + proposal.deadline_time.strftime("%H:%M") if proposal.deadline_time else "by the end of the day"
-        return [f"The vote closes after the proposal's deadline ({proposal.deadline:%-d %B %Y}, {when} in "
-                f"{chapter.timezone}): the elected would have to act before members decide."]
+        day = dated(proposal.deadline, "%-d %B %Y", "yMMMMd")
+        if proposal.deadline_time:
+            return [gettext("The vote closes after the proposal's deadline (%(day)s, at %(time)s in %(zone)s): the "
+                            "elected would have to act before members decide.", day=day,
+                            time=proposal.deadline_time.strftime("%H:%M"), zone=chapter.timezone)]
+        return [gettext("The vote closes after the proposal's deadline (%(day)s, by the end of the day in %(zone)s): "
+                        "the elected would have to act before members decide.", day=day, zone=chapter.timezone)]
     return []
 
 
@@ -189,9 +199,9 @@ def schedule_referendum(actor: User, chapter: Chapter, proposal_id: int, schedul
     with unit_of_work() as uow:
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        require(policy.can_schedule(actor, mine), mine, "Only the steering committee schedules votes.")
+        require(policy.can_schedule(actor, mine), mine, gettext("Only the steering committee schedules votes."))
         if proposal.status != ProposalStatus.DELIBERATION:
-            raise InvalidTransition("Only a proposal in deliberation can be put to a vote.")
+            raise InvalidTransition(gettext("Only a proposal in deliberation can be put to a vote."))
         check_schedule(schedule, proposal, bylaws_of(chapter, s), now())
         referendum = Referendum(proposal_id=proposal.id, by_petition=False)
         _apply(referendum, schedule)
@@ -208,11 +218,11 @@ def _referendum_for_change(session: Session, actor: User, chapter: Chapter,
                            referendum_id: int) -> tuple[Referendum, Proposal, Membership | None]:
     referendum = session.get(Referendum, referendum_id)
     if referendum is None:
-        raise NotFound("No such vote.")
+        raise NotFound(gettext("No such vote."))
     proposal, mine = acting_on(session, actor, chapter, referendum.proposal_id)
-    require(policy.can_schedule(actor, mine), mine, "Only the steering committee schedules votes.")
+    require(policy.can_schedule(actor, mine), mine, gettext("Only the steering committee schedules votes."))
     if referendum.status_at(now()) != ReferendumStatus.SCHEDULED:
-        raise InvalidTransition("The vote has opened: its method, parameters and times can no longer change.")
+        raise InvalidTransition(gettext("The vote has opened: its method, parameters and times can no longer change."))
     return referendum, proposal, mine
 
 
@@ -237,7 +247,7 @@ def cancel_referendum(actor: User, chapter: Chapter, referendum_id: int, reason:
         s = uow.session
         referendum, proposal, _ = _referendum_for_change(s, actor, chapter, referendum_id)
         if referendum.by_petition:
-            raise InvalidTransition("Members forced this vote by petition: it cannot be cancelled.")
+            raise InvalidTransition(gettext("Members forced this vote by petition: it cannot be cancelled."))
         reason = stated_reasons.checked(reason)
         transition(proposal, ProposalStatus.DELIBERATION)
         stated_reasons.state(uow, chapter, proposal, actor, StatedAction.VOTE_CANCELLED, reason, as_steering=True)
@@ -265,7 +275,7 @@ def get_referendum(actor: User | None, chapter: Chapter, referendum_id: int) -> 
     referendum = s.scalar(select(Referendum).options(selectinload(Referendum.proposal).selectinload(Proposal.options))
                           .where(Referendum.id == referendum_id))
     if referendum is None or referendum.proposal.chapter_id != chapter.id:
-        raise NotFound("No such vote.")
+        raise NotFound(gettext("No such vote."))
     mine = membership_of(actor, chapter)
     require_visible(actor, mine, referendum.proposal, chapter, s)
     entry = s.scalar(select(VoterRollEntry).where(VoterRollEntry.referendum_id == referendum.id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, exists, literal, select
 
+from openbargain.phrases import dated, each_language, local_time, phrase
 from openbargain.services import bargaining, notifications, nudges, outbox, webhook_settings, webhooks
 from openbargain.clock import now
 from openbargain.models import Chapter, Mandate, Membership, Notification, Proposal, Referendum
@@ -55,11 +55,12 @@ def _reports_due() -> None:
             if mandate.due_on - today > REPORT_SOON:
                 continue
             late = mandate.due_on < today
+            due = each_language(lambda: dated(mandate.due_on, "%-d %B %Y", "yMMMMd"))
             notifications.tell(
                 uow, "report_due", f"mandate:{mandate.id}:{'overdue' if late else 'due'}",
                 notifications.to_user(elected), chapter=chapter,
-                title=(f"Your report on “{title}” was due {mandate.due_on.isoformat()}: it is overdue" if late
-                       else f"Your report on “{title}” is due {mandate.due_on.isoformat()}"),
+                title=(phrase("Your report on “%(title)s” was due %(date)s: it is overdue", title=title, date=due)
+                       if late else phrase("Your report on “%(title)s” is due %(date)s", title=title, date=due)),
                 link=notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id))
 
 
@@ -81,11 +82,12 @@ def tick() -> TickReport:
                 referendum.open_notice_sent_at = moment
                 opened += notifications.notify(
                     uow, "vote_opened", f"referendum:{referendum.id}", notifications.roll_of(referendum.id),
-                    title=f"The vote on “{proposal.title}” is open", subject=f"Vote now: {proposal.title}",
-                    template="vote_open", **context)
-                closes = referendum.closes_at.astimezone(ZoneInfo(chapter.timezone))
+                    title=phrase("The vote on “%(title)s” is open", title=proposal.title),
+                    subject=phrase("Vote now: %(title)s", title=proposal.title), template="vote_open", **context)
+                closes = each_language(lambda: local_time(referendum.closes_at, chapter.timezone))
                 webhooks.emit(uow, chapter, "vote.opened", f"referendum:{referendum.id}",
-                              f"The vote on “{proposal.title}” is open until {closes:%Y-%m-%d %H:%M} ({chapter.timezone})",
+                              phrase("The vote on “%(title)s” is open until %(closes)s (%(zone)s)",
+                                     title=proposal.title, closes=closes, zone=chapter.timezone),
                               context["link"], referendum_id=referendum.id, proposal_id=proposal.id,
                               method=referendum.method, opens_at=referendum.opens_at.isoformat(),
                               closes_at=referendum.closes_at.isoformat())
@@ -96,8 +98,10 @@ def tick() -> TickReport:
                 # Written from the roll to those it shows have not voted, each told only of themselves.
                 closing += notifications.notify(
                     uow, "vote_closing", f"referendum:{referendum.id}", notifications.roll_of(referendum.id, only_non_voters=True),
-                    title=f"The vote on “{proposal.title}” closes within 24 hours and you have not voted",
-                    subject=f"Closes within 24 hours: {proposal.title}", template="vote_closing", **context)
+                    title=phrase("The vote on “%(title)s” closes within 24 hours and you have not voted",
+                                 title=proposal.title),
+                    subject=phrase("Closes within 24 hours: %(title)s", title=proposal.title), template="vote_closing",
+                    **context)
     certified = certify_closed()
     _reports_due()
     bargaining.announce_released()

@@ -31,6 +31,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.referendum import YES_NO_METHOD
+from openbargain.phrases import each_language, phrase
 from openbargain.services import audit, notifications, sealing, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
@@ -148,9 +149,10 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
-    sentence = outcome_sentence(result, referendum)
+    sentence = each_language(lambda: outcome_sentence(result, referendum))
+    said = phrase("“%(title)s”: %(sentence)s", title=proposal.title, sentence=sentence)
     # The rooms hear of the result before the mandates it issues.
-    webhooks.emit(uow, chapter, "result.certified", f"referendum:{referendum.id}", f"“{proposal.title}”: {sentence}",
+    webhooks.emit(uow, chapter, "result.certified", f"referendum:{referendum.id}", said,
                   notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
                   referendum_id=referendum.id, proposal_id=proposal.id, outcome=result.outcome,
                   winners=list(result.winners), ballots_cast=result.ballots_cast, roll_size=result.roll_size,
@@ -160,7 +162,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     notifications.proposal_moved(uow, proposal, chapter)
     notifications.notify(
         uow, "result_certified", f"result:{referendum.id}", notifications.roll_of(referendum.id), chapter=chapter,
-        title=f"“{proposal.title}”: {sentence}", subject=f"Result: {proposal.title}", template="result_certified",
+        title=said, subject=phrase("Result: %(title)s", title=proposal.title), template="result_certified",
         link=notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
         proposal=proposal, referendum=referendum, sentence=sentence)
     return result
@@ -264,12 +266,12 @@ class ResultView:
 def _certified(actor: User | None, chapter: Chapter, referendum_id: int) -> tuple[Referendum, Membership | None]:
     referendum = db.session.get(Referendum, referendum_id)
     if referendum is None or referendum.proposal.chapter_id != chapter.id:
-        raise NotFound("No such vote.")
+        raise NotFound(gettext("No such vote."))
     mine = membership_of(actor, chapter)
     require_visible(actor, mine, referendum.proposal, chapter, db.session)
     if referendum.certified_at is None:
-        raise InvalidTransition("There is no result while the vote is open: only the turnout is shown until "
-                                "the count is certified after it closes.")
+        raise InvalidTransition(gettext("There is no result while the vote is open: only the turnout is shown "
+                                        "until the count is certified after it closes."))
     return referendum, mine
 
 
@@ -375,7 +377,7 @@ def export_blt(actor: User | None, chapter: Chapter, referendum_id: int) -> str:
     document = export(actor, chapter, referendum_id)
     ref = document["referendum"]
     if ref["method"] == YES_NO_METHOD:
-        raise NotFound("A yes/no vote has no ranked ballots.")
+        raise NotFound(gettext("A yes/no vote has no ranked ballots."))
     if document["ballots_withheld"]:
         raise NotFound(document["ballots_withheld"])
     groups = Counter(tuple(c["ranking"]) for c in document["ballots"])

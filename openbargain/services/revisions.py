@@ -4,6 +4,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 
 @dataclass(frozen=True)
 class DiffLine:
@@ -12,13 +14,17 @@ class DiffLine:
 
 
 def _as_lines(snapshot: dict) -> list[str]:
-    lines = [f"Title: {snapshot['title']}", f"Decision: {snapshot['decision']}",
-             f"Deadline: {snapshot['deadline']}", f"Ballot: {snapshot['ballot_kind'].replace('_', '/')}",
-             f"Visibility: {snapshot['visibility']}", f"Urgent: {'yes' if snapshot['urgent'] else 'no'}", ""]
+    lines = [gettext("Title: %(value)s", value=snapshot["title"]),
+             gettext("Decision: %(value)s", value=snapshot["decision"]),
+             gettext("Deadline: %(value)s", value=snapshot["deadline"]),
+             gettext("Ballot: %(value)s", value=snapshot["ballot_kind"].replace("_", "/")),
+             gettext("Visibility: %(value)s", value=snapshot["visibility"]),
+             gettext("Urgent: yes") if snapshot["urgent"] else gettext("Urgent: no"), ""]
     lines += snapshot["body"].splitlines() + [""]
     for option in snapshot["options"]:
-        lines.append(f"Option {option['label']}: {option['directive'] or '(the elected keeps discretion)'}")
-    lines.append(f"If no decision: {snapshot['fallback_directive'] or '(none)'}")
+        lines.append(gettext("Option %(label)s: %(directive)s", label=option["label"],
+                             directive=option["directive"] or gettext("(the elected keeps discretion)")))
+    lines.append(gettext("If no decision: %(directive)s", directive=snapshot["fallback_directive"] or gettext("(none)")))
     return lines
 
 

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -47,7 +48,8 @@ class RosterInvalid(DomainError):
     title = "Roster file rejected"
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__(f"The file was not imported: {len(problems)} problem(s) found.")
+        super().__init__(ngettext("The file was not imported: %(num)d problem found.",
+                                  "The file was not imported: %(num)d problems found.", len(problems)))
         self.problems = problems
 
 
@@ -70,28 +72,30 @@ def _parse_row(line: int, record: dict, has_roles: bool, has_office: bool) -> tu
     problems: list[str] = []
     name, raw_email, raw_standing = (_cell(record, k) for k in REQUIRED_COLUMNS)
     if not name:
-        problems.append("name is empty")
+        problems.append(gettext("name is empty"))
     elif len(name) > NAME_MAX:
-        problems.append(f"name is longer than {NAME_MAX} characters")
+        problems.append(gettext("name is longer than %(count)d characters", count=NAME_MAX))
     elif breaks_the_line(name):
-        problems.append("name holds a line break, tab or control character")
+        problems.append(gettext("name holds a line break, tab or control character"))
     email = ""
     if len(raw_email) > EMAIL_MAX:
-        problems.append(f"email is longer than {EMAIL_MAX} characters")
+        problems.append(gettext("email is longer than %(count)d characters", count=EMAIL_MAX))
     else:
         try:
             email = validate_email(raw_email, check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
-            problems.append(f"email {raw_email!r} is not valid ({exc})")
+            problems.append(gettext("email “%(email)s” is not valid (%(why)s)", email=raw_email, why=exc))
     standing = STANDING_ALIASES.get(" ".join(raw_standing.lower().replace("_", " ").replace("-", " ").split()))
     if standing is None:
-        problems.append(f"standing {raw_standing!r} is not one of good_standing, lapsed, suspended")
+        problems.append(gettext("standing “%(standing)s” is not one of good_standing, lapsed, suspended",
+                                standing=raw_standing))
     roles: set[str] = set()
     if has_roles:
         roles = {r for r in _cell(record, "roles").replace(";", " ").replace(",", " ").replace("|", " ").lower().split()}
         unknown = roles - ROLE_NAMES
         if unknown:
-            problems.append(f"unknown role(s) {', '.join(sorted(unknown))}; use member, elected, steering")
+            problems.append(gettext("unknown role(s) %(roles)s; use member, elected, steering",
+                                    roles=", ".join(sorted(unknown))))
     office = _cell(record, "office") if has_office else ""
     change = MembershipChange(standing or Standing.LAPSED, "elected" in roles, "steering" in roles, office or None)
     try:
@@ -107,15 +111,17 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RosterInvalid([(0, f"the file is not UTF-8 text (byte {exc.start}); export it as UTF-8 CSV")])
+        raise RosterInvalid([(0, gettext("the file is not UTF-8 text (byte %(byte)d); export it as UTF-8 CSV",
+                                         byte=exc.start))])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        raise RosterInvalid([(1, f"the header cannot be read: {exc}")])
+        raise RosterInvalid([(1, gettext("the header cannot be read: %(why)s", why=exc))])
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise RosterInvalid([(1, f"missing column(s): {', '.join(missing)}; the header needs name, email, standing")])
+        raise RosterInvalid([(1, gettext("missing column(s): %(columns)s; the header needs name, email, standing",
+                                         columns=", ".join(missing)))])
     reader.fieldnames = header
     rows: list[RosterRow] = []
     problems: list[tuple[int, str]] = []
@@ -126,23 +132,24 @@ def parse_roster(data: bytes) -> list[RosterRow]:
             if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                problems.append((line, f"the file has more than {MAX_ROWS} rows"))
+                problems.append((line, gettext("the file has more than %(count)d rows", count=MAX_ROWS)))
                 break
             row, row_problems = _parse_row(line, record, "roles" in header, "office" in header)
             problems.extend((line, p) for p in row_problems)
             if row is None:
                 continue
             if row.email in first_line_of:
-                problems.append((line, f"email {row.email} is already on line {first_line_of[row.email]}"))
+                problems.append((line, gettext("email %(email)s is already on line %(line)d", email=row.email,
+                                               line=first_line_of[row.email])))
                 continue
             first_line_of[row.email] = line
             rows.append(row)
     except csv.Error as exc:
-        problems.append((reader.line_num, f"the CSV cannot be read: {exc}"))
+        problems.append((reader.line_num, gettext("the CSV cannot be read: %(why)s", why=exc)))
     if problems:
         raise RosterInvalid(problems)
     if not rows:
-        raise RosterInvalid([(1, "the file has no members")])
+        raise RosterInvalid([(1, gettext("the file has no members"))])
     return rows
 
 
@@ -209,7 +216,7 @@ def _plan(session: Session, chapter: Chapter, rows: list[RosterRow]) -> RosterPl
 
 def preview_roster_import(actor: User, chapter: Chapter, data: bytes) -> RosterPlan:
     mine = membership_of(actor, chapter)
-    require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can import the roster.")
+    require(policy.can_manage_roster(actor, mine), mine, gettext("Only the steering committee can import the roster."))
     return _plan(db.session, chapter, parse_roster(data))
 
 
@@ -219,7 +226,8 @@ def import_roster(actor: User, chapter: Chapter, data: bytes) -> RosterPlan:
     with unit_of_work() as uow:
         s = uow.session
         mine = membership_of(actor, chapter, s)
-        require(policy.can_manage_roster(actor, mine), mine, "Only the steering committee can import the roster.")
+        require(policy.can_manage_roster(actor, mine), mine,
+                gettext("Only the steering committee can import the roster."))
         freeze_due_rolls(s, chapter.id)  # a vote that has opened keeps the standing it opened with
         plan = _plan(s, chapter, rows)
         users, memberships = _existing(s, chapter, [r.email for r in rows])
@@ -270,14 +278,14 @@ def undelivered_mail(actor: User, chapter: Chapter) -> list[OutboxMail]:
     """Steering's view of the chapter's notices the mail server refused or that ran out of tries,
     newest first: the addresses to correct, or the members to reach another way."""
     mine = membership_of(actor, chapter)
-    require(policy.can_view_roster(actor, mine), mine, "Only the steering committee can see the roster.")
+    require(policy.can_view_roster(actor, mine), mine, gettext("Only the steering committee can see the roster."))
     return outbox.undelivered(chapter)
 
 
 def list_roster(actor: User, chapter: Chapter, page: int = 1, standing: Standing | None = None,
                 query: str = "") -> RosterPage:
     mine = membership_of(actor, chapter)
-    require(policy.can_view_roster(actor, mine), mine, "Only the steering committee can see the roster.")
+    require(policy.can_view_roster(actor, mine), mine, gettext("Only the steering committee can see the roster."))
     conditions = [Membership.chapter_id == chapter.id]
     if standing is not None:
         conditions.append(Membership.standing == standing)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -121,7 +122,7 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
     require_chapter_visible(actor, chapter)
     elected = db.session.get(Membership, membership_id)
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
-        raise NotFound("No such elected.")
+        raise NotFound(gettext("No such elected."))
     card = _score(elected, _visible_mandates(actor, chapter, [elected.id]), chapter_today(chapter))
     card.entries = visible_entries(actor, chapter, membership_id=elected.id)
     return card

@@ -5,22 +5,25 @@ proposal's author when someone else (steering) did it.
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, StatedAction, StatedReason, User
+from openbargain.phrases import language_for, phrase
 from openbargain.services import outbox
 from openbargain.services.text import required_reason
 from openbargain.services.uow import UnitOfWork
 
-SUBJECTS = {StatedAction.WITHDRAWN: "Your proposal was withdrawn: {title}",
-            StatedAction.VOTE_CANCELLED: "The vote on your proposal was cancelled: {title}"}
+SUBJECTS = {StatedAction.WITHDRAWN: lambda title: phrase("Your proposal was withdrawn: %(title)s", title=title),
+            StatedAction.VOTE_CANCELLED: lambda title: phrase("The vote on your proposal was cancelled: %(title)s",
+                                                              title=title)}
 
 
 def checked(reason: str | None) -> str:
     """The reason as it will be published, or a field error that stops the use-case before it acts."""
-    return required_reason(reason, "Give members the reason: it is published on the proposal.")
+    return required_reason(reason, gettext("Give members the reason: it is published on the proposal."))
 
 
 def state(uow: UnitOfWork, chapter: Chapter, proposal: Proposal, actor: User, action: StatedAction, reason: str,
@@ -31,7 +34,8 @@ def state(uow: UnitOfWork, chapter: Chapter, proposal: Proposal, actor: User, ac
     uow.session.flush([stated])
     if proposal.author_id != actor.id:
         outbox.queue_mail(uow, f"stated-reason:{stated.id}", proposal.author.email,
-                          SUBJECTS[action].format(title=proposal.title), "stated_reason", chapter=chapter,
+                          SUBJECTS[action](proposal.title), "stated_reason",
+                          language=language_for(proposal.author.locale, chapter.default_locale), chapter=chapter,
                           name=proposal.author.name, title=proposal.title, proposal_id=proposal.id,
                           action=action.value, reason=reason)
     return stated

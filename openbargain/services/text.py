@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from openbargain.models.proposal import REASON_MAX
 from openbargain.services.errors import ValidationFailed
 
@@ -27,5 +28,5 @@ def required_reason(reason: str | None, missing: str) -> str:
     if not reason:
         raise ValidationFailed.on("reason", missing)
     if len(reason) > REASON_MAX:
-        raise ValidationFailed.on("reason", f"Use at most {REASON_MAX} characters.")
+        raise ValidationFailed.on("reason", gettext("Use at most %(count)d characters.", count=REASON_MAX))
     return reason

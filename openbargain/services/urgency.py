@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, ProposalStatus, UrgencySignature, User
 from openbargain.services.text import required_reason
+from openbargain.phrases import phrase
 from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require
 from openbargain.services.bylaws import members_needed
@@ -36,14 +38,15 @@ class UrgencyStatus:
 
 
 def _check_reason(reason: str | None) -> str:
-    return required_reason(reason, "Say why this cannot wait for the full deliberation: members see it.")
+    return required_reason(reason, gettext("Say why this cannot wait for the full deliberation: members see it."))
 
 
 def _open_to_urgency(proposal: Proposal) -> None:
     if proposal.status != ProposalStatus.DELIBERATION:
-        raise InvalidTransition("Urgency is declared while a proposal is in deliberation, before its vote is set.")
+        raise InvalidTransition(gettext(
+            "Urgency is declared while a proposal is in deliberation, before its vote is set."))
     if proposal.urgent:
-        raise InvalidTransition("This proposal is already on the urgent track.")
+        raise InvalidTransition(gettext("This proposal is already on the urgent track."))
 
 
 def _declare(session: Session, proposal: Proposal, reason: str) -> None:
@@ -58,7 +61,7 @@ def declare_urgent(actor: User, chapter: Chapter, proposal_id: int, reason: str)
     with unit_of_work() as uow:
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        require(policy.can_declare_urgent(actor, mine), mine, "Only the steering committee declares urgency.")
+        require(policy.can_declare_urgent(actor, mine), mine, gettext("Only the steering committee declares urgency."))
         _open_to_urgency(proposal)
         _declare(s, proposal, reason)
         audit.record(s, "proposal.declared_urgent", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
@@ -73,10 +76,10 @@ def support_urgency(actor: User, chapter: Chapter, proposal_id: int, reason: str
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if not policy.in_good_standing(mine):
-            raise PermissionDenied("Only members in good standing can ask for the urgent track.")
+            raise PermissionDenied(gettext("Only members in good standing can ask for the urgent track."))
         bylaws = bylaws_of(chapter, s)
         if not bylaws.urgent_cosign_percent:
-            raise PermissionDenied("Under this chapter's bylaws only the steering committee declares urgency.")
+            raise PermissionDenied(gettext("Under this chapter's bylaws only the steering committee declares urgency."))
         _open_to_urgency(proposal)
         first = s.scalar(select(UrgencySignature).where(UrgencySignature.proposal_id == proposal.id)
                          .order_by(UrgencySignature.id).limit(1))
@@ -86,7 +89,7 @@ def support_urgency(actor: User, chapter: Chapter, proposal_id: int, reason: str
         try:
             s.flush()
         except IntegrityError:
-            raise AlreadySigned("You have already signed this request.")
+            raise AlreadySigned(gettext("You have already signed this request."))
         count = s.scalar(select(func.count()).select_from(UrgencySignature)
                          .where(UrgencySignature.proposal_id == proposal.id))
         needed = members_needed(s, chapter, bylaws.urgent_cosign_percent)
@@ -94,7 +97,8 @@ def support_urgency(actor: User, chapter: Chapter, proposal_id: int, reason: str
                      data={"signatures": count, "needed": needed, **({"reason": signature.reason} if not first else {})})
         if first is None:  # the request itself, not each co-signature, is steering's news
             notifications.tell(uow, "urgent_requested", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
-                               chapter=chapter, title=f"Members asked for an urgent vote on “{proposal.title}”",
+                               chapter=chapter,
+                               title=phrase("Members asked for an urgent vote on “%(title)s”", title=proposal.title),
                                link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
         if count < needed:
             return False

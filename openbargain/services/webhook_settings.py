@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from flask import current_app
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, User, Webhook, WebhookDelivery
 from openbargain.models.webhook import URL_MAX
+from openbargain.phrases import in_language, language_for, phrase
 from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import membership_of, require
 from openbargain.services.errors import NotFound, ValidationFailed
@@ -44,7 +46,7 @@ class WebhookPage:
 
 def _require_steering(actor: User, chapter: Chapter, session) -> None:
     mine = membership_of(actor, chapter, session)
-    require(policy.can_manage_webhooks(actor, mine), mine, "Only steering connects the chapter's chat rooms.")
+    require(policy.can_manage_webhooks(actor, mine), mine, gettext("Only steering connects the chapter's chat rooms."))
 
 
 def hooks_of(actor: User, chapter: Chapter) -> list[Webhook]:
@@ -65,7 +67,7 @@ def _hook(session, chapter: Chapter, webhook_id: int, lock: bool = False) -> Web
     query = select(Webhook).where(Webhook.id == webhook_id, Webhook.chapter_id == chapter.id)
     hook = session.scalar(query.with_for_update() if lock else query)
     if hook is None:
-        raise NotFound("No such webhook.")
+        raise NotFound(gettext("No such webhook."))
     return hook
 
 
@@ -81,20 +83,21 @@ def _checked(draft: WebhookDraft) -> WebhookDraft:
     errors: dict[str, list[str]] = {}
     name, url = " ".join(draft.name.split()), draft.url.strip()
     if not name or len(name) > NAME_MAX:
-        errors["name"] = [f"Name the room, in at most {NAME_MAX} characters (for example “#general on Slack”)."]
+        errors["name"] = [gettext("Name the room, in at most %(count)d characters (for example “#general on Slack”).",
+                                  count=NAME_MAX)]
     if not url or len(url) > URL_MAX:
-        errors["url"] = [f"Paste the webhook's URL (at most {URL_MAX} characters)."]
+        errors["url"] = [gettext("Paste the webhook's URL (at most %(count)d characters).", count=URL_MAX)]
     else:
         try:
             webhook_post.check_url(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
         except webhook_post.Refused as exc:
-            errors["url"] = [str(exc)]
+            errors["url"] = [gettext(str(exc))]  # check_url's words are in the catalog
     if draft.format not in webhook_post.FORMATS:
-        errors["format"] = ["Choose the kind of room: " + ", ".join(webhook_post.FORMATS.values()) + "."]
+        errors["format"] = [gettext("Choose the kind of room: %(kinds)s.", kinds=", ".join(map(gettext, webhook_post.FORMATS.values())))]
     if not draft.events or set(draft.events) - set(webhooks.EVENTS):
-        errors["events"] = ["Choose at least one event, from those listed."]
+        errors["events"] = [gettext("Choose at least one event, from those listed.")]
     if errors:
-        raise ValidationFailed("The webhook has problems; nothing was saved.", errors=errors)
+        raise ValidationFailed(gettext("The webhook has problems; nothing was saved."), errors=errors)
     return WebhookDraft(name, url, draft.format, [e for e in webhooks.EVENTS if e in draft.events])
 
 
@@ -140,7 +143,8 @@ def set_enabled(actor: User, chapter: Chapter, webhook_id: int, enabled: bool) -
             audit.record(s, "webhook.enabled", f"webhook:{hook.id}", actor=actor, chapter=chapter)
         elif not enabled and hook.disabled_at is None:
             hook.disabled_at, hook.disabled_by_id = now(), actor.id
-            hook.disabled_reason = f"Turned off by {actor.name}."
+            hook.disabled_reason = in_language(language_for(chapter.default_locale),
+                                               phrase("Turned off by %(name)s.", name=actor.name))
             webhooks.drop_pending(s, hook.id)
             audit.record(s, "webhook.disabled", f"webhook:{hook.id}", actor=actor, chapter=chapter,
                          data={"reason": "steering"})
@@ -183,6 +187,6 @@ def tell_disabled() -> int:
         return sum(notifications.tell(
             uow, "webhook_disabled", f"webhook:{hook.id}:{hook.disabled_at.isoformat()}",
             notifications.steering_of(chapter.id), chapter=chapter,
-            title=f"The webhook “{hook.name}” was turned off: its deliveries kept failing",
+            title=phrase("The webhook “%(name)s” was turned off: its deliveries kept failing", name=hook.name),
             link=notifications.path("webhooks.show", slug=chapter.slug, webhook_id=hook.id))
             for hook, chapter in hooks)

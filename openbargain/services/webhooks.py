@@ -16,6 +16,7 @@ from datetime import timedelta
 from itertools import islice
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -24,18 +25,19 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Webhook, WebhookDelivery
 from openbargain.models.webhook import ERROR_MAX, REASON_MAX
+from openbargain.phrases import Phrase, in_language, language_for, phrase
 from openbargain.services import audit
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 
 EVENTS = {
-    "proposal.published": "A proposal is published",
-    "vote.opened": "A vote opens",
-    "result.certified": "A result is certified (with its outcome in a sentence)",
-    "mandate.issued": "A mandate is issued to an elected",
-    "report.filed": "An elected files a report on a mandate",
-    "bargaining.published": "A bargaining entry is published (an embargoed one when it is released)",
+    "proposal.published": _l("A proposal is published"),
+    "vote.opened": _l("A vote opens"),
+    "result.certified": _l("A result is certified (with its outcome in a sentence)"),
+    "mandate.issued": _l("A mandate is issued to an elected"),
+    "report.filed": _l("An elected files a report on a mandate"),
+    "bargaining.published": _l("A bargaining entry is published (an embargoed one when it is released)"),
 }
 MAX_ATTEMPTS = 8  # 1, 2, 4 … 64 minutes apart: about two hours of trying
 MAX_DELAY = timedelta(hours=1)
@@ -54,13 +56,17 @@ def absolute(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def emit(uow: UnitOfWork, chapter: Chapter, event: str, key: str, text: str, path: str, **data) -> int:
+def emit(uow: UnitOfWork, chapter: Chapter, event: str, key: str, text: Phrase, path: str, **data) -> int:
     """Writes this event for each of the chapter's live webhooks that want it, in the caller's
-    transaction. `key` names the event: written again (a re-run `tick`), it is one delivery."""
+    transaction, its text in the chapter's language. `key` names the event: written again (a re-run
+    `tick`), it is one delivery."""
     hooks = [hook for hook in uow.session.scalars(select(Webhook).where(Webhook.chapter_id == chapter.id,
                                                                       Webhook.disabled_at.is_(None)))
              if event in hook.event_set]
-    message = webhook_post.Event(event, text, absolute(path), chapter.slug, chapter.name, now(), data)
+    if not hooks:
+        return 0
+    said = in_language(language_for(chapter.default_locale), text)
+    message = webhook_post.Event(event, said, absolute(path), chapter.slug, chapter.name, now(), data)
     return write(uow, hooks, f"{event}:{key}", message)
 
 
@@ -148,8 +154,11 @@ def _record(delivery_id: int, hook_id: int, outcome: webhook_post.Outcome) -> No
 def _disable(uow: UnitOfWork, hook: Webhook, error: str) -> None:
     s = uow.session
     hook.disabled_at, hook.disabled_by_id = now(), None
-    hook.disabled_reason = (f"Turned off after {hook.failures_in_a_row} deliveries in a row failed; "
-                            f"the last: {error}")[:REASON_MAX]
+    # Written in the chapter's language: steering reads it on the webhook's page.
+    language = language_for(s.get(Chapter, hook.chapter_id).default_locale)
+    hook.disabled_reason = in_language(language, phrase(
+        "Turned off after %(count)d deliveries in a row failed; the last: %(error)s", count=hook.failures_in_a_row,
+        error=error))[:REASON_MAX]
     drop_pending(s, hook.id)
     audit.record(s, "webhook.disabled", f"webhook:{hook.id}", actor=None,
                  chapter=s.get(Chapter, hook.chapter_id), data={"reason": "failures", "in_a_row": hook.failures_in_a_row})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -22,8 +23,8 @@ def chapters_page():
         new = chapters.NewChapter(form.slug.data, form.name.data, form.timezone.data.strip(),
                                   form.steering_email.data, form.steering_name.data)
         followed = submit(form, lambda: chapters.create_chapter(current_user, new),
-                          success=lambda chapter: f"Chapter {chapter.name} created; its first steering member is "
-                                                  "invited.",
+                          success=lambda chapter: gettext("Chapter %(name)s created; its first steering member is "
+                                                          "invited.", name=chapter.name),
                           done=lambda _: url_for("admin.chapters_page"))
         if followed:
             return followed

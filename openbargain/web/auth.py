@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -87,6 +88,11 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _saved_in_the_new_language(_user) -> str:
+    refresh()  # the page's language was settled before the member chose another
+    return _("Saved: the pages are now in the language you chose.")
+
+
 def _language_form():
     return language_form(i18n.NAMES, i18n.offered(), current_user.locale)
 
@@ -114,7 +120,7 @@ def set_language():
         flash(_("Choose one of the languages offered."), "error")
         return redirect(back)
     return submit(None, lambda: accounts.set_language(current_user, form.language.data or None, i18n.offered()),
-                  success=lambda _user: _("Saved: the pages are now in the language you chose."),
+                  success=_saved_in_the_new_language,
                   done=lambda _user: back, refused=back)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from flask_babel import gettext
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -31,7 +32,7 @@ def _chapter_and_membership(slug: str) -> tuple[Chapter, Membership | None]:
 def _steering_only(membership: Membership | None) -> None:
     """Pages that only lead to a steering use-case; the service checks again when it acts."""
     access.require(policy.can_manage_roster(current_user, membership), membership,
-                   "Only the steering committee manages the roster.")
+                   gettext("Only the steering committee manages the roster."))
 
 
 @bp.get("/")
@@ -94,11 +95,11 @@ def roster_import_confirm(slug: str):
     _steering_only(membership)
     form = RosterConfirmForm()
     if not form.validate_on_submit():
-        flash("The preview expired. Upload the file again.", "error")
+        flash(gettext("The preview expired. Upload the file again."), "error")
         return redirect(url_for("chapters.roster_import", slug=slug))
     return submit(None, lambda: roster.import_roster(current_user, chapter, form.csv_text.data.encode()),
-                  success=lambda plan: "Roster imported: {created} created, {updated} updated, {lapsed} lapsed, "
-                                       "{unchanged} unchanged.".format(**plan.counts),
+                  success=lambda plan: gettext("Roster imported: %(created)d created, %(updated)d updated, "
+                                               "%(lapsed)d lapsed, %(unchanged)d unchanged.", **plan.counts),
                   done=lambda _: url_for("chapters.roster_page", slug=slug),
                   refused=url_for("chapters.roster_import", slug=slug))
 
@@ -115,7 +116,7 @@ def membership_edit(slug: str, membership_id: int):
         change = chapters.MembershipChange(Standing(form.standing.data), form.is_elected.data,
                                            form.is_steering.data, form.office.data)
         followed = submit(form, lambda: chapters.update_membership(current_user, chapter, membership_id, change),
-                          success=f"Saved {target.user.name}'s membership.",
+                          success=gettext("Saved the membership of %(name)s.", name=target.user.name),
                           done=lambda _: url_for("chapters.roster_page", slug=slug))
         if followed:
             return followed
@@ -132,7 +133,7 @@ def membership_invite(slug: str, membership_id: int):
         abort(400)
     back = url_for("chapters.membership_edit", slug=slug, membership_id=membership_id)
     return submit(None, lambda: chapters.invite_member(current_user, chapter, membership_id),
-                  success=lambda invitation: f"Invitation sent to {invitation.user.email}.",
+                  success=lambda invitation: gettext("Invitation sent to %(address)s.", address=invitation.user.email),
                   done=lambda _: back, refused=back)
 
 
@@ -153,11 +154,11 @@ def bylaws_page(slug: str):
 def bylaws_save(slug: str):
     chapter, membership = _chapter_and_membership(slug)
     access.require(policy.can_edit_bylaws(current_user, membership), membership,
-                   "Only the steering committee can change the bylaws.")
+                   gettext("Only the steering committee can change the bylaws."))
     form = BylawsForm()
     if form.validate_on_submit():
         change = bylaws.BylawsChange(**{f.name: getattr(form, f.name).data for f in fields(bylaws.BylawsChange)})
-        followed = submit(form, lambda: bylaws.update_bylaws(current_user, chapter, change), success="Bylaws saved.",
+        followed = submit(form, lambda: bylaws.update_bylaws(current_user, chapter, change), success=gettext("Bylaws saved."),
                           done=lambda _: url_for("chapters.bylaws_page", slug=slug))
         if followed:
             return followed
@@ -176,15 +177,15 @@ def _bylaws_form(chapter: Chapter, membership: Membership | None, form: BylawsFo
 def language_save(slug: str):
     chapter, membership = _chapter_and_membership(slug)
     access.require(policy.can_edit_bylaws(current_user, membership), membership,
-                   "Only the steering committee sets the chapter's language.")
+                   gettext("Only the steering committee sets the chapter's language."))
     form = chapter_language_form(i18n.NAMES, i18n.offered(), chapter.default_locale)
     back = url_for("chapters.bylaws_page", slug=slug)
     if not form.validate_on_submit():
-        flash("Choose one of the languages offered.", "error")
+        flash(gettext("Choose one of the languages offered."), "error")
         return redirect(back)
     return submit(None, lambda: chapters.set_default_language(current_user, chapter, form.language.data,
                                                               i18n.offered()),
-                  success="The chapter's language is saved.", done=lambda _: back, refused=back)
+                  success=gettext("The chapter's language is saved."), done=lambda _: back, refused=back)
 
 
 @bp.get("/audit/checkpoint")

@@ -34,7 +34,9 @@ from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services.accounts import PASSWORD_MAX
 from openbargain.services.errors import DomainError
 
-STANDING_CHOICES = [SelectChoice(s.value, s.value.replace("_", " ")) for s in Standing]
+STANDING_CHOICES = [SelectChoice(Standing.GOOD_STANDING.value, _l("in good standing")),
+                    SelectChoice(Standing.LAPSED.value, _l("lapsed")),
+                    SelectChoice(Standing.SUSPENDED.value, _l("suspended"))]
 
 
 def apply_errors(form: FlaskForm, exc: DomainError) -> None:
@@ -76,8 +78,9 @@ class ActionForm(FlaskForm):
 
 
 class RosterUploadForm(FlaskForm):
-    roster = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file.")],
-                       description="Columns: name, email, standing; optional roles (member, elected, steering) and office.")
+    roster = FileField(_l("Roster file (CSV)"), validators=[FileRequired(_l("Choose a CSV file."))],
+                       description=_l("Columns: name, email, standing; optional roles (member, elected, steering) "
+                                      "and office."))
 
 
 class RosterConfirmForm(FlaskForm):
@@ -85,21 +88,21 @@ class RosterConfirmForm(FlaskForm):
 
 
 class MembershipForm(FlaskForm):
-    standing = SelectField("Standing", choices=STANDING_CHOICES)
-    is_elected = BooleanField("Elected")
-    is_steering = BooleanField("Steering committee")
-    office = StringField("Office", validators=[Optional(), Length(max=OFFICE_MAX)],
-                         description='For an elected, e.g. "State Assembly, District 36".')
+    standing = SelectField(_l("Standing"), choices=STANDING_CHOICES)
+    is_elected = BooleanField(_l("Elected"))
+    is_steering = BooleanField(_l("Steering committee"))
+    office = StringField(_l("Office"), validators=[Optional(), Length(max=OFFICE_MAX)],
+                         description=_l('For an elected, e.g. "State Assembly, District 36".'))
 
 
 class ChapterForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
-    slug = StringField("Address", validators=[DataRequired(), Length(max=SLUG_MAX)],
-                       description="Lowercase letters, digits and hyphens: the chapter lives at /c/<address>/.")
-    timezone = StringField("Time zone", default="UTC", validators=[DataRequired(), Length(max=64)],
-                           description="e.g. America/New_York")
-    steering_name = StringField("First steering member's name", validators=[DataRequired(), Length(max=NAME_MAX)])
-    steering_email = EmailField("First steering member's email",
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=SLUG_MAX)],
+                       description=_l("Lowercase letters, digits and hyphens: the chapter lives at /c/<address>/."))
+    timezone = StringField(_l("Time zone"), default="UTC", validators=[DataRequired(), Length(max=64)],
+                           description=_l("e.g. America/New_York"))
+    steering_name = StringField(_l("First steering member's name"), validators=[DataRequired(), Length(max=NAME_MAX)])
+    steering_email = EmailField(_l("First steering member's email"),
                                 validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
 
 
@@ -146,19 +149,20 @@ class ProposalForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    stance = RadioField("Your stance", choices=[SelectChoice("for", "For"), SelectChoice("against", "Against"),
-                                                 SelectChoice("question", "Question"),
-                                                 SelectChoice("neutral", "Neutral")], default="neutral")
-    body = TextAreaField("Comment (Markdown)", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    stance = RadioField(_l("Your stance"), choices=[SelectChoice("for", _l("For")),
+                                                    SelectChoice("against", _l("Against")),
+                                                    SelectChoice("question", _l("Question")),
+                                                    SelectChoice("neutral", _l("Neutral"))], default="neutral")
+    body = TextAreaField(_l("Comment (Markdown)"), validators=[DataRequired(), Length(max=COMMENT_MAX)])
     parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class CommentEditForm(FlaskForm):
-    body = TextAreaField("Comment (Markdown)", validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    body = TextAreaField(_l("Comment (Markdown)"), validators=[DataRequired(), Length(max=COMMENT_MAX)])
 
 
 class UrgencyForm(FlaskForm):
-    reason = StringField("Why it cannot wait (shown to members)", validators=[Optional(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Why it cannot wait (shown to members)"), validators=[Optional(), Length(max=REASON_MAX)])
 
 
 class StopForm(FlaskForm):
@@ -172,72 +176,78 @@ class StopForm(FlaskForm):
 
 
 class HideForm(FlaskForm):
-    reason = StringField("Reason shown to members", validators=[DataRequired(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Reason shown to members"), validators=[DataRequired(), Length(max=REASON_MAX)])
 
 
 class AmendmentForm(FlaskForm):
-    kind = RadioField("Amendment", choices=[SelectChoice("change_directive", "Change a directive"),
-                                            SelectChoice("new_option", "Add a competing option (ranked ballots)")],
+    kind = RadioField(_l("Amendment"), choices=[SelectChoice("change_directive", _l("Change a directive")),
+                                                SelectChoice("new_option",
+                                                             _l("Add a competing option (ranked ballots)"))],
                       default="change_directive")
-    option_id = SelectField("Directive to change", coerce=int, validators=[Optional()], validate_choice=False)
-    label = StringField("Label (for a new option)", validators=[Optional(), Length(max=LABEL_MAX)])
-    directive = TextAreaField("Proposed directive", validators=[DataRequired(), Length(max=DIRECTIVE_MAX)])
-    reason = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+    option_id = SelectField(_l("Directive to change"), coerce=int, validators=[Optional()], validate_choice=False)
+    label = StringField(_l("Label (for a new option)"), validators=[Optional(), Length(max=LABEL_MAX)])
+    directive = TextAreaField(_l("Proposed directive"), validators=[DataRequired(), Length(max=DIRECTIVE_MAX)])
+    reason = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=TEXT_MAX)])
 
 
 class BylawsForm(FlaskForm):
-    min_deliberation_hours = IntegerField("Minimum deliberation before a vote opens (hours)",
+    min_deliberation_hours = IntegerField(_l("Minimum deliberation before a vote opens (hours)"),
                                           validators=[InputRequired()])
-    urgent_min_deliberation_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
-    voting_hours = IntegerField("Default voting length (hours)", validators=[InputRequired()])
-    urgent_voting_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
-    min_voting_hours = IntegerField("Shortest vote anyone may schedule (hours)", validators=[InputRequired()])
-    urgent_min_voting_hours = IntegerField("…for urgent proposals (hours)", validators=[InputRequired()])
+    urgent_min_deliberation_hours = IntegerField(_l("…for urgent proposals (hours)"), validators=[InputRequired()])
+    voting_hours = IntegerField(_l("Default voting length (hours)"), validators=[InputRequired()])
+    urgent_voting_hours = IntegerField(_l("…for urgent proposals (hours)"), validators=[InputRequired()])
+    min_voting_hours = IntegerField(_l("Shortest vote anyone may schedule (hours)"), validators=[InputRequired()])
+    urgent_min_voting_hours = IntegerField(_l("…for urgent proposals (hours)"), validators=[InputRequired()])
     urgent_cosign_percent = IntegerField(
-        "Members who can put a proposal on the urgent track by co-signing (% in good standing)",
-        validators=[InputRequired()], description="0: only the steering committee declares urgency.")
-    petition_delay_hours = IntegerField("A successful petition's vote opens after (hours)",
+        _l("Members who can put a proposal on the urgent track by co-signing (% in good standing)"),
+        validators=[InputRequired()], description=_l("0: only the steering committee declares urgency."))
+    petition_delay_hours = IntegerField(_l("A successful petition's vote opens after (hours)"),
                                         validators=[InputRequired()])
-    quorum_percent = IntegerField("Default quorum (% of the roll)", validators=[InputRequired()])
-    threshold = SelectField("Default yes/no threshold", choices=[
-        SelectChoice("majority", "Majority of yes+no"), SelectChoice("three_fifths", "Three fifths of yes+no"),
-        SelectChoice("two_thirds", "Two thirds of yes+no")])
-    petition_percent = IntegerField("Petition threshold (% of members in good standing)", validators=[InputRequired()])
-    amendment_percent = IntegerField("Amendment co-signers needed (% of members in good standing)",
+    quorum_percent = IntegerField(_l("Default quorum (% of the roll)"), validators=[InputRequired()])
+    threshold = SelectField(_l("Default yes/no threshold"), choices=[
+        SelectChoice("majority", _l("Majority of yes+no")), SelectChoice("three_fifths", _l("Three fifths of yes+no")),
+        SelectChoice("two_thirds", _l("Two thirds of yes+no"))])
+    petition_percent = IntegerField(_l("Petition threshold (% of members in good standing)"),
+                                    validators=[InputRequired()])
+    amendment_percent = IntegerField(_l("Amendment co-signers needed (% of members in good standing)"),
                                      validators=[InputRequired()])
-    public_pages = BooleanField("Show public proposals and results to visitors")
+    public_pages = BooleanField(_l("Show public proposals and results to visitors"))
     ranked_ballots_public = SelectField(
-        "Publish the individual ballots of a secret ranked vote", choices=[
-            SelectChoice("from_roll", "Only when the roll is large enough (below)"), SelectChoice("always", "Always"),
-            SelectChoice("never", "Never (the round tallies and the hashes only)")],
-        description="With few voters most rankings are unique: a published ranking can point at the member who cast it.")
-    ranked_ballots_min_roll = IntegerField("…large enough: at least this many members on the roll",
+        _l("Publish the individual ballots of a secret ranked vote"), choices=[
+            SelectChoice("from_roll", _l("Only when the roll is large enough (below)")),
+            SelectChoice("always", _l("Always")),
+            SelectChoice("never", _l("Never (the round tallies and the hashes only)"))],
+        description=_l("With few voters most rankings are unique: a published ranking can point at the member "
+                       "who cast it."))
+    ranked_ballots_min_roll = IntegerField(_l("…large enough: at least this many members on the roll"),
                                            validators=[InputRequired()])
 
 
 # --- referenda ------------------------------------------------------------------------------
 
 class ScheduleForm(FlaskForm):
-    method = SelectField("Method", choices=[
-        SelectChoice("yes_no", "Yes / no"), SelectChoice("irv", "Instant-runoff (one winner)"),
-        SelectChoice("stv", "Single transferable vote (several seats)"), SelectChoice("schulze", "Schulze (Condorcet)")])
-    threshold = SelectField("Threshold (yes/no)", choices=[
-        SelectChoice("majority", "Majority of yes+no"), SelectChoice("three_fifths", "Three fifths of yes+no"),
-        SelectChoice("two_thirds", "Two thirds of yes+no")])
-    seats = IntegerField("Seats (STV)", default=1, validators=[Optional()],
-                         description="Only a single transferable vote fills several seats; the other methods pick one.")
-    quorum_percent = IntegerField("Quorum (% of the roll who must cast a ballot)", validators=[InputRequired()])
-    opens_at = DateTimeLocalField("Opens", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    closes_at = DateTimeLocalField("Closes", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    secret = RadioField("Ballot", choices=[SelectChoice("secret", "Secret ballot"),
-                                           SelectChoice("roll_call", "Roll-call: who voted what is published")],
+    method = SelectField(_l("Method"), choices=[
+        SelectChoice("yes_no", _l("Yes / no")), SelectChoice("irv", _l("Instant-runoff (one winner)")),
+        SelectChoice("stv", _l("Single transferable vote (several seats)")),
+        SelectChoice("schulze", _l("Schulze (Condorcet)"))])
+    threshold = SelectField(_l("Threshold (yes/no)"), choices=[
+        SelectChoice("majority", _l("Majority of yes+no")), SelectChoice("three_fifths", _l("Three fifths of yes+no")),
+        SelectChoice("two_thirds", _l("Two thirds of yes+no"))])
+    seats = IntegerField(_l("Seats (STV)"), default=1, validators=[Optional()],
+                         description=_l("Only a single transferable vote fills several seats; the other methods "
+                                        "pick one."))
+    quorum_percent = IntegerField(_l("Quorum (% of the roll who must cast a ballot)"), validators=[InputRequired()])
+    opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    secret = RadioField(_l("Ballot"), choices=[SelectChoice("secret", _l("Secret ballot")),
+                                               SelectChoice("roll_call", _l("Roll-call: who voted what is published"))],
                         default="secret")
 
 
 class YesNoBallotForm(FlaskForm):
-    choice = RadioField("Your vote", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"),
-                                              SelectChoice("abstain", "Abstain")],
-                        validators=[InputRequired("Choose yes, no or abstain.")])
+    choice = RadioField(_l("Your vote"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No")),
+                                                  SelectChoice("abstain", _l("Abstain"))],
+                        validators=[InputRequired(_l("Choose yes, no or abstain."))])
 
 
 # --- mandates and open bargaining -------------------------------------------------------------
@@ -312,22 +322,22 @@ def notification_preferences_form(kinds: dict[str, str], deliveries: dict[str, s
     for name, label in kinds.items():
         setattr(NotificationPreferencesForm, name, RadioField(
             label, choices=[SelectChoice(value, text) for value, text in deliveries.items()], default=current[name],
-            validators=[InputRequired("Choose how this notice reaches you.")]))
+            validators=[InputRequired(_l("Choose how this notice reaches you."))]))
     return NotificationPreferencesForm()
 
 
 def webhook_form(formats: dict[str, str], kinds: dict[str, str], defaults: dict) -> FlaskForm:
     """Connecting a chat room: its name, the webhook URL, the kind of room and the events it hears of."""
     class WebhookForm(FlaskForm):
-        name = StringField("Room", validators=[InputRequired("Name the room.")],
-                           description="How steering will know it, e.g. “#general on Slack”.")
-        url = StringField("Webhook URL", validators=[InputRequired("Paste the webhook's URL.")],
-                          description="Slack: Apps › Incoming Webhooks; Discord: channel settings › Integrations › "
-                                      "Webhooks; Matrix: the URL hookshot's “!hookshot webhook” gives. Keep it "
-                                      "secret: whoever has it can post to the room.")
-        format = RadioField("Kind of room", choices=[SelectChoice(k, v) for k, v in formats.items()],
-                            validators=[InputRequired("Choose the kind of room.")])
-        events = SelectMultipleField("Events the room hears of", widget=ListWidget(prefix_label=False),
+        name = StringField(_l("Room"), validators=[InputRequired(_l("Name the room."))],
+                           description=_l("How steering will know it, e.g. “#general on Slack”."))
+        url = StringField(_l("Webhook URL"), validators=[InputRequired(_l("Paste the webhook's URL."))],
+                          description=_l("Slack: Apps › Incoming Webhooks; Discord: channel settings › Integrations "
+                                         "› Webhooks; Matrix: the URL hookshot's “!hookshot webhook” gives. Keep "
+                                         "it secret: whoever has it can post to the room."))
+        format = RadioField(_l("Kind of room"), choices=[SelectChoice(k, _l(v)) for k, v in formats.items()],
+                            validators=[InputRequired(_l("Choose the kind of room."))])
+        events = SelectMultipleField(_l("Events the room hears of"), widget=ListWidget(prefix_label=False),
                                      option_widget=CheckboxInput(), validate_choice=False,
                                      choices=[SelectChoice(k, v) for k, v in kinds.items()])
 
@@ -347,7 +357,7 @@ def language_form(names: dict[str, str], offered: list[str], current: str | None
 def chapter_language_form(names: dict[str, str], offered: list[str], current: str) -> FlaskForm:
     """The chapter's language: for whoever chose none and whose browser asks for none offered."""
     class ChapterLanguageForm(FlaskForm):
-        language = RadioField("The chapter's language", default=current,
+        language = RadioField(_l("The chapter's language"), default=current,
                               choices=[SelectChoice(code, names[code]) for code in offered])
 
     return ChapterLanguageForm()

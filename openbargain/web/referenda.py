@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
@@ -32,7 +32,7 @@ def _offer(form: ScheduleForm, chapter: Chapter, proposal) -> None:
     form.method.choices = [c for c in form.method.choices if c.value in allowed]
     del form[("seats" if proposal.ballot_kind == BallotKind.YES_NO else "threshold")]  # fields by kind
     earliest = referenda.earliest_allowed(chapter, proposal)
-    form.opens_at.description = f"The earliest the bylaws allow: {local(earliest, chapter)}."
+    form.opens_at.description = gettext("The earliest the bylaws allow: %(moment)s.", moment=local(earliest, chapter))
 
 
 def _fill(form: ScheduleForm, schedule: Referendum | referenda.Schedule, chapter: Chapter) -> None:
@@ -53,7 +53,7 @@ def schedule(slug: str, proposal_id: int):
     chapter = chapters.get_chapter(slug)
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     access.require(policy.can_schedule(current_user, view.membership), view.membership,
-                   "Only the steering committee schedules votes.")
+                   gettext("Only the steering committee schedules votes."))
     form = ScheduleForm()
     _offer(form, chapter, view.proposal)
     warnings: list[str] = []
@@ -64,7 +64,7 @@ def schedule(slug: str, proposal_id: int):
     elif form.validate_on_submit():
         followed = submit(
             form, lambda: referenda.schedule_referendum(current_user, chapter, proposal_id, _schedule(form, chapter)),
-            success="The vote is scheduled.",
+            success=gettext("The vote is scheduled."),
             done=lambda r: url_for("referenda.show", slug=slug, referendum_id=r.id),
             refused=url_for("proposals.show", slug=slug, proposal_id=proposal_id))
         if followed:
@@ -101,8 +101,9 @@ def remind(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     back = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
     return submit(None, lambda: nudges.send_reminder(current_user, chapter, referendum_id),
-                  success=lambda sent: f"Reminded {sent.reminded} member{'' if sent.reminded == 1 else 's'} who had "
-                                       "not voted.", done=lambda _: back, refused=back)
+                  success=lambda sent: ngettext("Reminded %(num)d member who had not voted.",
+                                                "Reminded %(num)d members who had not voted.", sent.reminded),
+                  done=lambda _: back, refused=back)
 
 
 @bp.route("/referenda/<int:referendum_id>/reschedule", methods=["GET", "POST"])
@@ -111,9 +112,9 @@ def reschedule(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     access.require(policy.can_schedule(current_user, view.membership), view.membership,
-                   "Only the steering committee schedules votes.")
+                   gettext("Only the steering committee schedules votes."))
     if view.status != ReferendumStatus.SCHEDULED:
-        flash("The vote has opened: its method, parameters and times can no longer change.", "error")
+        flash(gettext("The vote has opened: its method, parameters and times can no longer change."), "error")
         return redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     form = ScheduleForm()
     _offer(form, chapter, view.proposal)
@@ -124,7 +125,7 @@ def reschedule(slug: str, referendum_id: int):
         followed = submit(
             form, lambda: referenda.reschedule_referendum(current_user, chapter, referendum_id,
                                                           _schedule(form, chapter)),
-            success="The vote is rescheduled.", done=lambda _: back, refused=back)
+            success=gettext("The vote is rescheduled."), done=lambda _: back, refused=back)
         if followed:
             return followed
     return render_template("referenda/schedule.html", chapter=chapter, membership=view.membership,
@@ -140,7 +141,7 @@ def cancel(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     access.require(policy.can_schedule(current_user, view.membership), view.membership,
-                   "Only the steering committee cancels votes.")
+                   gettext("Only the steering committee cancels votes."))
     here = url_for("referenda.show", slug=slug, referendum_id=referendum_id)
     if view.status != ReferendumStatus.SCHEDULED:
         flash(gettext("The vote has opened: it can no longer be cancelled."), "error")
@@ -180,7 +181,7 @@ def _submitted(view) -> dict:
             continue
         index = key.removeprefix("rank-")
         if not index.isdigit() or int(index) >= len(labels):
-            raise ValidationFailed.on("ranking", "The ballot names an option that is not on it.")
+            raise ValidationFailed.on("ranking", gettext("The ballot names an option that is not on it."))
         ranks[labels[int(index)]] = value
     return {"ranks": ranks}
 
@@ -271,9 +272,9 @@ def tracker_file(slug: str, referendum_id: int):
     except ValidationFailed as exc:
         abort(400, exc.message)
     board = url_for("referenda.bulletin_board", slug=slug, referendum_id=referendum_id, _external=True)
-    text = (f"Your tracker code for the vote on “{proposal.title}” ({chapter.name}):\n\n"
-            f"    {casting.grouped(code)}\n\n"
-            f"After the count, check that your ballot was counted here:\n{board}\n")
+    text = (gettext("Your tracker code for the vote on “%(title)s” (%(chapter)s):", title=proposal.title,
+                    chapter=chapter.name) + f"\n\n    {casting.grouped(code)}\n\n"
+            + gettext("After the count, check that your ballot was counted here:") + f"\n{board}\n")
     return Response(text, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="tracker-{slug}-{referendum_id}.txt"',
         "Cache-Control": "no-store"})

@@ -4,23 +4,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 
 from openbargain.clock import now
 from openbargain.models import Chapter
+from openbargain.phrases import ENGLISH, local_time
 
 
-def local(moment: datetime | None, chapter: Chapter, fmt: str = "%a %-d %b %Y, %H:%M %Z") -> str:
-    """The moment on the chapter's clock; in a language other than English, as that language
-    writes a date (Babel's CLDR data: "jue 26 nov 2026, 14:30")."""
-    if moment is None:
-        return ""
-    there = moment.astimezone(ZoneInfo(chapter.timezone))
-    language = get_locale()
-    if language is None or language.language == "en":
-        return there.strftime(fmt)
-    return format_datetime(there, "EEE d MMM y, HH:mm", tzinfo=there.tzinfo, locale=language) + there.strftime(" %Z")
+def local(moment: datetime | None, chapter: Chapter, english: str = ENGLISH) -> str:
+    """The moment on the chapter's clock, as the reader's language writes it ("Thu 26 Nov 2026,
+    14:30 GMT", "jue 26 nov 2026, 14:30 GMT")."""
+    return local_time(moment, chapter.timezone, english) if moment is not None else ""
 
 
 def local_date(moment: datetime, chapter: Chapter) -> date:

@@ -1,6 +1,7 @@
 """Steering's pages for the chapter's chat rooms: the webhooks, each with its delivery log."""
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -30,7 +31,8 @@ def index(slug: str):
     form = _form(format="slack", events=list(webhooks.EVENTS))
     if form.validate_on_submit():
         followed = submit(form, lambda: webhook_settings.create_webhook(current_user, chapter, _draft(form)),
-                          success=lambda hook: f"“{hook.name}” is connected. Send it a test message to check.",
+                          success=lambda hook: gettext("“%(name)s” is connected. Send it a test message to check.",
+                                                       name=hook.name),
                           done=lambda hook: url_for("webhooks.show", slug=slug, webhook_id=hook.id))
         if followed:
             return followed
@@ -49,7 +51,7 @@ def show(slug: str, webhook_id: int):
     form = _form(name=hook.name, url=hook.url, format=hook.format, events=sorted(hook.event_set))
     if form.validate_on_submit():
         followed = submit(form, lambda: webhook_settings.update_webhook(current_user, chapter, webhook_id, _draft(form)),
-                          success="Saved.", done=lambda _: url_for("webhooks.show", slug=slug, webhook_id=webhook_id))
+                          success=gettext("Saved."), done=lambda _: url_for("webhooks.show", slug=slug, webhook_id=webhook_id))
         if followed:
             return followed
     return render_template("chapters/webhook.html", chapter=chapter, membership=access.membership_of(current_user, chapter),
@@ -60,13 +62,13 @@ def show(slug: str, webhook_id: int):
 
 ACTIONS = {
     "test": (lambda actor, chapter, hook_id: webhook_settings.send_test(actor, chapter, hook_id),
-             "A test message is on its way: its delivery shows below."),
+             _l("A test message is on its way: its delivery shows below.")),
     "enable": (lambda actor, chapter, hook_id: webhook_settings.set_enabled(actor, chapter, hook_id, True),
-               "Turned on: new events go to the room again."),
+               _l("Turned on: new events go to the room again.")),
     "disable": (lambda actor, chapter, hook_id: webhook_settings.set_enabled(actor, chapter, hook_id, False),
-                "Turned off: nothing more goes to the room until it is turned on."),
+                _l("Turned off: nothing more goes to the room until it is turned on.")),
     "secret": (lambda actor, chapter, hook_id: webhook_settings.rotate_secret(actor, chapter, hook_id),
-               "A new secret signs every delivery from now on: give it to your receiver."),
+               _l("A new secret signs every delivery from now on: give it to your receiver.")),
 }
 
 
@@ -74,7 +76,8 @@ def _steering_only(slug: str):
     """The buttons only lead to steering's use-cases; the service checks again when it acts."""
     chapter = chapters.get_chapter(slug)
     mine = access.membership_of(current_user, chapter)
-    access.require(policy.can_manage_webhooks(current_user, mine), mine, "Only steering connects the chapter's chat rooms.")
+    access.require(policy.can_manage_webhooks(current_user, mine), mine,
+                   gettext("Only steering connects the chapter's chat rooms."))
     if not ActionForm().validate_on_submit():
         abort(400)
     return chapter
@@ -86,7 +89,7 @@ def act(slug: str, webhook_id: int, step: str):
     chapter = _steering_only(slug)
     run, message = ACTIONS[step]
     back = url_for("webhooks.show", slug=slug, webhook_id=webhook_id)
-    return submit(None, lambda: run(current_user, chapter, webhook_id), success=message, done=lambda _: back,
+    return submit(None, lambda: run(current_user, chapter, webhook_id), success=str(message), done=lambda _: back,
                   refused=back)
 
 
@@ -95,6 +98,6 @@ def act(slug: str, webhook_id: int, step: str):
 def delete(slug: str, webhook_id: int):
     chapter = _steering_only(slug)
     return submit(None, lambda: webhook_settings.delete_webhook(current_user, chapter, webhook_id),
-                  success="The webhook is deleted, with its delivery log.",
+                  success=gettext("The webhook is deleted, with its delivery log."),
                   done=lambda _: url_for("webhooks.index", slug=slug),
                   refused=url_for("webhooks.show", slug=slug, webhook_id=webhook_id))

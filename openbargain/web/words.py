@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date, format_skeleton
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from openbargain.phrases import dated as _dated, say
 from openbargain.models import (
     AmendmentState,
     MandateStatus,
@@ -59,17 +59,6 @@ def method(code: str) -> str:
 
 def threshold(code: str) -> str:
     return str(THRESHOLDS.get(code, code.replace("_", " ")))
-
-
-def _dated(value: date, english: str, skeleton: str) -> str:
-    """English as the pages always wrote it; another language as the Unicode CLDR says it writes
-    these fields (a skeleton such as "MMMd", or "full"), so no language needs a pattern of its own."""
-    language = get_locale()
-    if language is None or language.language == "en":
-        return value.strftime(english)
-    if skeleton == "full":
-        return format_date(value, "full", locale=language)
-    return format_skeleton(skeleton, value, locale=language)
 
 
 def long_day(value: date) -> str:
@@ -196,3 +185,9 @@ THRESHOLD_SHARES = {"majority": _l("a majority"), "three_fifths": _l("three fift
 def threshold_share(code: str) -> str:
     """How much of yes and no adopts a proposal, as a sentence says it: 'a majority'."""
     return str(THRESHOLD_SHARES[code])
+
+
+def notice_title(notice) -> str:
+    """A notice's title in the reader's language; one written before titles kept their values, as
+    it was written."""
+    return say(notice.title, notice.title_values)

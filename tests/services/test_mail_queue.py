@@ -119,7 +119,7 @@ def test_a_vote_open_notice_reaches_the_whole_roll_through_the_queue_once(app, w
             referendum = uow.session.get(Referendum, vote)
             roll_ = notifications.roll_of(vote).subquery()
             again = outbox.queue_merge(uow, f"vote_opened:referendum:{vote}",
-                                       select(roll_.c.email, roll_.c.name, roll_.c.user.label("member")),
+                                       select(roll_.c.email, roll_.c.name, roll_.c.user.label("member"), roll_.c.locale),
                                        "Vote now: again", "vote_open", chapter=uow.session.get(Chapter, chapter_id),
                                        kind="vote_opened", proposal=referendum.proposal, referendum=referendum,
                                        link="/")
@@ -186,7 +186,7 @@ def test_a_change_that_rolls_back_writes_no_mail(app, world):
     member_id = world.member.id
     with mail_server(inbox) as port, queued_app(port) as queued:
         with pytest.raises(RuntimeError), unit_of_work() as uow:
-            outbox.queue_mail(uow, "test:rolled-back", "someone@example.org", "Never", "password_reset",
+            outbox.queue_mail(uow, "test:rolled-back", "someone@example.org", "Never", "password_reset", language="en",
                               user=uow.session.get(User, member_id), token="t", hours=2)
             raise RuntimeError("the change fails after its mail was written")
         work_the_queue(queued)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Mandate, Notification, NotificationPreference, User
+from openbargain.phrases import say
 from openbargain.services import casting, notifications, reminders, results
 from openbargain.services.errors import InvalidToken, ValidationFailed
 from tests import factories
@@ -25,6 +26,11 @@ from tests.services.test_outbox import Inbox, free_port, smtp_settings
 def notices(user: User, kind: str | None = None) -> list[Notification]:
     query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
     return list(db.session.scalars(query.where(Notification.kind == kind) if kind else query))
+
+
+def said(notice: Notification) -> str:
+    """A notice's title as its reader sees it."""
+    return say(notice.title, notice.title_values)
 
 
 def prefer(user: User, **wanted: str) -> None:
@@ -42,7 +48,7 @@ def test_a_vote_opening_is_in_every_roll_members_list_and_mailed_as_each_prefers
     for user in (world.member, world.elected, world.steering):
         [notice] = notices(user, "vote_opened")
         assert notice.link == f"/c/{world.chapter.slug}/referenda/{vote.id}" and notice.read_at is None
-        assert "is open" in notice.title
+        assert "is open" in said(notice)
     assert [n.delivery for n in notices(world.steering, "vote_opened")] == ["digest"]
     # By mail at once only to who wants it so; the digest's reader gets it in the digest (tick sends
     # that too once it is past seven in the morning, chapter time), the list-only reader not at all.
@@ -64,8 +70,8 @@ def test_you_have_not_voted_goes_only_to_those_who_have_not_and_says_nothing_of_
     assert notices(world.member, "vote_closing") == []
     for user in (world.elected, world.steering):
         [notice] = notices(user, "vote_closing")
-        assert notice.title.endswith("and you have not voted")
-    every_title = " ".join(db.session.scalars(select(Notification.title)))
+        assert said(notice).endswith("and you have not voted")
+    every_title = " ".join(said(n) for n in db.session.scalars(select(Notification)))
     assert world.member.name not in every_title and "voted" not in every_title.replace("have not voted", "")
 
 
@@ -74,7 +80,7 @@ def test_a_certified_result_and_a_mandate_reach_the_roll_and_the_elected(app, wo
     outbox.clear()
     results.certify_closed(world.chapter.id)
     [notice] = notices(world.member, "result_certified")
-    assert notice.delivery == "digest" and notice.title.startswith("“Decided”: ")  # the outcome's sentence
+    assert notice.delivery == "digest" and said(notice).startswith("“Decided”: ")  # the outcome's sentence
     assert notice.link == f"/c/{world.chapter.slug}/referenda/{decided.id}/result"
     mandate = db.session.scalar(select(Mandate).where(Mandate.referendum_id == decided.id))
     [issued] = notices(world.elected, "mandate_issued")
@@ -253,9 +259,9 @@ def test_whoever_wrote_commented_or_follows_hears_of_each_state_change_but_not_w
     told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "proposal_changed"))}
     assert told == {world.member.id, world.elected.id, world.lapsed.id}  # not steering, who scheduled it
     [line] = notices(world.lapsed, "proposal_changed")
-    assert line.title.endswith("is scheduled for a vote") and line.link == f"/c/{world.chapter.slug}/proposals/{proposal.id}"
+    assert said(line).endswith("is scheduled for a vote") and line.link == f"/c/{world.chapter.slug}/proposals/{proposal.id}"
     referenda.cancel_referendum(world.steering, world.chapter, vote.id, "The council postponed its vote.")
-    assert [n.title.rsplit("” ", 1)[1] for n in notices(world.lapsed, "proposal_changed")] == [
+    assert [said(n).rsplit("” ", 1)[1] for n in notices(world.lapsed, "proposal_changed")] == [
         "is scheduled for a vote", "is open for deliberation"]  # back to a state it was in: news again
     assert follows.follow(world.lapsed, world.chapter, proposal_id=proposal.id, on=False) is False
     kinds = [e.kind for e in db.session.scalars(select(AuditEvent).where(AuditEvent.subject == f"proposal:{proposal.id}",
@@ -289,10 +295,10 @@ def test_a_reply_and_a_mention_tell_those_named_once_and_never_the_writer(app, w
         f"Because the council votes Tuesday. @{world.elected.name} and @{world.steering.name}, agreed? "
         f"@{world.member.name} (me) and @{world.other_steering.name} (not a member here)", parent_id=first.id)
     [replied] = notices(world.elected, "reply")  # replied to and mentioned: told once
-    assert replied.title == f"{world.member.name} replied to you on “{proposal.title}”"
+    assert said(replied) == f"{world.member.name} replied to you on “{proposal.title}”"
     assert replied.link.endswith(f"/proposals/{proposal.id}#comment-{reply.id}")
     [named] = notices(world.steering, "reply")
-    assert named.title.startswith(f"{world.member.name} mentioned you")
+    assert said(named).startswith(f"{world.member.name} mentioned you")
     assert notices(world.member, "reply") == [] and notices(world.other_steering, "reply") == []
     assert sorted(m.to for m in outbox) == sorted([world.elected.email, world.steering.email])
 
@@ -310,11 +316,11 @@ def test_an_electeds_followers_hear_of_their_mandate_and_report_and_steering_is_
     follows.follow(world.lapsed, world.chapter, membership_id=membership(world.elected).id)
     mandate = factories.make_mandate(world)
     [given] = notices(world.lapsed, "elected_activity")
-    assert given.title.startswith(f"{world.elected.name} was given a mandate")
+    assert said(given).startswith(f"{world.elected.name} was given a mandate")
     mandates.acknowledge_mandate(world.elected, world.chapter, mandate.id)
     report = mandates.file_report(world.elected, world.chapter, mandate.id, mandates.ReportDraft(
         ReportOutcome.FULFILLED, "Voted as directed.", "https://example.org/roll-call", now().date()))
-    assert [n.title for n in notices(world.lapsed, "elected_activity")][1].startswith(f"{world.elected.name} reported")
+    assert [said(n) for n in notices(world.lapsed, "elected_activity")][1].startswith(f"{world.elected.name} reported")
     [verify] = notices(world.steering, "report_to_verify")
     assert verify.link == f"/c/{world.chapter.slug}/reports/{report.id}" and notices(world.member, "report_to_verify") == []
 
@@ -331,14 +337,14 @@ def test_an_embargoed_bargaining_entry_is_told_to_followers_when_it_is_released_
     bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         start.date(), "Mayor's office", offered="Nothing"))
     [told] = notices(world.member, "elected_activity")
-    assert "Mayor's office" in told.title
+    assert "Mayor's office" in said(told)
     try:
         set_clock(lambda: start + timedelta(days=2, hours=1))
         reminders.tick()
         reminders.tick()
     finally:
         set_clock(None)
-    assert [n.title.endswith("Speaker's office") for n in notices(world.member, "elected_activity")] == [False, True]
+    assert [said(n).endswith("Speaker's office") for n in notices(world.member, "elected_activity")] == [False, True]
 
 
 def test_a_report_due_is_told_once_before_and_once_overdue(app, world):
@@ -353,10 +359,10 @@ def test_a_report_due_is_told_once_before_and_once_overdue(app, world):
         reminders.tick()
         reminders.tick()
         [soon] = notices(world.elected, "report_due")
-        assert soon.title.endswith(f"is due {due.isoformat()}")
+        assert said(soon).endswith(f"is due {due:%-d %B %Y}")
         set_clock(lambda: datetime.combine(due + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=12))
         reminders.tick()
-        assert [n.title.endswith("it is overdue") for n in notices(world.elected, "report_due")] == [False, True]
+        assert [said(n).endswith("it is overdue") for n in notices(world.elected, "report_due")] == [False, True]
     finally:
         set_clock(None)
 
@@ -367,7 +373,7 @@ def test_steering_hears_of_an_urgency_request_and_a_successful_petition(app, wor
     proposal = factories.make_proposal(world.chapter, world.member, [membership(world.elected)])
     urgency.support_urgency(world.member, world.chapter, proposal.id, "The council votes tomorrow.")
     [asked] = notices(world.steering, "urgent_requested")
-    assert asked.title == f"Members asked for an urgent vote on “{proposal.title}”"
+    assert said(asked) == f"Members asked for an urgent vote on “{proposal.title}”"
     assert notices(world.member, "urgent_requested") == []
     carried = False
     for signer in (world.member, world.elected, world.steering):

@@ -63,7 +63,7 @@ def test_preview_changes_nothing(app, world):
     [
         (b"name,email\nA,a@example.org\n", 1, "missing column(s): standing"),
         (b"name,email,standing\nA,not-an-email,good_standing\n", 2, "is not valid"),
-        (b"name,email,standing\nA,a@example.org,good_standing\nB,b@example.org,retired\n", 3, "standing 'retired'"),
+        (b"name,email,standing\nA,a@example.org,good_standing\nB,b@example.org,retired\n", 3, "standing “retired”"),
         (b"name,email,standing\nA,a@example.org,lapsed\nA2,A@example.org,lapsed\n", 3, "already on line 2"),
         (b"name,email,standing\n" + "Ren\xe9e,r@example.org,lapsed\n".encode("latin-1"), 0, "not UTF-8"),
         (b"name,email,standing\n" + b"x" * 200 + b",x@example.org,lapsed\n", 2, "longer than 120"),

@@ -19,6 +19,7 @@ from openbargain import webhook_post
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Chapter, Mandate, Notification, ReportOutcome, Result, User, Webhook, WebhookDelivery
+from openbargain.phrases import say
 from openbargain.services import bargaining, casting, mandates, proposals, reminders, results, webhook_settings, webhooks
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.proposals import chapter_today
@@ -211,7 +212,7 @@ def test_a_room_that_refuses_for_good_is_given_up_and_turned_off_after_five(app,
     reminders.tick()
     reminders.tick()
     [told] = db.session.scalars(select(Notification).where(Notification.kind == "webhook_disabled"))
-    assert told.user_id == world.steering.id and "#general" in told.title
+    assert told.user_id == world.steering.id and "#general" in say(told.title, told.title_values)
     assert told.link == f"/c/riverside/webhooks/{hook.id}"
     # Steering can still test it, then turn it on again.
     webhook_settings.send_test(world.steering, world.chapter, hook.id)

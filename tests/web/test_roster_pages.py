@@ -40,7 +40,7 @@ def test_a_bad_file_shows_line_numbered_errors_and_changes_nothing(client, world
     response = upload(client, b"name,email,standing\nA,a@example.org,good_standing\nB,broken,lapsed\n")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Line 3: email &#39;broken&#39; is not valid" in html
+    assert "Line 3: email “broken” is not valid" in html
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 6
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
 
