@@ -92,9 +92,9 @@ class Config:
         # the chapter's LAN) only when this is 1: otherwise a webhook could reach the database,
         # Redis or the cloud's metadata service.
         self.WEBHOOK_ALLOW_PRIVATE = env.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
-        # The languages the pages are offered in, the first the default (i18n.py). Spanish is
-        # offered once its catalog covers every page; until then LANGUAGES=en,es shows what is done.
-        self.LANGUAGES = [code.strip() for code in env.get("LANGUAGES", "en").split(",") if code.strip()]
+        # The languages the pages, mails and notices are offered in, the first the default
+        # (i18n.py); each has a complete catalog under openbargain/translations.
+        self.LANGUAGES = [code.strip() for code in env.get("LANGUAGES", "en,es").split(",") if code.strip()]
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME", "http")
         # Where members reach the site: links in mail are built on it.
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")

@@ -25,9 +25,7 @@ from tests.helpers import membership
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "openbargain"
 CATALOG = PACKAGE / "translations" / "es" / "LC_MESSAGES" / "messages.po"
-# Translated whole so far: a template named here may hold no text outside a translation. The
-# rest of the pages are still English only, which is why Spanish is not yet offered by default
-# (config.py, LANGUAGES).
+# Every template, pages and mails alike, may hold no text outside a translation.
 TEMPLATES = sorted(str(p.relative_to(PACKAGE / "templates")) for p in (PACKAGE / "templates").rglob("*.*"))
 NOT_WORDS = {"openbargain", "UTC"}  # the product's name, and the time zone's, stay as they are
 
@@ -121,8 +119,11 @@ def test_the_members_choice_then_the_browser_then_the_chapter(app, client, world
     assert "Dashboard" in page(**{"Accept-Language": "en"})
 
 
-def test_spanish_is_not_offered_until_the_site_offers_it(app, client, world):
+def test_spanish_is_offered_by_default_and_a_site_can_offer_english_alone(app, client, world, monkeypatch):
+    assert app.config["LANGUAGES"] == ["en", "es"]
     login(client, world.member)
+    assert "Panel" in client.get("/c/riverside/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    monkeypatch.setitem(app.config, "LANGUAGES", ["en"])
     assert "Dashboard" in client.get("/c/riverside/", headers={"Accept-Language": "es"}).get_data(as_text=True)
 
 

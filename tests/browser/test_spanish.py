@@ -1,5 +1,6 @@
 """In a real browser that asks for Spanish: a member ranks the options by tapping, reviews and
-casts, and every step — the script's own words included — is in Spanish."""
+casts, and every step — the script's own words included — is in Spanish; then reads the notice
+of the vote, written once for the whole roll, in Spanish."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from openbargain.extensions import db
 from openbargain.models import Membership
+from openbargain.services import reminders
 from tests import factories
 from tests.browser.conftest import PHONE, assert_accessible, screenshots
 
@@ -18,6 +20,7 @@ def test_a_member_votes_in_spanish_on_a_phone(app, live_server, browser, world, 
     monkeypatch.setitem(app.config, "LANGUAGES", ["en", "es"])
     elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
     referendum = factories.make_open_referendum(world, elected, kind="ranked", title="Apoyos en las primarias")
+    reminders.tick()  # the vote's notice to its roll
     context = browser.new_context(locale="es-ES", viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server}/login")
@@ -41,4 +44,9 @@ def test_a_member_votes_in_spanish_on_a_phone(app, live_server, browser, world, 
     expect(page.get_by_role("heading", name="Tu papeleta está emitida")).to_be_visible()
     expect(page.get_by_role("button", name="Copiar")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
+    page.goto(f"{live_server}/notifications")
+    expect(page.get_by_role("heading", name="Avisos")).to_be_visible()
+    expect(page.get_by_role("link", name="La votación sobre «Apoyos en las primarias» está abierta")).to_be_visible()
+    screenshots(page, "notifications-spanish", tmp_path)
+    assert_accessible(page, "the notification list in Spanish")
     context.close()
