@@ -37,7 +37,7 @@ translations: $(STAMP)
 # After marking new text: extract it and merge it into each catalog, then translate what is new.
 catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -k phrase --no-location --sort-output -o openbargain/translations/messages.pot openbargain
-	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i openbargain/translations/messages.pot -d openbargain/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i openbargain/translations/messages.pot -d openbargain/translations
 
 run: install
 	$(FLASK) db upgrade

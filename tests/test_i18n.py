@@ -66,6 +66,15 @@ def test_every_marked_message_has_a_spanish_translation_with_the_same_placeholde
             assert sorted(set(PLACEHOLDER.findall(target))) == sorted(set(PLACEHOLDER.findall(sources[-1]))), key
 
 
+def test_the_catalog_compiles_without_a_format_error():
+    """What `pybabel compile` (make install) checks: a message whose English reads as %-format (a
+    bare "% of") must agree with its translation, or the install fails."""
+    with open(CATALOG, "rb") as po:
+        catalog = read_po(po, locale="es")
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert problems == []
+
+
 SHOWN_ATTRIBUTES = re.compile(r"""\b(?:aria-label|title|alt|placeholder)=(["'])(.*?)\1""", re.S)
 
 

@@ -199,17 +199,17 @@ class BylawsForm(FlaskForm):
     min_voting_hours = IntegerField(_l("Shortest vote anyone may schedule (hours)"), validators=[InputRequired()])
     urgent_min_voting_hours = IntegerField(_l("…for urgent proposals (hours)"), validators=[InputRequired()])
     urgent_cosign_percent = IntegerField(
-        _l("Members who can put a proposal on the urgent track by co-signing (% in good standing)"),
+        _l("Members who can put a proposal on the urgent track by co-signing (percentage of those in good standing)"),
         validators=[InputRequired()], description=_l("0: only the steering committee declares urgency."))
     petition_delay_hours = IntegerField(_l("A successful petition's vote opens after (hours)"),
                                         validators=[InputRequired()])
-    quorum_percent = IntegerField(_l("Default quorum (% of the roll)"), validators=[InputRequired()])
+    quorum_percent = IntegerField(_l("Default quorum (percentage of the roll)"), validators=[InputRequired()])
     threshold = SelectField(_l("Default yes/no threshold"), choices=[
         SelectChoice("majority", _l("Majority of yes+no")), SelectChoice("three_fifths", _l("Three fifths of yes+no")),
         SelectChoice("two_thirds", _l("Two thirds of yes+no"))])
-    petition_percent = IntegerField(_l("Petition threshold (% of members in good standing)"),
+    petition_percent = IntegerField(_l("Petition threshold (percentage of members in good standing)"),
                                     validators=[InputRequired()])
-    amendment_percent = IntegerField(_l("Amendment co-signers needed (% of members in good standing)"),
+    amendment_percent = IntegerField(_l("Amendment co-signers needed (percentage of members in good standing)"),
                                      validators=[InputRequired()])
     public_pages = BooleanField(_l("Show public proposals and results to visitors"))
     ranked_ballots_public = SelectField(
@@ -236,7 +236,8 @@ class ScheduleForm(FlaskForm):
     seats = IntegerField(_l("Seats (STV)"), default=1, validators=[Optional()],
                          description=_l("Only a single transferable vote fills several seats; the other methods "
                                         "pick one."))
-    quorum_percent = IntegerField(_l("Quorum (% of the roll who must cast a ballot)"), validators=[InputRequired()])
+    quorum_percent = IntegerField(_l("Quorum (percentage of the roll who must cast a ballot)"),
+                                  validators=[InputRequired()])
     opens_at = DateTimeLocalField(_l("Opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     closes_at = DateTimeLocalField(_l("Closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     secret = RadioField(_l("Ballot"), choices=[SelectChoice("secret", _l("Secret ballot")),
