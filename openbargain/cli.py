@@ -75,7 +75,8 @@ def tick_command() -> None:
     report = reminders.tick()
     click.echo(f"Rolls frozen: {report.rolls_frozen}; 'vote open' mails: {report.open_notices}; "
                f"'closes soon' mails: {report.closing_notices}; referenda certified: {report.certified}; "
-               f"mails retried: {report.mail_retried}; webhook deliveries sent on: {report.webhooks_retried}.")
+               f"mails retried: {report.mail_retried}; webhook deliveries sent on: {report.webhooks_retried}; "
+               f"roll notices finished: {report.roll_notices_finished}.")
 
 
 @cli.command("worker")

@@ -5,7 +5,7 @@ from openbargain.models.base import Base
 from openbargain.models.bylaws import BallotPublication, Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
-from openbargain.models.notification import Follow, Notification, NotificationPreference
+from openbargain.models.notification import Follow, Notification, NotificationPreference, RollNotice
 from openbargain.models.outbox import MailMerge, OutboxMail
 from openbargain.models.webhook import Webhook, WebhookDelivery
 from openbargain.models.mandate import (
@@ -52,7 +52,7 @@ from openbargain.models.user import User
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
-    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "Option", "OutboxMail",
+    "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "RollNotice", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
 ]

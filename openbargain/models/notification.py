@@ -74,3 +74,32 @@ class Follow(Base):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RollNotice(Base):
+    """A notice to everyone on a vote's roll (or to those of them who have not voted), written
+    once in the transaction that announces it, with its mail already rendered in each language
+    (`mails`: language → [mail merge id, subject]). A job then writes each member's notice and mail
+    from it (services/roll_notices.py) and marks it `written_at`; so telling a roll of 100,000
+    costs the announcing transaction one row, and a crash between the two leaves the row for
+    `tick` to finish."""
+
+    __tablename__ = "roll_notices"
+    __table_args__ = (
+        # What `tick` finishes: only the notices not yet written out.
+        Index("ix_roll_notices_unwritten", "created_at", postgresql_where=text("written_at IS NULL"),
+              sqlite_where=text("written_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(NOTICE_KEY_MAX), unique=True)  # kind:key, as each member's notice
+    kind: Mapped[str] = mapped_column(String(KIND_MAX))
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"))
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id", ondelete="CASCADE"))
+    only_non_voters: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title_values: Mapped[dict] = mapped_column(JSON)
+    link: Mapped[str] = mapped_column(String(LINK_MAX))
+    mails: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

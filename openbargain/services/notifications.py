@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -147,7 +148,14 @@ def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter:
     and locale), in the list of each, and by mail now to those who want this kind so: one merged
     mail for each language, each written with one statement. A member who has this notice already
     is skipped. Returns how many notices were written."""
-    key = f"{kind}:{key}"
+    return write(uow, kind, f"{kind}:{key}", recipients, chapter=chapter, title=title, link=link,
+                 mails=lambda: outbox.merges(uow, subject, template, chapter=chapter, kind=kind, **context))
+
+
+def write(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter: Chapter, title: Phrase, link: str,
+          mails: Callable[[], dict[str, list]]) -> int:
+    """Writes the notice (its full `key`) to each recipient's list, and its mail (`mails` renders
+    it, only if anyone is told) to those who want this kind by mail; returns how many were told."""
     source = recipients.subquery()
     # A join, not a lookup per member: few members ever change a default.
     chosen = (source.outerjoin(NotificationPreference, and_(NotificationPreference.user_id == source.c.user,
@@ -158,22 +166,21 @@ def notify(uow: UnitOfWork, kind: str, key: str, recipients: Select, *, chapter:
                    literal(title.values, JSON), literal(link[:LINK_MAX]), literal(moment, UTCDateTime), delivery)
             .select_from(chosen).where(true()))  # SQLite's upsert needs a WHERE
     on_postgresql = uow.session.get_bind().dialect.name == "postgresql"
-    write = ((postgresql.insert if on_postgresql else sqlite.insert)(Notification).from_select(
+    insert = ((postgresql.insert if on_postgresql else sqlite.insert)(Notification).from_select(
         ["user_id", "chapter_id", "kind", "key", "title", "title_values", "link", "created_at", "delivery"], rows)
         .on_conflict_do_nothing(index_elements=["user_id", "key"]))
     # Counted in the database, not by fetching a row a member: PostgreSQL counts what the insert
     # returns; SQLite's row count is exact for an INSERT … SELECT.
     connection = uow.session.connection()
     if on_postgresql:
-        made = write.returning(literal(1)).cte("made")
+        made = insert.returning(literal(1)).cte("made")
         written = connection.execute(select(func.count()).select_from(made)).scalar_one()
     else:
-        written = connection.execute(write).rowcount
+        written = connection.execute(insert).rowcount
     if written:
         by_mail = (select(source.c.email, source.c.name, source.c.user.label("member"), source.c.locale)
                    .select_from(chosen).where(delivery == MAIL))
-        outbox.queue_merge(uow, key, by_mail, subject, template, chapter=chapter, kind=kind,
-                           **context)
+        outbox.queue_merged(uow, key, by_mail, mails(), chapter=chapter, kind=kind)
     return written
 
 

@@ -20,7 +20,7 @@ from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Chapter, Proposal, Referendum, ReferendumStatus, User, VoterRollEntry
 from openbargain.phrases import phrase
-from openbargain.services import audit, notifications
+from openbargain.services import audit, notifications, roll_notices
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound
 from openbargain.services.uow import unit_of_work
@@ -101,9 +101,9 @@ def send_reminder(actor: User, chapter: Chapter, referendum_id: int) -> Reminder
         if refusal:
             raise InvalidTransition(refusal)
         referendum.reminder_sent_at = moment
-        reminded = notifications.notify(
-            uow, "vote_closing", f"referendum:{referendum.id}:reminder",
-            notifications.roll_of(referendum.id, only_non_voters=True), chapter=chapter,
+        reminded = roll_notices.announce(
+            uow, "vote_closing", f"referendum:{referendum.id}:reminder", referendum.id, only_non_voters=True,
+            chapter=chapter,
             title=phrase("The vote on “%(title)s” closes soon and you have not voted", title=proposal.title),
             subject=phrase("Closes soon: %(title)s", title=proposal.title), template="vote_closing",
             link=notifications.path("referenda.show", slug=chapter.slug, referendum_id=referendum.id),

@@ -76,43 +76,55 @@ def _insert(uow: UnitOfWork):
     return (postgresql.insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(OutboxMail)
 
 
-def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: object, template: str, *,
-                chapter: Chapter, kind: str | None = None, **context) -> int:
-    """One notice to everyone `recipients` selects — its columns labelled email, name, locale (the
-    member's chosen language) and member (a number unique among them, which makes each mail's key;
-    with a `kind`, the user's id, to whom each mail's unsubscribe link is signed). Rendered once for
-    each offered language, and written for the members reading it with one INSERT … SELECT; a
-    member who already has this notice is skipped. Returns how many were written."""
+def merges(uow: UnitOfWork, subject: object, template: str, *, chapter: Chapter, kind: str | None = None,
+           **context) -> dict[str, list]:
+    """A notice's mail to many, rendered once in each offered language and stored, its merge field
+    where each recipient's name goes: language → [mail merge id, subject]."""
     if kind is not None:
         context["unsubscribe"] = UNSUBSCRIBE_FIELD
+    moment = now()
+    rendered = {language: mail.compose("", subject, template, language=language, chapter=chapter, **context,
+                                       name=NAME_FIELD) for language in offered()}
+    stored = {language: MailMerge(body=message.body, created_at=moment) for language, message in rendered.items()}
+    uow.session.add_all(stored.values())
+    uow.session.flush(list(stored.values()))
+    return {language: [stored[language].id, message.subject] for language, message in rendered.items()}
+
+
+def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: object, template: str, *,
+                chapter: Chapter, kind: str | None = None, **context) -> int:
+    """One notice to everyone `recipients` selects, rendered now (see `merges` and `queue_merged`)."""
+    return queue_merged(uow, key, recipients, merges(uow, subject, template, chapter=chapter, kind=kind, **context),
+                        chapter=chapter, kind=kind)
+
+
+def queue_merged(uow: UnitOfWork, key: str, recipients: Select, rendered: dict[str, list], *, chapter: Chapter,
+                 kind: str | None = None) -> int:
+    """One notice to everyone `recipients` selects — its columns labelled email, name, locale (the
+    member's chosen language) and member (a number unique among them, which makes each mail's key;
+    with a `kind`, the user's id, to whom each mail's unsubscribe link is signed) — each reading the
+    body of their language (`merges`), written with one INSERT … SELECT a language; a member who
+    already has this notice is skipped. Returns how many were written."""
     source = recipients.subquery()
     usual = language_for(chapter.default_locale)
-    others = [code for code in offered() if code != usual]
+    usual = usual if usual in rendered else next(iter(rendered))
+    others = [code for code in rendered if code != usual]
+    moment = now()
     ids = []
-    for language in offered():
-        # A member who chose no language offered reads the chapter's.
+    for language, (merge_id, subject) in rendered.items():
+        # A member who chose no language rendered here reads the chapter's.
         reads = (source.c.locale == language if language != usual
                  else or_(source.c.locale.is_(None), source.c.locale.not_in(others)))
-        ids += _merge(uow, key, source, reads, mail.compose("", subject, template, language=language, chapter=chapter,
-                                                            **context, name=NAME_FIELD), chapter, kind)
+        rows = select(literal(f"{key}:") + cast(source.c.member, String), literal(chapter.id), source.c.email,
+                      source.c.name, literal(subject), literal(merge_id), literal(moment, UTCDateTime),
+                      literal(moment, UTCDateTime), literal(0), source.c.member if kind else literal(None, Integer),
+                      literal(kind, String)).where(reads)
+        ids += uow.session.scalars(_insert(uow).from_select(
+            ["key", "chapter_id", "recipient", "recipient_name", "subject", "merge_id", "created_at",
+             "next_attempt_at", "attempts", "user_id", "kind"], rows)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMail.id))
     uow.after_commit(lambda: dispatch(ids))
     return len(ids)
-
-
-def _merge(uow: UnitOfWork, key: str, source, reads, message: mail.Message, chapter: Chapter,
-           kind: str | None) -> list[int]:
-    moment = now()
-    merge = MailMerge(body=message.body, created_at=moment)
-    uow.session.add(merge)
-    uow.session.flush([merge])
-    rows = select(literal(f"{key}:") + cast(source.c.member, String), literal(chapter.id), source.c.email,
-                  source.c.name, literal(message.subject), literal(merge.id), literal(moment, UTCDateTime),
-                  literal(moment, UTCDateTime), literal(0), source.c.member if kind else literal(None, Integer),
-                  literal(kind, String)).where(reads)
-    return list(uow.session.scalars(_insert(uow).from_select(
-        ["key", "chapter_id", "recipient", "recipient_name", "subject", "merge_id", "created_at", "next_attempt_at",
-         "attempts", "user_id", "kind"], rows).on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxMail.id)))
 
 
 def dispatch(ids: list[int], delay: timedelta | None = None) -> None:

@@ -8,7 +8,15 @@ from datetime import timedelta
 from sqlalchemy import String, cast, exists, literal, select
 
 from openbargain.phrases import dated, each_language, local_time, phrase
-from openbargain.services import bargaining, notifications, nudges, outbox, webhook_settings, webhooks
+from openbargain.services import (
+    bargaining,
+    notifications,
+    nudges,
+    outbox,
+    roll_notices,
+    webhook_settings,
+    webhooks,
+)
 from openbargain.clock import now
 from openbargain.models import Chapter, Mandate, Membership, Notification, Proposal, Referendum
 from openbargain.models.mandate import AWAITING_REPORT
@@ -30,6 +38,7 @@ class TickReport:
     mail_retried: int = 0
     digests: int = 0
     webhooks_retried: int = 0
+    roll_notices_finished: int = 0  # announced, but left unwritten by a crash (roll_notices.py)
 
 
 REPORT_SOON = timedelta(days=3)
@@ -80,8 +89,8 @@ def tick() -> TickReport:
             record_finished_days(s, referendum, chapter)
             if referendum.open_notice_sent_at is None:
                 referendum.open_notice_sent_at = moment
-                opened += notifications.notify(
-                    uow, "vote_opened", f"referendum:{referendum.id}", notifications.roll_of(referendum.id),
+                opened += roll_notices.announce(
+                    uow, "vote_opened", f"referendum:{referendum.id}", referendum.id,
                     title=phrase("The vote on “%(title)s” is open", title=proposal.title),
                     subject=phrase("Vote now: %(title)s", title=proposal.title), template="vote_open", **context)
                 closes = each_language(lambda: local_time(referendum.closes_at, chapter.timezone))
@@ -96,8 +105,8 @@ def tick() -> TickReport:
                     (reminded is None or moment - reminded >= nudges.APART):  # steering's went: not twice in 12 h
                 referendum.closing_notice_sent_at = moment
                 # Written from the roll to those it shows have not voted, each told only of themselves.
-                closing += notifications.notify(
-                    uow, "vote_closing", f"referendum:{referendum.id}", notifications.roll_of(referendum.id, only_non_voters=True),
+                closing += roll_notices.announce(
+                    uow, "vote_closing", f"referendum:{referendum.id}", referendum.id, only_non_voters=True,
                     title=phrase("The vote on “%(title)s” closes within 24 hours and you have not voted",
                                  title=proposal.title),
                     subject=phrase("Closes within 24 hours: %(title)s", title=proposal.title), template="vote_closing",
@@ -107,4 +116,5 @@ def tick() -> TickReport:
     bargaining.announce_released()
     digests = notifications.send_digests()
     webhook_settings.tell_disabled()
-    return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests, webhooks.sweep())
+    finished = roll_notices.sweep()
+    return TickReport(len(frozen), opened, closing, certified, outbox.sweep(), digests, webhooks.sweep(), finished)

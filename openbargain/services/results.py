@@ -32,7 +32,7 @@ from openbargain.models import (
 )
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.phrases import each_language, phrase
-from openbargain.services import audit, notifications, sealing, webhooks
+from openbargain.services import audit, notifications, roll_notices, sealing, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
 from openbargain.services.casting import tracker_hash
@@ -160,8 +160,8 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     issue_mandates(uow, referendum, proposal, result)
     _store_export(session, referendum, result, chapter, (trackers, ballots))  # once: served as it is
     notifications.proposal_moved(uow, proposal, chapter)
-    notifications.notify(
-        uow, "result_certified", f"result:{referendum.id}", notifications.roll_of(referendum.id), chapter=chapter,
+    roll_notices.announce(
+        uow, "result_certified", f"result:{referendum.id}", referendum.id, chapter=chapter,
         title=said, subject=phrase("Result: %(title)s", title=proposal.title), template="result_certified",
         link=notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
         proposal=proposal, referendum=referendum, sentence=sentence)

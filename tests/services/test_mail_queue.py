@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from openbargain import queue
 from openbargain.clock import now, set_clock
 from openbargain.extensions import db
-from openbargain.models import Chapter, Membership, OutboxMail, Referendum, User, VoterRollEntry
-from openbargain.services import notifications, outbox, reminders
+from openbargain.models import Chapter, Membership, Notification, OutboxMail, Referendum, RollNotice, User, VoterRollEntry
+from openbargain.services import notifications, outbox, reminders, roll_notices
 from openbargain.services.uow import unit_of_work
 from tests import factories
 from tests.conftest import login, other_app
@@ -98,7 +98,7 @@ def test_a_vote_open_notice_reaches_the_whole_roll_through_the_queue_once(app, w
     vote = _open_vote(world)
     inbox = Inbox()
     with mail_server(inbox) as port, queued_app(port) as queued:
-        report = reminders.tick()  # freezes the roll and writes one notice per member on it
+        report = reminders.tick()  # freezes the roll and announces the notice once; a job writes each member's
         roll = db.session.execute(select(User.email, User.name).join(Membership, Membership.user_id == User.id)
                                   .join(VoterRollEntry, VoterRollEntry.membership_id == Membership.id)
                                   .where(VoterRollEntry.referendum_id == vote)).all()
@@ -134,6 +134,7 @@ def test_a_worker_that_dies_holding_mail_leaves_it_to_be_sent_once_later(app, wo
     inbox = Inbox()
     with mail_server(inbox) as port, queued_app(port) as queued:
         reminders.tick()
+        roll_notices.write_out(db.session.scalar(select(RollNotice.id)))  # the job's first half, here
         ids = list(db.session.scalars(select(OutboxMail.id).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)))
         db.session.rollback()
         dead = outbox._claim(ids[:4])  # a worker claims four mails, then is killed before sending
@@ -154,6 +155,35 @@ def test_a_worker_that_dies_holding_mail_leaves_it_to_be_sent_once_later(app, wo
             set_clock(None)
     recipients = [to for [to], _ in inbox.messages]
     assert len(recipients) == len(ids) == len(set(recipients))  # every mail once, none twice
+
+
+def test_a_roll_notice_whose_job_was_lost_is_written_out_by_tick_once(app, world):
+    vote = _open_vote(world)
+    inbox = Inbox()
+    with mail_server(inbox) as port, queued_app(port) as queued:
+        assert reminders.tick().open_notices >= 9
+        queued.extensions["queue"].broker.flush_all()  # the job is lost: Redis came back empty
+        work_the_queue(queued)
+        db.session.rollback()
+        told = select(func.count()).select_from(Notification).where(Notification.kind == "vote_opened")
+        assert inbox.messages == [] and db.session.scalar(told) == 0
+        assert reminders.tick().roll_notices_finished == 0  # a worker may still be on it
+        later = now() + roll_notices.SWEEP_AFTER + timedelta(seconds=1)
+        set_clock(lambda: later)
+        try:
+            assert reminders.tick().roll_notices_finished == 1  # nobody took it: tick hands it on again
+            work_the_queue(queued)
+            db.session.rollback()
+            assert reminders.tick().roll_notices_finished == 0
+            work_the_queue(queued)
+        finally:
+            set_clock(None)
+        db.session.rollback()
+        roll = db.session.scalar(select(func.count()).select_from(VoterRollEntry)
+                                 .where(VoterRollEntry.referendum_id == vote))
+        assert db.session.scalar(told) == roll
+    mailed = [to for [to], content in inbox.messages if "Subject: Vote now" in content]
+    assert len(mailed) == len(set(mailed)) == roll
 
 
 def test_a_refused_address_is_given_up_and_flagged_for_steering(app, world):
