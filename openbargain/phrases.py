@@ -15,7 +15,6 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_skeleton
-
 from flask import has_request_context
 from flask_babel import force_locale, get_locale, gettext
 
@@ -50,7 +49,7 @@ def say(message: str, values: dict[str, Any] | None = None) -> str:
 
 
 def _pick(words: dict[str, str]) -> str:
-    return words.get(str(get_locale()), None) or next(iter(words.values()), "")
+    return words.get(str(get_locale())) or next(iter(words.values()), "")
 
 
 def language_for(*preferred: str | None) -> str:
