@@ -99,7 +99,9 @@ class Config:
         # Where members reach the site: links in mail are built on it.
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping on every checkout (a round trip a request): a connection idle long enough to have
+    # been dropped is pinged when taken from the pool instead (services/uow.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

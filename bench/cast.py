@@ -1,5 +1,6 @@
-"""Casting under load: gunicorn on PostgreSQL, a seeded roll of 5,000 members, 64 concurrent
+"""Casting under load: gunicorn on PostgreSQL, a seeded roll of 20,000 members, 64 concurrent
 clients casting through the API, each member once; then pgbench on the same server for scale.
+The server runs as the README's deployment says (a worker per core, four threads each).
 
     .venv/bin/python bench/cast.py                # needs PostgreSQL on 127.0.0.1:5432 (user postgres)
     .venv/bin/python bench/cast.py --members 2000 --clients 32
@@ -52,7 +53,7 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
     from openbargain.extensions import db
     from openbargain.models import PersonalAccessToken
     from openbargain.services import demo
-    from openbargain.services.api_tokens import PREFIX, _hash
+    from openbargain.services.api_tokens import PREFIX, token_hash
     from openbargain.services.rolls import ensure_rolls_frozen
     from seeding import add_members, demo_cast, yes_no_vote
 
@@ -70,7 +71,7 @@ def seed(url: str, members: int) -> tuple[str, int, list[str]]:
         user_ids = add_members(chapter.id, members, "caster", start, password_hash=author.password_hash)
         tokens = [PREFIX + secrets.token_urlsafe(32) for _ in user_ids]
         db.session.execute(insert(PersonalAccessToken), [
-            {"user_id": uid, "name": "bench", "token_hash": _hash(token), "created_at": start,
+            {"user_id": uid, "name": "bench", "token_hash": token_hash(token), "created_at": start,
              "expires_at": start + timedelta(days=2), "scopes": "read vote"} for uid, token in zip(user_ids, tokens)])
         db.session.commit()
         set_clock(None)
@@ -201,10 +202,10 @@ def profile_casts(slug: str, vote: int, tokens: list[str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--worker-connections", type=int, default=16,
                         help="keep-alive connections a worker may hold (README: Deployment)")
     parser.add_argument("--profile", action="store_true",

@@ -51,7 +51,8 @@ def create_app(config: Config | str | None = None) -> Flask:
     api.init_app(app, ext.csrf)
 
     from openbargain import queue
-    from openbargain.services import outbox, webhooks  # noqa: F401  (declare their jobs before the queue is built)
+    # Their jobs are declared on import, and must be before the queue is built.
+    from openbargain.services import outbox, roll_notices, webhooks  # noqa: F401
 
     queue.init_app(app)
 
@@ -82,4 +83,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.cli import cli
 
     app.cli.add_command(cli)
+    from openbargain.api.fast_cast import FastCast
+
+    app.wsgi_app = FastCast(app, app.wsgi_app)  # the plain cast, before Flask; all else passes through
     return app

@@ -23,7 +23,7 @@ PREFIX = "obpat_"
 MAX_DAYS = 366
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -47,7 +47,7 @@ def create_token(actor: User, name: str, days: int, scopes: list[str],
     secret = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work() as uow:
         moment = now()
-        record = PersonalAccessToken(user_id=actor.id, name=name, token_hash=_hash(secret), created_at=moment,
+        record = PersonalAccessToken(user_id=actor.id, name=name, token_hash=token_hash(secret), created_at=moment,
                                      expires_at=moment + timedelta(days=days), scopes=" ".join(scopes))
         uow.session.add(record)
         uow.session.flush()
@@ -93,7 +93,7 @@ _TOKEN_WITH_USER = (select(PersonalAccessToken).options(joinedload(PersonalAcces
 
 def personal_token(secret: str) -> PersonalAccessToken | None:
     """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
-    record = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": _hash(secret)})
+    record = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": token_hash(secret)})
     if record is None or record.revoked_at is not None or record.expires_at <= now():
         return None
     return record if record.user.is_active else None

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import contains_eager
 
 from openbargain import policy
@@ -30,20 +31,22 @@ from openbargain.models import (
     Chapter,
     Membership,
     Option,
+    PersonalAccessToken,
     Proposal,
     Referendum,
     ReferendumStatus,
     SealedBallot,
+    Standing,
     User,
     VoterRollEntry,
 )
 from openbargain.models.proposal import NO, YES
 from openbargain.models.referendum import YES_NO_METHOD
-from openbargain.services import audit, sealing
+from openbargain.services import api_tokens, audit, sealing
 from openbargain.services.access import require_visible
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
 from openbargain.services.rolls import ensure_rolls_frozen
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import bare_unit_of_work, unit_of_work
 
 YES_NO_CHOICES = ("yes", "no", "abstain")
 
@@ -214,18 +217,12 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
         if not policy.is_chapter_insider(mine):  # a vote's proposal is never a draft: members see it
             require_visible(actor, mine, referendum.proposal, chapter, s)
         check_may_cast(referendum.status_at(now()), entry)
-        labels = [o.label for o in referendum.proposal.options]
-        canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
-                                                             if k in content})
-        code = secrets.token_hex(TRACKER_HEX // 2)
-        sealed_id = str(uuid.uuid4())
-        sealed = sealing.BallotSeal(referendum.seal_key_id, referendum.id).seal(sealed_id, {
-            "content": canonical, "tracker_hash": tracker_hash(code),
-            "roll_entry": None if referendum.secret else entry.id}, longest=longest_payload(referendum, labels))
+        code, sealed_id, sealed = _sealed(referendum, [o.label for o in referendum.proposal.options], entry.id,
+                                          content)
         _between_check_and_write()
         moment = now()
         voted_on = moment.astimezone(ZoneInfo(chapter.timezone)).date()
-        if not _record(s, referendum.id, entry.id, moment, voted_on, sealed_id, sealed):
+        if not _record(s.connection(), referendum.id, entry.id, moment, voted_on, sealed_id, sealed):
             s.expire(referendum)
             s.expire(entry)
             check_may_cast(referendum.status_at(now()), entry)  # says why: closed meanwhile, or voted
@@ -237,7 +234,67 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
     return Receipt(tracker=code, roll_call=roll_call)
 
 
-def _record(s, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: str, sealed: bytes) -> bool:
+def _sealed(referendum: Referendum, labels: list[str], entry_id: int, content: dict) -> tuple[str, str, bytes]:
+    """The ballot's tracker code, its sealed row's random id, and the sealed content (refused as
+    ValidationFailed when malformed)."""
+    canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
+                                                         if k in content})
+    code = secrets.token_hex(TRACKER_HEX // 2)
+    sealed_id = str(uuid.uuid4())
+    sealed = sealing.BallotSeal(referendum.seal_key_id, referendum.id).seal(sealed_id, {
+        "content": canonical, "tracker_hash": tracker_hash(code),
+        "roll_entry": None if referendum.secret else entry_id}, longest=longest_payload(referendum, labels))
+    return code, sealed_id, sealed
+
+
+class _NotCast(Exception):
+    """The plain path met something only the full path answers: roll back, and say nothing."""
+
+
+def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> Receipt | None:
+    """The API's busiest call on its plainest path (api/fast_cast.py): a member in the chapter,
+    on the roll of an open secret vote, casting a well-formed ballot with a live personal access
+    token that may vote. Read in one statement with no ORM objects, then written as `_cast` writes.
+    Anything else — a refusal, a roll-call vote, a roll not yet frozen — returns None with nothing
+    written, for the full path to answer with its reasons and statuses."""
+    if not secret.startswith(api_tokens.PREFIX):
+        return None
+    try:
+        with bare_unit_of_work() as connection:
+            moment = now()
+            rows = connection.execute(_PLAIN_CAST_READ, {
+                "token_hash": api_tokens.token_hash(secret), "slug": slug, "referendum": referendum_id}).all()
+            if not rows or not _plain(rows[0], moment):
+                raise _NotCast
+            first = rows[0]
+            referendum = Referendum(id=referendum_id, method=first.method, seal_key_id=first.seal_key_id,
+                                    secret=True)
+            labels = [row.label for row in sorted(rows, key=lambda row: row.position)]
+            try:
+                code, sealed_id, sealed = _sealed(referendum, labels, first.entry_id, content)
+            except ValidationFailed:
+                raise _NotCast from None
+            _between_check_and_write()
+            voted_on = moment.astimezone(ZoneInfo(first.timezone)).date()
+            if not _record(connection, referendum_id, first.entry_id, moment, voted_on, sealed_id, sealed):
+                raise _NotCast
+            _written_not_committed()
+    except _NotCast:
+        return None
+    return Receipt(tracker=code, roll_call=False)
+
+
+def _plain(row, moment) -> bool:
+    """The token is live and may vote, its user active and a chapter insider on the roll, and the
+    vote secret, open, and its roll frozen."""
+    return (row.revoked_at is None and row.expires_at > moment and "vote" in row.scopes.split() and bool(row.active)
+            and row.standing is not None and row.standing != Standing.SUSPENDED and row.secret
+            and row.roll_frozen_at is not None and row.certified_at is None
+            and row.opens_at <= moment < row.closes_at and row.entry_id is not None and row.voted_on is None)
+
+
+def _record(connection: Connection, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: str,
+            sealed: bytes) -> bool:
     """Marks the roll entry voted and stores the sealed ballot — only if the entry has not voted
     (the conditional update, with the unique roll entry behind it: one ballot each) and the vote
     is still open and uncertified, checked under a *shared* lock on the vote: casts never wait on
@@ -245,13 +302,14 @@ def _record(s, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: s
     it, so a cast racing the close is counted or refused, never accepted and dropped. False when
     it did not. On PostgreSQL both writes are one statement (one round trip)."""
     marking = {"entry": entry_id, "referendum": referendum_id, "moment": moment, "day": voted_on}
-    if s.get_bind().dialect.name == "postgresql":
-        # Core, not the session: with parameters the session would take it for an ORM bulk insert.
-        stored = s.connection().execute(_MARK_AND_STORE, {**marking, "sealed_id": sealed_id, "blob": sealed})
+    # Core on the connection, not the session: with parameters the session would take these for
+    # ORM bulk statements.
+    if connection.dialect.name == "postgresql":
+        stored = connection.execute(_MARK_AND_STORE, {**marking, "sealed_id": sealed_id, "blob": sealed})
         return stored.first() is not None
-    if s.execute(_MARK, marking, execution_options={"synchronize_session": False}).rowcount != 1:
+    if connection.execute(_MARK, marking).rowcount != 1:
         return False
-    s.execute(insert(SealedBallot).values(id=sealed_id, referendum_id=referendum_id, sealed=sealed))
+    connection.execute(insert(SealedBallot).values(id=sealed_id, referendum_id=referendum_id, sealed=sealed))
     return True
 
 
@@ -270,6 +328,22 @@ _VOTE_AND_VOTER = (
     .options(contains_eager(Referendum.proposal).load_only(Proposal.chapter_id)
              .joinedload(Proposal.options).load_only(Option.label, Option.position))
     .where(Referendum.id == bindparam("referendum")))
+_PLAIN_CAST_READ = (
+    select(PersonalAccessToken.scopes, PersonalAccessToken.revoked_at, PersonalAccessToken.expires_at,
+           User.password_hash.is_not(None).label("active"), Referendum.method, Referendum.seal_key_id,
+           Referendum.secret, Referendum.opens_at, Referendum.closes_at, Referendum.certified_at,
+           Referendum.roll_frozen_at, Chapter.timezone, Membership.standing, VoterRollEntry.id.label("entry_id"),
+           VoterRollEntry.voted_on, Option.label, Option.position)
+    .select_from(PersonalAccessToken)
+    .join(User, User.id == PersonalAccessToken.user_id)
+    .join(Referendum, Referendum.id == bindparam("referendum"))
+    .join(Proposal, Proposal.id == Referendum.proposal_id)
+    .join(Chapter, and_(Chapter.id == Proposal.chapter_id, Chapter.slug == bindparam("slug")))
+    .join(Option, Option.proposal_id == Proposal.id)
+    .outerjoin(Membership, and_(Membership.chapter_id == Chapter.id, Membership.user_id == User.id))
+    .outerjoin(VoterRollEntry, and_(VoterRollEntry.membership_id == Membership.id,
+                                    VoterRollEntry.referendum_id == Referendum.id))
+    .where(PersonalAccessToken.token_hash == bindparam("token_hash")))
 _STILL_OPEN = exists(select(Referendum.id).where(Referendum.id == bindparam("referendum"),
                                                  Referendum.certified_at.is_(None),
                                                  Referendum.closes_at > bindparam("moment")).with_for_update(read=True))

@@ -6,17 +6,20 @@ lock up front instead of one failing at commit; reads stay deferred so pages do 
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import Pool
 from sqlalchemy.orm import Session
 
 from openbargain.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a SQLite writer waits for the one write lock
+PING_AFTER = 30.0  # seconds a pooled connection may sit idle before it is checked when taken
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
@@ -34,6 +37,27 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Pool, "checkin")
+def _idle_since(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """A connection that sat idle may have been dropped (a database restart, a proxy's timeout):
+    pinged before use, and replaced if dead. A busy server's connections never sit that long,
+    so its requests pay no ping's round trip (pool_pre_ping would on every one)."""
+    if time.monotonic() - record.info.get("idle_since", time.monotonic()) < PING_AFTER:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()  # the driver may have begun a transaction for it
+    except Exception as dead:
+        raise exc.DisconnectionError() from dead  # the pool discards it and connects afresh
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
@@ -48,6 +72,18 @@ class UnitOfWork:
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Mail and other side effects run only once the change is durable."""
         self._after_commit.append(fn)
+
+
+@contextmanager
+def bare_unit_of_work() -> Iterator[Connection]:
+    """A use-case's write transaction on a connection of its own, with no session and so no
+    objects and no after-commit work: for the hottest call alone (casting.cast_by_token)."""
+    token = _write_intent.set(True)
+    try:
+        with db.engine.begin() as connection:
+            yield connection
+    finally:
+        _write_intent.reset(token)
 
 
 @contextmanager

@@ -15,14 +15,25 @@ CSP = "; ".join([
 ])
 
 
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def headers_for(app: Flask) -> list[tuple[str, str]]:
+    """What every response carries, for a response built without Flask (api/fast_cast.py)."""
+    return list(HEADERS.items()) + ([HSTS] if app.config.get("SESSION_COOKIE_SECURE") else [])
+
+
 def _headers(response: Response) -> Response:
-    h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -33,5 +44,5 @@ def init_app(app: Flask) -> None:
 
 
 def _hsts(response: Response) -> Response:
-    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    response.headers.setdefault(*HSTS)
     return response
