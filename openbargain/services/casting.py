@@ -261,10 +261,9 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
         return None
     try:
         with bare_unit_of_work() as connection:
-            moment = now()
             rows = connection.execute(_PLAIN_CAST_READ, {
                 "token_hash": api_tokens.token_hash(secret), "slug": slug, "referendum": referendum_id}).all()
-            if not rows or not _plain(rows[0], moment):
+            if not rows or not _plain(rows[0], now()):
                 raise _NotCast
             first = rows[0]
             referendum = Referendum(id=referendum_id, method=first.method, seal_key_id=first.seal_key_id,
@@ -275,6 +274,7 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
             except ValidationFailed:
                 raise _NotCast from None
             _between_check_and_write()
+            moment = now()  # the write's own moment: a vote that closed since the check refuses it
             voted_on = moment.astimezone(ZoneInfo(first.timezone)).date()
             if not _record(connection, referendum_id, first.entry_id, moment, voted_on, sealed_id, sealed):
                 raise _NotCast

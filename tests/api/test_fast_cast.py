@@ -36,7 +36,7 @@ def plain(monkeypatch):
 def vote_and_token(world, scopes=("vote",), **vote):
     referendum = factories.make_open_referendum(world, membership(world.elected), **vote)
     ensure_rolls_frozen(world.chapter.id)
-    token = api_tokens.create_token(world.member, "casting", 7, list(scopes))[1]
+    token = api_tokens.create_token(world.member, "casting", 30, list(scopes))[1]  # outlives the vote
     return referendum, f"/api/v1/chapters/riverside/referenda/{referendum.id}/ballots", token
 
 
@@ -121,3 +121,62 @@ def test_racing_plain_casts_by_one_member_make_one_ballot(app, world):
     assert ballots() == 1
     assert db.session.scalar(select(func.count()).select_from(VoterRollEntry).where(
         VoterRollEntry.referendum_id == referendum.id, VoterRollEntry.voted_on.is_not(None))) == 1
+
+
+@pytest.mark.parametrize("seam", ["_written_not_committed", "_between_check_and_write"])
+def test_a_plain_cast_racing_the_close_is_counted_or_refused_never_dropped(app, world, monkeypatch, seam):
+    """As the app's own cast (tests/services/test_results.py): written before the close, it is
+    counted, certification waiting for it; checked but not yet written, it is refused — by the app,
+    to which the plain path hands it — and the member is not marked voted."""
+    import threading
+    from datetime import timedelta
+
+    from openbargain.clock import set_clock
+    from openbargain.models import Result
+    from openbargain.services import results
+
+    referendum, url, token = vote_and_token(world)
+    paused, release, held = threading.Event(), threading.Event(), []
+
+    def hook():
+        if not held:  # only the first time: the app, taking over, passes the same seam
+            held.append(True)
+            paused.set()
+            release.wait(timeout=30)
+
+    monkeypatch.setattr(casting, seam, hook)
+    outcome: dict = {}
+    chapter_id = world.chapter.id
+
+    def cast():
+        outcome["status"] = app.test_client().post(url, json={"choice": "yes"}, headers=auth(token)).status_code
+
+    def certify():
+        with app.app_context():
+            outcome["certified"] = results.certify_closed(chapter_id)
+            db.session.remove()
+
+    caster = threading.Thread(target=cast)
+    caster.start()
+    assert paused.wait(timeout=30)
+    closed = referendum.closes_at + timedelta(seconds=1)
+    set_clock(lambda: closed)
+    try:
+        certifier = threading.Thread(target=certify)
+        certifier.start()
+        certifier.join(timeout=1)
+        certified_while_paused = not certifier.is_alive()
+        release.set()
+        caster.join(timeout=30)
+        certifier.join(timeout=30)
+    finally:
+        set_clock(None)
+    db.session.rollback()
+    counted = db.session.scalar(select(Result.ballots_cast))
+    if seam == "_written_not_committed":
+        assert outcome["status"] == 201 and not certified_while_paused and counted == 1
+    else:
+        assert outcome["status"] == 409 and counted == 0
+        assert certified_while_paused == (db.engine.dialect.name == "postgresql")
+    assert db.session.scalar(select(func.count()).select_from(VoterRollEntry).where(
+        VoterRollEntry.referendum_id == referendum.id, VoterRollEntry.voted_on.is_not(None))) == counted
