@@ -18,6 +18,7 @@ def backend(connection) -> int | None:
 
 def test_an_idle_connection_dropped_by_the_database_is_replaced_before_use(app, monkeypatch):
     db.session.remove()
+    db.engine.dispose()  # one connection in the pool: the one the database is about to drop
     with db.engine.connect() as connection:
         first = backend(connection)
     if first is not None:  # the server drops it while it sits in the pool
@@ -26,9 +27,12 @@ def test_an_idle_connection_dropped_by_the_database_is_replaced_before_use(app, 
             assert killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
         other.dispose()
     monkeypatch.setattr(uow, "PING_AFTER", 0.0)  # it has been idle long enough
-    with db.engine.connect() as connection:
-        assert connection.execute(select(1)).scalar_one() == 1
-        assert backend(connection) != first or first is None
+    try:
+        with db.engine.connect() as connection:
+            assert connection.execute(select(1)).scalar_one() == 1
+            assert backend(connection) != first or first is None
+    finally:
+        db.engine.dispose()  # nothing of this test's stays pooled for the next
 
 
 class Record:
