@@ -1,6 +1,8 @@
 """A pooled connection that sat idle is checked before use and replaced if the database dropped
-it; one in steady use is not pinged at all (services/uow.py)."""
+it; on PostgreSQL one in steady use is not pinged at all (services/uow.py)."""
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from sqlalchemy import create_engine, exc, select, text
@@ -72,5 +74,10 @@ def test_only_a_connection_idle_past_the_limit_is_pinged_and_a_dead_one_refused(
     uow._ping_if_idle(fresh, Record(None), None)  # never checked in: just connected
     uow._ping_if_idle(idle, Record(1000.0 - uow.PING_AFTER - 1), None)
     assert busy.asked == [] and fresh.asked == [] and idle.asked == ["SELECT 1", "rollback"]
+    local = sqlite3.connect(":memory:")  # no network to cross: pinged every time
+    uow._ping_if_idle(local, Record(1000.0), None)  # (a closed or broken one would raise)
+    local.close()
+    with pytest.raises(exc.DisconnectionError):
+        uow._ping_if_idle(local, Record(1000.0), None)
     with pytest.raises(exc.DisconnectionError):  # the pool discards it and connects afresh
         uow._ping_if_idle(Driver(dead=True), Record(0.0), None)

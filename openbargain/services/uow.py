@@ -46,8 +46,10 @@ def _idle_since(_dbapi_connection, record) -> None:
 def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
     """A connection that sat idle may have been dropped (a database restart, a proxy's timeout):
     pinged before use, and replaced if dead. A busy server's connections never sit that long,
-    so its requests pay no ping's round trip (pool_pre_ping would on every one)."""
-    if time.monotonic() - record.info.get("idle_since", time.monotonic()) < PING_AFTER:
+    so its requests pay no ping's round trip (pool_pre_ping would on every one). SQLite's ping
+    crosses no network: every checkout pings, as pool_pre_ping did."""
+    recently = time.monotonic() - record.info.get("idle_since", time.monotonic()) < PING_AFTER
+    if recently and not isinstance(dbapi_connection, sqlite3.Connection):
         return
     try:
         cursor = dbapi_connection.cursor()
