@@ -94,9 +94,15 @@ _TOKEN_WITH_USER = (select(PersonalAccessToken).options(joinedload(PersonalAcces
 def personal_token(secret: str) -> PersonalAccessToken | None:
     """The live token for this secret, or None when unknown, revoked, expired or its user is gone."""
     record = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": token_hash(secret)})
-    if record is None or record.revoked_at is not None or record.expires_at <= now():
+    if record is None or not is_live(record.revoked_at, record.expires_at, record.user.is_active):
         return None
-    return record if record.user.is_active else None
+    return record
+
+
+def is_live(revoked_at, expires_at, user_active: bool) -> bool:
+    """A personal token works until it is revoked or expires, and only while its user is active
+    (the plain cast reads these three as columns: casting.cast_by_token)."""
+    return revoked_at is None and expires_at > now() and user_active
 
 
 def spend_refresh_token(jti: str) -> None:

@@ -36,7 +36,6 @@ from openbargain.models import (
     Referendum,
     ReferendumStatus,
     SealedBallot,
-    Standing,
     User,
     VoterRollEntry,
 )
@@ -263,11 +262,13 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
         with bare_unit_of_work() as connection:
             rows = connection.execute(_PLAIN_CAST_READ, {
                 "token_hash": api_tokens.token_hash(secret), "slug": slug, "referendum": referendum_id}).all()
-            if not rows or not _plain(rows[0], now()):
+            first = rows[0] if rows else None
+            # The vote as the rules read it, built from the row rather than loaded as an object.
+            referendum = first and Referendum(
+                id=referendum_id, method=first.method, seal_key_id=first.seal_key_id, secret=first.secret,
+                opens_at=first.opens_at, closes_at=first.closes_at, certified_at=first.certified_at)
+            if first is None or not _plain(first, referendum):
                 raise _NotCast
-            first = rows[0]
-            referendum = Referendum(id=referendum_id, method=first.method, seal_key_id=first.seal_key_id,
-                                    secret=True)
             labels = [row.label for row in sorted(rows, key=lambda row: row.position)]
             try:
                 code, sealed_id, sealed = _sealed(referendum, labels, first.entry_id, content)
@@ -284,13 +285,14 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
     return Receipt(tracker=code, roll_call=False)
 
 
-def _plain(row, moment) -> bool:
-    """The token is live and may vote, its user active and a chapter insider on the roll, and the
-    vote secret, open, and its roll frozen."""
-    return (row.revoked_at is None and row.expires_at > moment and "vote" in row.scopes.split() and bool(row.active)
-            and row.standing is not None and row.standing != Standing.SUSPENDED and row.secret
-            and row.roll_frozen_at is not None and row.certified_at is None
-            and row.opens_at <= moment < row.closes_at and row.entry_id is not None and row.voted_on is None)
+def _plain(row, referendum: Referendum) -> bool:
+    """The token is live and may vote, its user a chapter insider who may cast now, and the vote
+    secret with its roll frozen — by the same rules the full path applies."""
+    mine = Membership(standing=row.standing) if row.standing is not None else None
+    entry = VoterRollEntry(voted_on=row.voted_on) if row.entry_id is not None else None
+    return (api_tokens.is_live(row.revoked_at, row.expires_at, bool(row.active)) and "vote" in row.scopes.split()
+            and policy.is_chapter_insider(mine) and policy.can_vote(entry, referendum.status_at(now()))
+            and referendum.secret and row.roll_frozen_at is not None)
 
 
 def _record(connection: Connection, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: str,

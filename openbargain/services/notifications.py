@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 from datetime import datetime, time, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import JSON, Select, and_, case, func, literal, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 

@@ -1,7 +1,8 @@
 """The transactional outbox: a notice is written with the change it announces, or not at all.
 
-`queue` renders one mail into the use-case's transaction; `queue_merge` writes one notice to a
-whole list of members (a vote's roll) with a single statement, its body rendered once. Each mail
+`queue_mail` renders one mail into the use-case's transaction; `merges` renders a notice to many
+once in each language, and `queue_merged` writes it to a whole list of members (a vote's roll)
+with a statement a language. Each mail
 has a key naming what it is about, unique in the database, so a notice written twice (a re-run
 `tick`) is one mail. Once the transaction commits, the mails are handed on: to the job queue's
 workers when there is one (queue.py), else delivered here and now.
@@ -89,13 +90,6 @@ def merges(uow: UnitOfWork, subject: object, template: str, *, chapter: Chapter,
     uow.session.add_all(stored.values())
     uow.session.flush(list(stored.values()))
     return {language: [stored[language].id, message.subject] for language, message in rendered.items()}
-
-
-def queue_merge(uow: UnitOfWork, key: str, recipients: Select, subject: object, template: str, *,
-                chapter: Chapter, kind: str | None = None, **context) -> int:
-    """One notice to everyone `recipients` selects, rendered now (see `merges` and `queue_merged`)."""
-    return queue_merged(uow, key, recipients, merges(uow, subject, template, chapter=chapter, kind=kind, **context),
-                        chapter=chapter, kind=kind)
 
 
 def queue_merged(uow: UnitOfWork, key: str, recipients: Select, rendered: dict[str, list], *, chapter: Chapter,

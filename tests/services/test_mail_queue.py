@@ -118,11 +118,13 @@ def test_a_vote_open_notice_reaches_the_whole_roll_through_the_queue_once(app, w
         with unit_of_work() as uow:  # even written again on purpose, the keys refuse a second copy
             referendum = uow.session.get(Referendum, vote)
             roll_ = notifications.roll_of(vote).subquery()
-            again = outbox.queue_merge(uow, f"vote_opened:referendum:{vote}",
-                                       select(roll_.c.email, roll_.c.name, roll_.c.user.label("member"), roll_.c.locale),
-                                       "Vote now: again", "vote_open", chapter=uow.session.get(Chapter, chapter_id),
-                                       kind="vote_opened", proposal=referendum.proposal, referendum=referendum,
-                                       link="/")
+            chapter = uow.session.get(Chapter, chapter_id)
+            again = outbox.queue_merged(
+                uow, f"vote_opened:referendum:{vote}",
+                select(roll_.c.email, roll_.c.name, roll_.c.user.label("member"), roll_.c.locale),
+                outbox.merges(uow, "Vote now: again", "vote_open", chapter=chapter, kind="vote_opened",
+                              proposal=referendum.proposal, referendum=referendum, link="/"),
+                chapter=chapter, kind="vote_opened")
         assert again == 0
         work_the_queue(queued)
     assert len([c for _, c in inbox.messages if "Subject: Vote now" in c]) == len(roll)
