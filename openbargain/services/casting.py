@@ -41,7 +41,7 @@ from openbargain.models import (
 )
 from openbargain.models.proposal import NO, YES
 from openbargain.models.referendum import YES_NO_METHOD
-from openbargain.services import api_tokens, audit, sealing
+from openbargain.services import api_tokens, audit, driver, sealing
 from openbargain.services.access import require_visible
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
 from openbargain.services.rolls import ensure_rolls_frozen
@@ -157,7 +157,8 @@ def _between_check_and_write() -> None:
 
 
 def _written_not_committed() -> None:
-    """A seam for the concurrency tests, which pause a cast here, holding its shared lock."""
+    """A seam for the concurrency tests, which pause a cast here, holding its shared lock (but
+    the plain cast's write on PostgreSQL is its own transaction, committed by now)."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _sealed(referendum: Referendum, labels: list[str], entry_id: int, content: d
                                                          if k in content})
     code = secrets.token_hex(TRACKER_HEX // 2)
     sealed_id = str(uuid.uuid4())
-    sealed = sealing.BallotSeal(referendum.seal_key_id, referendum.id).seal(sealed_id, {
+    sealed = sealing.seal_for(referendum.seal_key_id, referendum.id).seal(sealed_id, {
         "content": canonical, "tracker_hash": tracker_hash(code),
         "roll_entry": None if referendum.secret else entry_id}, longest=longest_payload(referendum, labels))
     return code, sealed_id, sealed
@@ -260,8 +261,8 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
         return None
     try:
         with bare_unit_of_work() as connection:
-            rows = connection.execute(_PLAIN_CAST_READ, {
-                "token_hash": api_tokens.token_hash(secret), "slug": slug, "referendum": referendum_id}).all()
+            rows = driver.rows(connection, _PLAIN_CAST_READ, {
+                "token_hash": api_tokens.token_hash(secret), "slug": slug, "referendum": referendum_id})
             first = rows[0] if rows else None
             # The vote as the rules read it, built from the row rather than loaded as an object.
             referendum = first and Referendum(
@@ -277,7 +278,8 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
             _between_check_and_write()
             moment = now()  # the write's own moment: a vote that closed since the check refuses it
             voted_on = moment.astimezone(ZoneInfo(first.timezone)).date()
-            if not _record(connection, referendum_id, first.entry_id, moment, voted_on, sealed_id, sealed):
+            if not _record(connection, referendum_id, first.entry_id, moment, voted_on, sealed_id, sealed,
+                           on_driver=True):
                 raise _NotCast
             _written_not_committed()
     except _NotCast:
@@ -296,19 +298,22 @@ def _plain(row, referendum: Referendum) -> bool:
 
 
 def _record(connection: Connection, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: str,
-            sealed: bytes) -> bool:
+            sealed: bytes, on_driver: bool = False) -> bool:
     """Marks the roll entry voted and stores the sealed ballot — only if the entry has not voted
     (the conditional update, with the unique roll entry behind it: one ballot each) and the vote
     is still open and uncertified, checked under a *shared* lock on the vote: casts never wait on
     each other, while certification's exclusive lock waits for every cast in flight and they for
     it, so a cast racing the close is counted or refused, never accepted and dropped. False when
-    it did not. On PostgreSQL both writes are one statement (one round trip)."""
+    it did not. On PostgreSQL both writes are one statement (one round trip), run `on_driver`'s
+    cursor for the plain cast (services/driver.py)."""
     marking = {"entry": entry_id, "referendum": referendum_id, "moment": moment, "day": voted_on}
     # Core on the connection, not the session: with parameters the session would take these for
     # ORM bulk statements.
     if connection.dialect.name == "postgresql":
-        stored = connection.execute(_MARK_AND_STORE, {**marking, "sealed_id": sealed_id, "blob": sealed})
-        return stored.first() is not None
+        values = {**marking, "sealed_id": sealed_id, "blob": sealed}
+        if on_driver:
+            return bool(driver.rows(connection, _MARK_AND_STORE, values))
+        return connection.execute(_MARK_AND_STORE, values).first() is not None
     if connection.execute(_MARK, marking).rowcount != 1:
         return False
     connection.execute(insert(SealedBallot).values(id=sealed_id, referendum_id=referendum_id, sealed=sealed))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 import jwt
@@ -195,11 +196,40 @@ def test_personal_access_tokens_work_until_revoked_or_expired(client, world):
     assert client.get("/api/v1/chapters/riverside", headers=auth("obpat_forged")).status_code == 401
 
 
-def test_a_cast_through_the_api_is_at_most_four_round_trips(client, world, app):
+@contextmanager
+def _wire(path):
+    """The protocol messages this process sends PostgreSQL meanwhile, read from libpq's trace
+    of every pooled connection taken (a list, filled when the block ends): each its type, then
+    its contents (a Parse has the statement's text)."""
+    from psycopg import pq
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    sent: list[str] = []
+    traced = []
+
+    def trace(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.pgconn.trace(wire.fileno())
+        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        traced.append(dbapi_connection)
+
+    with path.open("w+") as wire:
+        event.listen(Pool, "checkout", trace)
+        try:
+            yield sent
+        finally:
+            event.remove(Pool, "checkout", trace)
+            for connection in traced:
+                connection.pgconn.untrace()
+        wire.seek(0)
+        sent.extend(line.split("\t", 2)[2] for line in wire.read().splitlines() if line.startswith("F\t"))
+
+
+def test_a_cast_through_the_api_is_two_round_trips_on_postgresql(client, world, app, tmp_path):
     """Issue 16: the token, its user, the vote, its chapter and options and the caster's roll
-    entry in one read (api/fast_cast.py), the write (one statement on PostgreSQL), and the
-    transaction's begin and commit — nothing loaded twice, no rollback and begin again between
-    the read and the write."""
+    entry in one read (api/fast_cast.py), then the write — one statement, its own transaction on
+    PostgreSQL (no BEGIN and COMMIT): nothing loaded twice, no rollback and begin again. On
+    PostgreSQL the round trips are counted on the wire, from the driver's protocol trace."""
     from sqlalchemy import event
 
     r = factories.make_open_referendum(world, membership(world.elected))
@@ -207,6 +237,7 @@ def test_a_cast_through_the_api_is_at_most_four_round_trips(client, world, app):
     casting.ensure_rolls_frozen(world.chapter.id)
     url = f"/api/v1/chapters/riverside/referenda/{r.id}/ballots"
     seen: list[str] = []
+    postgresql = db.engine.dialect.name == "postgresql"
     listeners = {
         "before_cursor_execute": lambda _c, _cur, statement, *_a, **_k: seen.append(statement.split()[0]),
         "begin": lambda _c: seen.append("begin"),
@@ -217,12 +248,18 @@ def test_a_cast_through_the_api_is_at_most_four_round_trips(client, world, app):
     for name, listener in listeners.items():
         event.listen(db.engine, name, listener)
     try:
-        response = client.post(url, json={"choice": "yes"}, headers=auth(casting_token))
+        with _wire(tmp_path / "wire") if postgresql else nullcontext([]) as sent:
+            response = client.post(url, json={"choice": "yes"}, headers=auth(casting_token))
     finally:
         for name, listener in listeners.items():
             event.remove(db.engine, name, listener)
     assert response.status_code == 201, response.get_json()
-    if db.engine.dialect.name == "postgresql":
-        assert seen == ["begin", "SELECT", "WITH", "commit"], seen
+    if postgresql:
+        # Both statements go on the driver's cursor (services/driver.py), in autocommit: SQLAlchemy
+        # sees neither, and its begin and rollback reach no wire. The trace shows what does.
+        assert [s for s in seen if s not in ("begin", "rollback")] == [], seen
+        waits = [m for m in sent if m.split("\t")[0] in ("Sync", "Query")]  # each waits for the server once
+        parsed = [m.split("\t")[1].split('"')[3].split()[0] for m in sent if m.startswith("Parse")]
+        assert waits == ["Sync", "Sync"] and parsed == ["SELECT", "WITH"], sent
     else:  # SQLite begins its write transaction with BEGIN IMMEDIATE, and writes in two statements
         assert [s for s in seen if s not in ("begin", "BEGIN")] == ["SELECT", "UPDATE", "INSERT", "commit"], seen
