@@ -6,6 +6,7 @@ the acting user's Membership in the chapter concerned, or None when they have no
 from __future__ import annotations
 
 from openbargain.models import (
+    BargainingSession,
     Bylaws,
     Mandate,
     MandateStatus,
@@ -162,3 +163,9 @@ def can_review_reports(user: User | None, membership: Membership | None) -> bool
 
 def can_log_bargaining_entry(user: User | None, membership: Membership | None) -> bool:
     return membership is not None and membership.is_elected and membership.standing != Standing.SUSPENDED
+
+
+def can_post_to_session(membership: Membership | None, session: BargainingSession) -> bool:
+    """The session's elected, and the note-taker they named, post what happens at the table."""
+    return (membership is not None and membership.standing != Standing.SUSPENDED
+            and membership.id in (session.membership_id, session.note_taker_id))

@@ -23,11 +23,12 @@ from openbargain.api import (
     proposals,
     referenda,
     roster,
+    sessions,
     tokens,
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             notifications, audit)
+             sessions, notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

@@ -8,10 +8,11 @@ from marshmallow import fields
 from openbargain.api.auth import optional_token
 from openbargain.api.bargaining import Entry
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, Day, Moment, Shape, Text, Whole, choice, items
-from openbargain.models import MandateStatus, ReportOutcome, ReportReview
+from openbargain.api.fields import Body, Day, Moment, Shape, Text, Through, Whole, choice, items
+from openbargain.models import MandateStatus, Rating, ReportOutcome, ReportReview
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
-from openbargain.services import mandates, scorecards
+from openbargain.models.verdict import QUOTE_MAX, REASONING_MAX
+from openbargain.services import mandates, scorecards, verdicts
 
 blp = Resource("mandates", __name__, description="Mandates, compliance reports, scorecards.")
 
@@ -49,8 +50,28 @@ class Report(ReportEntry):
     mandate = fields.Nested(Mandate, required=True)
 
 
+class Verdict(Shape):
+    id = fields.Integer(required=True)
+    mandate_id = fields.Integer(required=True)
+    rating = choice(Rating, required=True)
+    reasoning = fields.String(required=True)
+    evidence_url = fields.String(required=True, allow_none=True)
+    evidence_quote = fields.String(required=True, allow_none=True)
+    rated_at = Moment(required=True)
+    revises_id = fields.Integer(required=True, allow_none=True)
+
+
 class MandateDetail(Mandate):
     reports = items(ReportEntry, required=True)
+    verdicts = items(Verdict, required=True, metadata={
+        "description": "Steering's verdicts, oldest first: the last is in force; none: not yet rated"})
+
+
+class NewVerdict(Body):
+    rating = choice(Rating, required=True)
+    reasoning = Text(REASONING_MAX, load_default="")
+    evidence_url = Text(URL_MAX, load_default="")
+    evidence_quote = Text(QUOTE_MAX, load_default="")
 
 
 class Mandates(Shape):
@@ -96,8 +117,9 @@ def mandate_list(slug: str):
 
 @blp.operation("GET", "/chapters/<slug>/mandates/<int:mandate_id>", returns=MandateDetail, auth=optional_token)
 def mandate(slug: str, mandate_id: int):
-    """A mandate, with its reports"""
-    return mandates.get_mandate(g.api_user, visible_chapter(slug), mandate_id).mandate
+    """A mandate, with its reports and steering's verdicts"""
+    view = mandates.get_mandate(g.api_user, visible_chapter(slug), mandate_id)
+    return Through(view.mandate, verdicts=verdicts.verdicts_of(view.mandate))
 
 
 @blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/acknowledge", returns=Mandate)
@@ -110,6 +132,13 @@ def acknowledge(slug: str, mandate_id: int):
 def supersede(data, slug: str, mandate_id: int):
     """Mark a mandate superseded by a later certified proposal (steering)"""
     return mandates.supersede_mandate(g.api_user, visible_chapter(slug), mandate_id, data["by_proposal_id"])
+
+
+@blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/verdicts", returns=Verdict, status=201,
+               body=NewVerdict)
+def verdict_create(data, slug: str, mandate_id: int):
+    """Rate a mandate, or revise its rating (steering): kept, compromise, broken; in the works, stalled"""
+    return verdicts.rate_mandate(g.api_user, visible_chapter(slug), mandate_id, verdicts.VerdictDraft(**data))
 
 
 @blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/reports",

@@ -2,6 +2,16 @@
 from openbargain.models.api_token import TOKEN_SCOPES, LoginSession, PersonalAccessToken, SpentRefreshToken
 from openbargain.models.audit import AuditEvent
 from openbargain.models.base import Base
+from openbargain.models.bargaining_session import (
+    BargainingSession,
+    EntryKind,
+    SessionEntry,
+    SessionLink,
+    SessionReaction,
+    SessionWatcher,
+    Temperature,
+    TemperatureChange,
+)
 from openbargain.models.bylaws import BallotPublication, Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
 from openbargain.models.invitation import Invitation
@@ -48,11 +58,13 @@ from openbargain.models.referendum import (
 )
 from openbargain.models.result import Result, ResultExport
 from openbargain.models.user import User
+from openbargain.models.verdict import Rating, Verdict
 
 __all__ = [
     "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
+    "BargainingSession", "EntryKind", "SessionEntry", "SessionLink", "SessionReaction", "SessionWatcher", "Temperature", "TemperatureChange",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "RollNotice", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
-    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
 ]

@@ -26,6 +26,8 @@ DEFAULTS = {
     "public_pages": True,
     "ranked_ballots_public": "from_roll",
     "ranked_ballots_min_roll": 50,
+    "session_delay_minutes": 0,
+    "public_sessions": False,
 }
 
 
@@ -62,6 +64,10 @@ class Bylaws(Base):
     public_pages: Mapped[bool] = mapped_column(Boolean)
     ranked_ballots_public: Mapped[str] = mapped_column(String(20), default=DEFAULTS["ranked_ballots_public"])
     ranked_ballots_min_roll: Mapped[int] = mapped_column(Integer, default=DEFAULTS["ranked_ballots_min_roll"])
+    # Live bargaining sessions: how long each entry waits before it is shown (0: at once), and
+    # whether visitors may watch them where the chapter's pages are public.
+    session_delay_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULTS["session_delay_minutes"])
+    public_sessions: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["public_sessions"])
 
     chapter: Mapped[Chapter] = relationship()
 

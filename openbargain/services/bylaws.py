@@ -40,9 +40,12 @@ class BylawsChange:
     public_pages: bool
     ranked_ballots_public: str = "from_roll"
     ranked_ballots_min_roll: int = 50
+    session_delay_minutes: int = 0
+    public_sessions: bool = False
 
 
 HOURS_MAX = 24 * 90
+DELAY_MAX = 24 * 60
 MIN_ROLL_MAX = 1_000_000
 
 
@@ -73,6 +76,8 @@ def check_bylaws(change: BylawsChange) -> None:
         errors["ranked_ballots_public"] = [gettext("Use one of %(choices)s.", choices=", ".join(BallotPublication))]
     if not 1 <= change.ranked_ballots_min_roll <= MIN_ROLL_MAX:
         errors["ranked_ballots_min_roll"] = [gettext("Use a roll size from 1 to %(most)s.", most=f"{MIN_ROLL_MAX:,}")]
+    if not 0 <= change.session_delay_minutes <= DELAY_MAX:
+        errors["session_delay_minutes"] = [gettext("Use 0 to %(most)d minutes.", most=DELAY_MAX)]
     if errors:
         raise ValidationFailed(gettext("Some settings are not valid."), errors=errors)
 

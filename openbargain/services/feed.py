@@ -1,4 +1,5 @@
-"""The chapter's Atom feed of public results, mandates, compliance reports and bargaining entries.
+"""The chapter's Atom feed of public results, mandates, compliance reports, bargaining entries
+and, where visitors may watch them, live bargaining sessions as they open and close.
 
 It carries the audit log's checkpoint twice: the current one in the feed's subtitle, and with each
 certified result the one of its moment, so a reader's archive holds heads to check the log against."""
@@ -12,7 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from openbargain.extensions import db
-from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, Proposal, Referendum, Result, Visibility
+from openbargain.models import (
+    BargainingSession,
+    Chapter,
+    ComplianceReport,
+    Mandate,
+    Membership,
+    Proposal,
+    Referendum,
+    Result,
+    Visibility,
+)
 from openbargain.services.access import bylaws_of
 from openbargain.services.audit import head
 from openbargain.services.bargaining import visible_entries
@@ -23,7 +34,8 @@ ENTRIES = 50
 
 def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], str]) -> bytes:
     """What a visitor may see, newest first: the feed is public by nature."""
-    if not bylaws_of(chapter).public_pages:
+    bylaws = bylaws_of(chapter)
+    if not bylaws.public_pages:
         raise NotFound(gettext("No such feed."))
     public = [Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC]
     mandates = db.session.scalars(
@@ -62,6 +74,8 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
                                                    ("Threatened", u.threatened), ("Notes", u.notes)) if v)
         entries.append((u.recorded_at, f"bargaining-{u.id}", f"{u.membership.user.name} met {u.counterparty}", text,
                         link_for("bargaining", u.id)))
+    if bylaws.public_sessions:
+        entries.extend(_sessions(chapter, link_for))
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(f"{chapter.name}: results, mandates and open bargaining")
@@ -79,3 +93,22 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
     if entries:
         feed.updated(entries[0][0])
     return feed.atom_str(pretty=True)
+
+
+def _sessions(chapter: Chapter, link_for: Callable[[str, int], str]) -> list[tuple]:
+    """A session's opening (watch it live) and its close (the summary), each an entry."""
+    entries = []
+    for session in db.session.scalars(
+            select(BargainingSession)
+            .options(selectinload(BargainingSession.membership).selectinload(Membership.user))
+            .where(BargainingSession.chapter_id == chapter.id)
+            .order_by(BargainingSession.opened_at.desc()).limit(ENTRIES)):
+        who, link = session.membership.user.name, link_for("session", session.id)
+        entries.append((session.opened_at, f"session-{session.id}",
+                        f"{who} opened a live bargaining session with {session.counterparty}: {session.subject}",
+                        f"At the table: {session.at_the_table}", link))
+        if session.closed_at is not None:
+            entries.append((session.closed_at, f"session-{session.id}-closed",
+                            f"{who} closed the bargaining session with {session.counterparty}: {session.subject}",
+                            session.summary or "", link))
+    return entries

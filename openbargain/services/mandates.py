@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -34,6 +33,7 @@ from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, webhooks
 from openbargain.services.access import membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.text import web_address_problem
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 
@@ -110,7 +110,7 @@ def _move(mandate: Mandate, to: MandateStatus) -> None:
     mandate.status = to
 
 
-def _mandate(session: Session, actor: User | None, chapter: Chapter, mandate_id: int,
+def load_mandate(session: Session, actor: User | None, chapter: Chapter, mandate_id: int,
              lock: bool = False) -> tuple[Mandate, Membership | None]:
     query = select(Mandate).where(Mandate.id == mandate_id, Mandate.chapter_id == chapter.id)
     mandate = session.scalar(query.with_for_update() if lock else query)
@@ -129,7 +129,7 @@ def _only_the_mandated(mandate: Mandate, mine: Membership | None, refusal: str) 
 def acknowledge_mandate(actor: User, chapter: Chapter, mandate_id: int) -> Mandate:
     with unit_of_work() as uow:
         s = uow.session
-        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        mandate, mine = load_mandate(s, actor, chapter, mandate_id, lock=True)
         _only_the_mandated(mandate, mine, gettext("Only the elected who holds this mandate can acknowledge it."))
         _move(mandate, MandateStatus.ACKNOWLEDGED)
         mandate.acknowledged_at = now()
@@ -153,12 +153,8 @@ def check_report(draft: ReportDraft, today: date) -> None:
     elif len(draft.statement) > STATEMENT_MAX:
         errors["statement"] = [gettext("Use at most %(count)d characters.", count=STATEMENT_MAX)]
     url = draft.evidence_url.strip()
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors["evidence_url"] = [gettext("An evidence link is a web address starting with http:// or https://.")]
-        elif len(url) > URL_MAX:
-            errors["evidence_url"] = [gettext("Use at most %(count)d characters.", count=URL_MAX)]
+    if url and (problem := web_address_problem(url, URL_MAX)):
+        errors["evidence_url"] = [problem]
     if draft.acted_on is None:
         errors["acted_on"] = [gettext("Give the date you acted.")]
     elif draft.acted_on > today:
@@ -170,7 +166,7 @@ def check_report(draft: ReportDraft, today: date) -> None:
 def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDraft) -> ComplianceReport:
     with unit_of_work() as uow:
         s = uow.session
-        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        mandate, mine = load_mandate(s, actor, chapter, mandate_id, lock=True)
         _only_the_mandated(mandate, mine, gettext("Only the elected who holds this mandate can report on it."))
         if mandate.status == MandateStatus.SUPERSEDED:
             raise InvalidTransition(gettext("This mandate was superseded: there is nothing more to report."))
@@ -215,7 +211,7 @@ def review_report(actor: User, chapter: Chapter, report_id: int, review: ReportR
         report = s.get(ComplianceReport, report_id)
         if report is None:
             raise NotFound(gettext("No such report."))
-        mandate, mine = _mandate(s, actor, chapter, report.mandate_id)
+        mandate, mine = load_mandate(s, actor, chapter, report.mandate_id)
         require(policy.can_review_reports(actor, mine), mine, gettext("Only the steering committee verifies reports."))
         note = note.strip()
         if review == ReportReview.DISPUTED and not note:
@@ -232,7 +228,7 @@ def review_report(actor: User, chapter: Chapter, report_id: int, review: ReportR
 def supersede_mandate(actor: User, chapter: Chapter, mandate_id: int, by_proposal_id: int) -> Mandate:
     with unit_of_work() as uow:
         s = uow.session
-        mandate, mine = _mandate(s, actor, chapter, mandate_id, lock=True)
+        mandate, mine = load_mandate(s, actor, chapter, mandate_id, lock=True)
         require(policy.can_review_reports(actor, mine), mine,
                 gettext("Only the steering committee supersedes mandates."))
         later = s.get(Proposal, by_proposal_id)
@@ -255,7 +251,7 @@ class MandateView:
 
 
 def get_mandate(actor: User | None, chapter: Chapter, mandate_id: int) -> MandateView:
-    mandate, mine = _mandate(db.session, actor, chapter, mandate_id)
+    mandate, mine = load_mandate(db.session, actor, chapter, mandate_id)
     reports = list(db.session.scalars(select(ComplianceReport).options(selectinload(ComplianceReport.reviewed_by))
                                       .where(ComplianceReport.mandate_id == mandate.id)
                                       .order_by(ComplianceReport.filed_at, ComplianceReport.id)))
@@ -272,5 +268,16 @@ def get_report(actor: User | None, chapter: Chapter, report_id: int) -> Complian
     report = db.session.get(ComplianceReport, report_id)
     if report is None:
         raise NotFound(gettext("No such report."))
-    _mandate(db.session, actor, chapter, report.mandate_id)  # visibility follows the proposal
+    load_mandate(db.session, actor, chapter, report.mandate_id)  # visibility follows the proposal
     return report
+
+
+def mandate_titles(actor: User, chapter: Chapter) -> list[tuple[int, str]]:
+    """The actor's own mandates in force, as choices (a session may be about them)."""
+    mine = membership_of(actor, chapter)
+    if mine is None:
+        return []
+    return [(m.id, m.proposal.title) for m in db.session.scalars(
+        select(Mandate).options(selectinload(Mandate.proposal))
+        .where(Mandate.membership_id == mine.id, Mandate.status != MandateStatus.SUPERSEDED)
+        .order_by(Mandate.issued_at.desc()))]

@@ -69,6 +69,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("elected_activity",
          _l("An elected you follow was given a mandate, reported or logged a bargaining entry"), DIGEST),
     Kind("mandate_issued", _l("A mandate was issued to you (electeds)"), MAIL, "elected"),
+    Kind("mandate_rated", _l("Steering rated one of your mandates, or revised its rating (electeds)"), MAIL,
+         "elected"),
     Kind("report_due", _l("A report on your mandate is due within 3 days, or overdue (electeds)"), MAIL, "elected"),
     Kind("report_to_verify", _l("A report awaits verification (steering)"), MAIL, "steering"),
     Kind("petition_succeeded", _l("A petition gathered its signatures and forced a vote (steering)"), MAIL,

@@ -38,7 +38,7 @@ from openbargain.services.access import acting_on, bylaws_of, membership_of, req
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.lifecycle import transition
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 MAX_OPTIONS = 12
 PAGE_SIZE = 25
@@ -221,18 +221,23 @@ def add_revision(session: Session, proposal: Proposal, editor: User, note: str) 
 
 def draft_proposal(actor: User, chapter: Chapter, draft: ProposalDraft) -> Proposal:
     with unit_of_work() as uow:
-        s = uow.session
-        mine = membership_of(actor, chapter, s)
-        require(policy.can_draft_proposal(actor, mine), mine,
-                gettext("Only members in good standing can open proposals."))
-        electeds = check_draft(s, chapter, draft)
-        proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
-                            title="", body="", decision="")
-        s.add(proposal)
-        _apply(s, proposal, draft, electeds)
-        s.flush()
-        audit.record(s, "proposal.drafted", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"title": proposal.title})
+        return drafted(uow, actor, chapter, draft)
+
+
+def drafted(uow: UnitOfWork, actor: User, chapter: Chapter, draft: ProposalDraft) -> Proposal:
+    """Drafting, inside a use-case's own transaction (a proposal called from a session)."""
+    s = uow.session
+    mine = membership_of(actor, chapter, s)
+    require(policy.can_draft_proposal(actor, mine), mine,
+            gettext("Only members in good standing can open proposals."))
+    electeds = check_draft(s, chapter, draft)
+    proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
+                        title="", body="", decision="")
+    s.add(proposal)
+    _apply(s, proposal, draft, electeds)
+    s.flush()
+    audit.record(s, "proposal.drafted", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                 data={"title": proposal.title})
     return proposal
 
 
@@ -256,29 +261,34 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
 
 def publish_proposal(actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
     with unit_of_work() as uow:
-        s = uow.session
-        proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        if proposal.status != ProposalStatus.DRAFT:
-            raise InvalidTransition(gettext("This proposal is already published."))
-        if not policy.can_publish_proposal(actor, mine, proposal):
-            raise PermissionDenied(gettext("Only the author, in good standing, can publish this draft."))
-        if proposal.deadline < chapter_today(chapter):
-            raise ValidationFailed.on("deadline", gettext("The deadline has passed; edit it before publishing."))
-        transition(proposal, ProposalStatus.DELIBERATION)
-        proposal.published_at = now()
-        add_revision(s, proposal, actor, "published")
-        audit.record(s, "proposal.published", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"title": proposal.title})
-        for d in proposal.directed:
-            outbox.queue_mail(uow, f"proposal-published:{proposal.id}:{d.membership_id}", d.membership.user.email,
-                              phrase("A proposal directs you: %(title)s", title=proposal.title), "proposal_published",
-                              language=language_for(d.membership.user.locale, chapter.default_locale), chapter=chapter,
-                              name=d.membership.user.name, title=proposal.title, proposal_id=proposal.id,
-                              author=actor.name)
-        webhooks.emit(uow, chapter, "proposal.published", f"proposal:{proposal.id}",
-                      phrase("%(name)s published a proposal: “%(title)s”", name=actor.name, title=proposal.title),
-                      notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id),
-                      proposal_id=proposal.id, title=proposal.title, deadline=proposal.deadline.isoformat())
+        return published(uow, actor, chapter, proposal_id)
+
+
+def published(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int) -> Proposal:
+    """Publishing, inside a use-case's own transaction."""
+    s = uow.session
+    proposal, mine = acting_on(s, actor, chapter, proposal_id)
+    if proposal.status != ProposalStatus.DRAFT:
+        raise InvalidTransition(gettext("This proposal is already published."))
+    if not policy.can_publish_proposal(actor, mine, proposal):
+        raise PermissionDenied(gettext("Only the author, in good standing, can publish this draft."))
+    if proposal.deadline < chapter_today(chapter):
+        raise ValidationFailed.on("deadline", gettext("The deadline has passed; edit it before publishing."))
+    transition(proposal, ProposalStatus.DELIBERATION)
+    proposal.published_at = now()
+    add_revision(s, proposal, actor, "published")
+    audit.record(s, "proposal.published", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                 data={"title": proposal.title})
+    for d in proposal.directed:
+        outbox.queue_mail(uow, f"proposal-published:{proposal.id}:{d.membership_id}", d.membership.user.email,
+                          phrase("A proposal directs you: %(title)s", title=proposal.title), "proposal_published",
+                          language=language_for(d.membership.user.locale, chapter.default_locale), chapter=chapter,
+                          name=d.membership.user.name, title=proposal.title, proposal_id=proposal.id,
+                          author=actor.name)
+    webhooks.emit(uow, chapter, "proposal.published", f"proposal:{proposal.id}",
+                  phrase("%(name)s published a proposal: “%(title)s”", name=actor.name, title=proposal.title),
+                  notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id),
+                  proposal_id=proposal.id, title=proposal.title, deadline=proposal.deadline.isoformat())
     return proposal
 
 

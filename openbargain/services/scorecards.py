@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, User
+from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, User, Verdict
 from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
 from openbargain.services.proposals import chapter_today
+from openbargain.services.verdicts import current_verdicts
 
 CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "partially", "breached",
               "unreported", "superseded")
@@ -36,6 +37,7 @@ class MandateStory:
     mandate: Mandate
     overdue: bool  # past its due date with no report
     report: ComplianceReport | None  # the latest: a correction replaces what the page says
+    verdict: Verdict | None = None  # steering's, in force; None: not yet rated
 
     @property
     def hours_to_acknowledge(self) -> float | None:
@@ -85,11 +87,11 @@ def _story_order(story: MandateStory) -> tuple:
     return (2, -m.issued_at.timestamp(), -m.id)
 
 
-def _score(membership: Membership, mandates: list[Mandate], today: date) -> Scorecard:
+def _score(membership: Membership, mandates: list[Mandate], today: date, rated: dict[int, Verdict]) -> Scorecard:
     card = Scorecard(membership)
     moment = now()
     hours = []
-    card.stories = sorted((MandateStory(m, m.overdue(today), m.reports[-1] if m.reports else None)
+    card.stories = sorted((MandateStory(m, m.overdue(today), m.reports[-1] if m.reports else None, rated.get(m.id))
                            for m in mandates), key=_story_order)
     for m in mandates:
         card.items["received"].append(m)
@@ -123,7 +125,8 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
     elected = db.session.get(Membership, membership_id)
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
         raise NotFound(gettext("No such elected."))
-    card = _score(elected, _visible_mandates(actor, chapter, [elected.id]), chapter_today(chapter))
+    mandates = _visible_mandates(actor, chapter, [elected.id])
+    card = _score(elected, mandates, chapter_today(chapter), current_verdicts([m.id for m in mandates]))
     card.entries = visible_entries(actor, chapter, membership_id=elected.id)
     return card
 
@@ -134,5 +137,6 @@ def accountability(actor: User | None, chapter: Chapter) -> list[Scorecard]:
     electeds = _electeds(chapter)
     mandates = _visible_mandates(actor, chapter, [e.id for e in electeds])
     today = chapter_today(chapter)
-    cards = [_score(e, [m for m in mandates if m.membership_id == e.id], today) for e in electeds]
+    rated = current_verdicts([m.id for m in mandates])
+    cards = [_score(e, [m for m in mandates if m.membership_id == e.id], today, rated) for e in electeds]
     return sorted(cards, key=lambda card: -card.overdue)  # whoever is behind comes first (stable otherwise)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask_babel import gettext
 from openbargain.models.proposal import REASON_MAX
@@ -30,3 +31,13 @@ def required_reason(reason: str | None, missing: str) -> str:
     if len(reason) > REASON_MAX:
         raise ValidationFailed.on("reason", gettext("Use at most %(count)d characters.", count=REASON_MAX))
     return reason
+
+
+def web_address_problem(url: str, limit: int) -> str | None:
+    """What is wrong with an evidence link, or None: an http(s) address of at most `limit` characters."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return gettext("An evidence link is a web address starting with http:// or https://.")
+    if len(url) > limit:
+        return gettext("Use at most %(count)d characters.", count=limit)
+    return None

@@ -25,7 +25,7 @@ from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of, membership_of, require
 from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import AlreadySigned, InvalidTransition, PermissionDenied
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -57,15 +57,20 @@ def _declare(session: Session, proposal: Proposal, reason: str) -> None:
 
 def declare_urgent(actor: User, chapter: Chapter, proposal_id: int, reason: str) -> Proposal:
     """Steering puts a proposal on the urgent track, with a public reason."""
-    reason = _check_reason(reason)
     with unit_of_work() as uow:
-        s = uow.session
-        proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        require(policy.can_declare_urgent(actor, mine), mine, gettext("Only the steering committee declares urgency."))
-        _open_to_urgency(proposal)
-        _declare(s, proposal, reason)
-        audit.record(s, "proposal.declared_urgent", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"by": "steering", "reason": reason})
+        return declared(uow, actor, chapter, proposal_id, reason)
+
+
+def declared(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int, reason: str) -> Proposal:
+    """Declaring, inside a use-case's own transaction (a vote called from a session)."""
+    reason = _check_reason(reason)
+    s = uow.session
+    proposal, mine = acting_on(s, actor, chapter, proposal_id)
+    require(policy.can_declare_urgent(actor, mine), mine, gettext("Only the steering committee declares urgency."))
+    _open_to_urgency(proposal)
+    _declare(s, proposal, reason)
+    audit.record(s, "proposal.declared_urgent", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                 data={"by": "steering", "reason": reason})
     return proposal
 
 
@@ -73,39 +78,44 @@ def support_urgency(actor: User, chapter: Chapter, proposal_id: int, reason: str
     """A member requests urgency (the first gives the reason) or co-signs the request; returns
     whether this signature carried it. Concurrent signers queue on the proposal's row lock."""
     with unit_of_work() as uow:
-        s = uow.session
-        proposal, mine = acting_on(s, actor, chapter, proposal_id)
-        if not policy.in_good_standing(mine):
-            raise PermissionDenied(gettext("Only members in good standing can ask for the urgent track."))
-        bylaws = bylaws_of(chapter, s)
-        if not bylaws.urgent_cosign_percent:
-            raise PermissionDenied(gettext("Under this chapter's bylaws only the steering committee declares urgency."))
-        _open_to_urgency(proposal)
-        first = s.scalar(select(UrgencySignature).where(UrgencySignature.proposal_id == proposal.id)
-                         .order_by(UrgencySignature.id).limit(1))
-        signature = UrgencySignature(proposal_id=proposal.id, membership_id=mine.id, signed_at=now(),
-                                     reason=None if first else _check_reason(reason))
-        s.add(signature)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise AlreadySigned(gettext("You have already signed this request."))
-        count = s.scalar(select(func.count()).select_from(UrgencySignature)
-                         .where(UrgencySignature.proposal_id == proposal.id))
-        needed = members_needed(s, chapter, bylaws.urgent_cosign_percent)
-        audit.record(s, "proposal.urgency_signed", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"signatures": count, "needed": needed, **({"reason": signature.reason} if not first else {})})
-        if first is None:  # the request itself, not each co-signature, is steering's news
-            notifications.tell(uow, "urgent_requested", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
-                               chapter=chapter,
-                               title=phrase("Members asked for an urgent vote on “%(title)s”", title=proposal.title),
-                               link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
-        if count < needed:
-            return False
-        reason = first.reason if first else signature.reason
-        _declare(s, proposal, reason)
-        audit.record(s, "proposal.declared_urgent", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
-                     data={"by": "members", "reason": reason, "signatures": count})
+        return supported(uow, actor, chapter, proposal_id, reason)
+
+
+def supported(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int, reason: str | None = None) -> bool:
+    """Requesting or co-signing, inside a use-case's own transaction."""
+    s = uow.session
+    proposal, mine = acting_on(s, actor, chapter, proposal_id)
+    if not policy.in_good_standing(mine):
+        raise PermissionDenied(gettext("Only members in good standing can ask for the urgent track."))
+    bylaws = bylaws_of(chapter, s)
+    if not bylaws.urgent_cosign_percent:
+        raise PermissionDenied(gettext("Under this chapter's bylaws only the steering committee declares urgency."))
+    _open_to_urgency(proposal)
+    first = s.scalar(select(UrgencySignature).where(UrgencySignature.proposal_id == proposal.id)
+                     .order_by(UrgencySignature.id).limit(1))
+    signature = UrgencySignature(proposal_id=proposal.id, membership_id=mine.id, signed_at=now(),
+                                 reason=None if first else _check_reason(reason))
+    s.add(signature)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise AlreadySigned(gettext("You have already signed this request."))
+    count = s.scalar(select(func.count()).select_from(UrgencySignature)
+                     .where(UrgencySignature.proposal_id == proposal.id))
+    needed = members_needed(s, chapter, bylaws.urgent_cosign_percent)
+    audit.record(s, "proposal.urgency_signed", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                 data={"signatures": count, "needed": needed, **({"reason": signature.reason} if not first else {})})
+    if first is None:  # the request itself, not each co-signature, is steering's news
+        notifications.tell(uow, "urgent_requested", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
+                           chapter=chapter,
+                           title=phrase("Members asked for an urgent vote on “%(title)s”", title=proposal.title),
+                           link=notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id))
+    if count < needed:
+        return False
+    reason = first.reason if first else signature.reason
+    _declare(s, proposal, reason)
+    audit.record(s, "proposal.declared_urgent", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
+                 data={"by": "members", "reason": reason, "signatures": count})
     return True
 
 

@@ -38,6 +38,8 @@ EVENTS = {
     "mandate.issued": _l("A mandate is issued to an elected"),
     "report.filed": _l("An elected files a report on a mandate"),
     "bargaining.published": _l("A bargaining entry is published (an embargoed one when it is released)"),
+    "bargaining_session.opened": _l("An elected opens a live bargaining session"),
+    "bargaining_session.closed": _l("A live bargaining session closes, with its summary"),
 }
 MAX_ATTEMPTS = 8  # 1, 2, 4 … 64 minutes apart: about two hours of trying
 MAX_DELAY = timedelta(hours=1)

@@ -6,16 +6,26 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
-from openbargain.models import Chapter, ReportOutcome, ReportReview, Stance
-from openbargain.services import access, bargaining, chapters, deliberation, feed, follows, mandates, proposals, scorecards
+from openbargain.models import Chapter, Rating, ReportOutcome, ReportReview, Stance
+from openbargain.services import access, bargaining, bargaining_sessions, chapters, deliberation, feed, follows, mandates, proposals, scorecards, verdicts
 from openbargain.web.feedback import submit
-from openbargain.web.forms import ActionForm, CommentForm, EntryForm, LinkForm, ReportForm, ReviewForm, SupersedeForm
+from openbargain.web.forms import (
+    ActionForm,
+    CommentForm,
+    EntryForm,
+    LinkForm,
+    ReportForm,
+    ReviewForm,
+    SupersedeForm,
+    VerdictForm,
+)
 from openbargain.web.timezones import local, to_utc
 
 bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
 
 
-def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | None = None, status: int = 200):
+def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | None = None,
+                  verdict_form: VerdictForm | None = None, status: int = 200):
     view = mandates.get_mandate(current_user, chapter, mandate_id)
     supersede = SupersedeForm()
     supersede.by_proposal_id.choices = [c for c in proposals.proposal_titles(chapter, decided_only=True)
@@ -25,7 +35,8 @@ def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | N
         form.corrects_id.data = view.reports[-1].id
     return render_template("accountability/mandate.html", chapter=chapter, membership=view.membership, view=view,
                            mandate=view.mandate, report_form=form, review_form=ReviewForm(),
-                           supersede_form=supersede, action_form=ActionForm(), now=mandates.now()), status
+                           supersede_form=supersede, action_form=ActionForm(), now=mandates.now(),
+                           verdicts=verdicts.verdicts_of(view.mandate), verdict_form=verdict_form or VerdictForm()), status
 
 
 @bp.get("/mandates/<int:mandate_id>")
@@ -63,7 +74,24 @@ def report(slug: str, mandate_id: int):
                           done=lambda _: back, refused=back)
         if followed:
             return followed
-    return _mandate_page(chapter, mandate_id, form, 422)
+    return _mandate_page(chapter, mandate_id, form, status=422)
+
+
+@bp.post("/mandates/<int:mandate_id>/verdicts")
+@login_required
+def rate(slug: str, mandate_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = VerdictForm()
+    if form.validate_on_submit():
+        draft = verdicts.VerdictDraft(Rating(form.rating.data), form.reasoning.data or "", form.evidence_url.data or "",
+                                      form.evidence_quote.data or "")
+        back = url_for("accountability.mandate", slug=slug, mandate_id=mandate_id) + "#verdict"
+        followed = submit(form, lambda: verdicts.rate_mandate(current_user, chapter, mandate_id, draft),
+                          success=gettext("Verdict recorded. The elected and their followers are told."),
+                          done=lambda _: back, refused=back)
+        if followed:
+            return followed
+    return _mandate_page(chapter, mandate_id, verdict_form=form, status=422)
 
 
 @bp.post("/reports/<int:report_id>/review")
@@ -223,7 +251,8 @@ def overview(slug: str):
     chapter = chapters.get_chapter(slug)
     return render_template("accountability/overview.html", chapter=chapter,
                            membership=access.membership_of(current_user, chapter),
-                           cards=scorecards.accountability(current_user, chapter), categories=scorecards.CATEGORIES)
+                           cards=scorecards.accountability(current_user, chapter), categories=scorecards.CATEGORIES,
+                           sessions_watchable=bargaining_sessions.watchable(current_user, chapter))
 
 
 @bp.get("/feed.atom")
@@ -235,6 +264,8 @@ def atom(slug: str):
             return url_for("accountability.mandate", slug=slug, mandate_id=item_id, _external=True)
         if kind == "result":
             return url_for("referenda.result", slug=slug, referendum_id=item_id, _external=True)
+        if kind == "session":
+            return url_for("sessions.show", slug=slug, session_id=item_id, _external=True)
         return url_for("accountability.entry", slug=slug, entry_id=item_id, _external=True)
 
     body = feed.atom_feed(chapter, url_for("accountability.atom", slug=slug, _external=True), link)

@@ -27,12 +27,16 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from openbargain.models import Standing
+from openbargain.models.bargaining_session import ENTRY_MAX, SUBJECT_MAX, SUMMARY_MAX, TABLE_MAX
 from openbargain.models.chapter import OFFICE_MAX, SLUG_MAX
 from openbargain.models.mandate import NOTE_MAX, PARTY_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.models.proposal import COMMENT_MAX, DIRECTIVE_MAX, LABEL_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services.accounts import PASSWORD_MAX
+from openbargain.models.verdict import QUOTE_MAX, REASONING_MAX
 from openbargain.services.errors import DomainError
+from openbargain.services.verdicts import RATING_WORDS
+from openbargain.web.words import ENTRY_KINDS
 
 STANDING_CHOICES = [SelectChoice(Standing.GOOD_STANDING.value, _l("in good standing")),
                     SelectChoice(Standing.LAPSED.value, _l("lapsed")),
@@ -221,6 +225,11 @@ class BylawsForm(FlaskForm):
                        "who cast it."))
     ranked_ballots_min_roll = IntegerField(_l("…large enough: at least this many members on the roll"),
                                            validators=[InputRequired()])
+    session_delay_minutes = IntegerField(_l("Show each entry of a live bargaining session this long after it is "
+                                            "posted (minutes)"), validators=[InputRequired()],
+                                         description=_l("0: at once. A delay keeps the other side from reading "
+                                                        "the room's reaction while the talks go on."))
+    public_sessions = BooleanField(_l("Let visitors watch live bargaining sessions (when the pages are public)"))
 
 
 # --- referenda ------------------------------------------------------------------------------
@@ -272,6 +281,16 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
 
+class VerdictForm(FlaskForm):
+    rating = RadioField(_l("Verdict"), default="in_the_works", choices=[
+        SelectChoice(rating.value, label) for rating, label in RATING_WORDS.items()])
+    reasoning = TextAreaField(_l("Why"), validators=[Optional(), Length(max=REASONING_MAX)])
+    evidence_url = StringField(_l("Evidence: a link"), validators=[Optional(), Length(max=URL_MAX)],
+                               description=_l("A roll call, the minutes, a news report, a letter."))
+    evidence_quote = TextAreaField(_l("Evidence: the words of a document"), validators=[Optional(), Length(max=QUOTE_MAX)],
+                                   description=_l("Quote what the record says, where there is no link to it."))
+
+
 class SupersedeForm(FlaskForm):
     by_proposal_id = SelectField(_l("Superseded by the decided proposal"), coerce=int, validate_choice=False)
 
@@ -300,6 +319,46 @@ class EntryForm(FlaskForm):
                                                       "published then — or when the proposal's vote opens."))
     embargo_until_vote = BooleanField(_l("Keep it under embargo until the vote on this proposal opens"))
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class SessionForm(FlaskForm):
+    subject = StringField(_l("About what"), validators=[Optional(), Length(max=SUBJECT_MAX)],
+                          description=_l("e.g. the budget vote on Thursday."))
+    counterparty = StringField(_l("With whom"), validators=[Optional(), Length(max=PARTY_MAX)],
+                               description=_l("e.g. the Speaker's office, a lobbyist, a union."))
+    at_the_table = TextAreaField(_l("Who is at the table"), validators=[Optional(), Length(max=TABLE_MAX)],
+                                 description=_l("Everyone in the room or on the call, and whom they speak for."))
+    starts_at = DateTimeLocalField(_l("Starts at (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                   description=_l("Leave empty to start now."))
+    note_taker_id = SelectField(_l("Note-taker (optional)"), coerce=_optional_id, validate_choice=False,
+                                description=_l("A member who may post for you while you talk."))
+    proposal_ids = SelectMultipleField(_l("About the proposals (optional)"), coerce=int, validate_choice=False)
+    mandate_ids = SelectMultipleField(_l("About your mandates (optional)"), coerce=int, validate_choice=False)
+    embargo_until = DateTimeLocalField(_l("Embargo until (optional)"), validators=[Optional()],
+                                       format="%Y-%m-%dT%H:%M",
+                                       description=_l("Entries are sealed as you post them and shown from then on."))
+
+
+class SessionEntryForm(FlaskForm):
+    kind = RadioField(_l("What happened"), default="offer",
+                      choices=[SelectChoice(kind.value, label) for kind, label in ENTRY_KINDS.items()])
+    body = TextAreaField(_l("In their words, or yours"), validators=[Optional(), Length(max=ENTRY_MAX)])
+    corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class UrgentCallForm(FlaskForm):
+    question = StringField(_l("What the table is stuck on"), validators=[Optional(), Length(max=TITLE_MAX)],
+                           description=_l("Put as a question members answer yes or no, e.g. “Accept the "
+                                          "committee seat in exchange for a yes vote?”"))
+    directive = TextAreaField(_l("If the members say yes, the elected must"),
+                              validators=[Optional(), Length(max=DIRECTIVE_MAX)])
+    reason = TextAreaField(_l("Why it cannot wait"), validators=[Optional(), Length(max=REASON_MAX)])
+    deadline = DateField(_l("The elected must act by"), validators=[Optional()])
+
+
+class CloseSessionForm(FlaskForm):
+    summary = TextAreaField(_l("Summary for the record"), validators=[Optional(), Length(max=SUMMARY_MAX)],
+                            description=_l("Where things stand, what comes next. It stays with the session."))
 
 
 class TokenForm(FlaskForm):

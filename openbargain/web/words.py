@@ -7,15 +7,20 @@ from datetime import date
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from openbargain.phrases import dated as _dated, say
+from openbargain.services.bargaining_sessions import ENTRY_KINDS
+from openbargain.services.verdicts import RATING_WORDS
 from openbargain.models import (
     AmendmentState,
+    EntryKind,
     MandateStatus,
     ProposalStatus,
+    Rating,
     ReferendumStatus,
     ReportOutcome,
     ReportReview,
     Role,
     Standing,
+    Temperature,
 )
 
 STANDINGS = {Standing.GOOD_STANDING: _l("in good standing"), Standing.LAPSED: _l("lapsed"),
@@ -23,6 +28,21 @@ STANDINGS = {Standing.GOOD_STANDING: _l("in good standing"), Standing.LAPSED: _l
 ROLES = {Role.MEMBER: _l("member"), Role.ELECTED: _l("elected"), Role.STEERING: _l("steering")}
 OUTCOMES = {ReportOutcome.FULFILLED: _l("fulfilled"), ReportOutcome.PARTIALLY: _l("partially"),
             ReportOutcome.BREACHED: _l("breached")}
+
+
+TEMPERATURES = {Temperature.HOLD: _l("Hold the line"), Temperature.ACCEPTABLE: _l("We could accept this")}
+
+
+def entry_kind(value: EntryKind) -> str:
+    return str(ENTRY_KINDS[value])
+
+
+def rating(value: Rating) -> str:
+    return str(RATING_WORDS[value])
+
+
+def temperature(value: Temperature) -> str:
+    return str(TEMPERATURES[value])
 
 
 def standing(value: Standing) -> str:

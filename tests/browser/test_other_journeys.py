@@ -104,6 +104,15 @@ def test_steering_schedules_cancels_with_a_reason_and_verifies_a_report(live_ser
     page.get_by_text("Verify or dispute").click()
     page.get_by_label("Verified").check()
     page.get_by_role("button", name="Record the review").click()
+    page.get_by_text("Rate this mandate").click()
+    page.get_by_role("button", name="Record the verdict").click()  # no evidence yet: refused, on the form
+    assert page.get_by_text("A verdict needs its evidence").first.is_visible()
+    page.get_by_label("kept", exact=True).check()
+    page.get_by_label("Evidence: a link").fill("https://assembly.example.gov/roll/42")
+    page.get_by_label("Why").fill("The roll call shows a no vote, as directed.")
+    page.get_by_role("button", name="Record the verdict").click()
+    assert page.get_by_text("Verdict recorded.").is_visible()
+    screenshots(page, "verdict", tmp_path)
     db.session.rollback()
     assert db.session.get(ComplianceReport, report_id).review.value == "verified"
     assert db.session.scalar(select(Referendum).where(Referendum.proposal_id == proposal_id)) is None

@@ -146,12 +146,16 @@ def test_bylaws_page(client, world):
               "urgent_voting_hours": "24", "petition_delay_hours": "24", "quorum_percent": "25",
               "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y",
               "min_voting_hours": "24", "urgent_min_voting_hours": "6", "urgent_cosign_percent": "15",
-              "ranked_ballots_public": "never", "ranked_ballots_min_roll": "50"}
+              "ranked_ballots_public": "never", "ranked_ballots_min_roll": "50", "session_delay_minutes": "15",
+              "public_sessions": "y"}
+    too_long = client.post("/c/riverside/bylaws", data={**fields, "session_delay_minutes": "1441"})
+    assert too_long.status_code == 422 and "Use 0 to 1440 minutes." in too_long.get_data(as_text=True)
     assert client.post("/c/riverside/bylaws", data=fields).status_code == 302
     from openbargain.models import Bylaws
 
     saved = db.session.get(Bylaws, world.chapter.id)
     assert (saved.threshold, saved.ranked_ballots_public) == ("two_thirds", "never")
+    assert (saved.session_delay_minutes, saved.public_sessions) == (15, True)
 
 
 def test_urgency_on_the_proposal_page(client, world):

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from openbargain.extensions import db
-from openbargain.models import AmendmentKind, Mandate, Membership, ReportOutcome, Stance
-from openbargain.services import amendments, bargaining, deliberation, mandates, results, webhook_settings
+from openbargain.models import AmendmentKind, EntryKind, Mandate, Membership, ReportOutcome, Stance
+from openbargain.services import amendments, bargaining, bargaining_sessions, deliberation, mandates, results, webhook_settings
 from tests import factories
 from tests.conftest import ROLES, login
 
+INSIDE = ("lapsed", "member", "elected", "steering")
 # endpoint -> who may use it. A route missing here fails the walk below.
 ACCESS = {
     "static": "public",
@@ -95,6 +96,8 @@ ACCESS = {
     "accountability.report": {"visitor": 302, "lapsed": 422, "member": 422, "elected": 422, "steering": 422},
     "accountability.review": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
+    # An empty form: no evidence. Whoever may see the mandate reads why on its page.
+    "accountability.rate": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},
     "accountability.new_entry": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
     "accountability.entry": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
@@ -166,6 +169,7 @@ ACCESS = {
     "api.mandates.mandate": {},
     "api.mandates.acknowledge": dict.fromkeys(ROLES, 401),
     "api.mandates.supersede": dict.fromkeys(ROLES, 401),
+    "api.mandates.verdict_create": dict.fromkeys(ROLES, 401),
     "api.mandates.report_create": dict.fromkeys(ROLES, 401),
     "api.mandates.report": {},
     "api.mandates.report_review": dict.fromkeys(ROLES, 401),
@@ -176,6 +180,22 @@ ACCESS = {
     "api.bargaining.bargaining_link": dict.fromkeys(ROLES, 401),
     "referenda.calendar_page": "public",
     "referenda.calendar_feed": "public",
+    "sessions.index": "insider",
+    "sessions.new": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
+    "sessions.show": "insider",
+    "sessions.live": "insider",
+    # An empty form: its fields' errors, on the page, for whoever may see it.
+    "sessions.post_entry": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},
+    "sessions.react": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "sessions.close": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},
+    "sessions.urgent_vote": {"visitor": 302, "lapsed": 302, "member": 422, "elected": 422, "steering": 422},
+    "api.sessions.sessions_call_vote": dict.fromkeys(ROLES, 401),
+    "api.sessions.sessions_list": {},  # members-only sessions, and the API ignores the cookie
+    "api.sessions.sessions_open": dict.fromkeys(ROLES, 401),
+    "api.sessions.sessions_show": {},
+    "api.sessions.sessions_post": dict.fromkeys(ROLES, 401),
+    "api.sessions.sessions_react": dict.fromkeys(ROLES, 401),
+    "api.sessions.sessions_close": dict.fromkeys(ROLES, 401),
 }
 
 INSIDERS = {"lapsed", "member", "elected", "steering"}
@@ -230,13 +250,17 @@ def test_route_access_for_each_role(app, world, role):
         ReportOutcome.FULFILLED, "Voted as directed.", "https://example.org/roll-call", date.today()))
     update = bargaining.log_entry(world.elected, world.chapter, bargaining.EntryDraft(
         date.today(), "Speaker's office", offered="A committee seat", proposal_id=proposal.id))
+    live = bargaining_sessions.open_session(world.elected, world.chapter, bargaining_sessions.SessionDraft(
+        "The budget", "Speaker's office", "Both offices"))
+    said = bargaining_sessions.post_entry(world.elected, world.chapter, live.id, EntryKind.OFFER, "A seat")
     hook = webhook_settings.create_webhook(world.steering, world.chapter, webhook_settings.WebhookDraft(
         "#general", "https://hooks.example.org/services/T0/B0/x", "slack", ["vote.opened"]))
     args = {"referendum_id": referendum.id, "mandate_id": mandate.id, "report_id": report.id,
             "entry_id": update.id, "slug": world.chapter.slug, "membership_id": membership_id, "token": "not-a-real-token",
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
-            "notice_id": 999, "webhook_id": hook.id, "step": "disable"}
+            "notice_id": 999, "webhook_id": hook.id, "step": "disable", "session_id": live.id,
+            "session_entry_id": said.id, "temperature": "hold"}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
