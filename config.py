@@ -92,6 +92,9 @@ class Config:
         # the chapter's LAN) only when this is 1: otherwise a webhook could reach the database,
         # Redis or the cloud's metadata service.
         self.WEBHOOK_ALLOW_PRIVATE = env.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
+        # The chapter's keys for the roll-call sources `import-votes --fetch` asks (--key overrides).
+        self.ROLL_CALL_KEYS = {source: env.get(variable, "") for source, variable in (
+            ("openstates", "OPENSTATES_API_KEY"), ("legiscan", "LEGISCAN_API_KEY"), ("legistar", "LEGISTAR_TOKEN"))}
         # The languages the pages, mails and notices are offered in, the first the default
         # (i18n.py); each has a complete catalog under openbargain/translations.
         self.LANGUAGES = [code.strip() for code in env.get("LANGUAGES", "en,es").split(",") if code.strip()]

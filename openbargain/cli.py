@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,7 +12,18 @@ from sqlalchemy import func, select
 from openbargain import queue
 from openbargain.extensions import db
 from openbargain.models import User
-from openbargain.services import accounts, audit, demo, reminders, results
+from openbargain.models.roll_call import Source
+from openbargain.services import (
+    accounts,
+    audit,
+    chapters,
+    demo,
+    record_fetch,
+    reminders,
+    results,
+    roll_call_formats,
+    roll_calls,
+)
 from openbargain.services.errors import DomainError, ValidationFailed
 
 cli = AppGroup("openbargain", help="openbargain administration.")
@@ -105,3 +117,30 @@ def verify_result_command(referendum_id: int) -> None:
             click.echo(f"also: {more}", err=True)
         sys.exit(1)
     click.echo(f"Referendum {referendum_id}: the recount agrees with the certified result and its hashes.")
+
+
+@cli.command("import-votes")
+@click.argument("chapter_slug")
+@click.option("--source", type=click.Choice([s.value for s in Source]), required=True)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="A record downloaded from the source (JSON), or a clerk's CSV.")
+@click.option("--fetch", "what", help="Fetch from the source instead: an Open States bill id (ocd-bill/…), a LegiScan "
+                                      "roll_call_id, or a Legistar client/event id (nyc/1185).")
+@click.option("--key", default="",
+              help="The chapter's key for the source (else OPENSTATES_API_KEY, LEGISCAN_API_KEY or LEGISTAR_TOKEN).")
+def import_votes_command(chapter_slug: str, source: str, path: str | None, what: str | None, key: str) -> None:
+    """Import roll calls, match each elected's recorded vote against their mandates, propose verdicts."""
+    if (path is None) == (what is None):
+        raise click.UsageError("Give --file or --fetch (one of them).")
+    kind = Source(source)
+    key = key or current_app.config["ROLL_CALL_KEYS"].get(kind.value, "")
+    try:
+        chapter = chapters.get_chapter(chapter_slug)
+        raw = Path(path).read_bytes() if path else record_fetch.fetch(kind, what, key)
+        report = roll_calls.import_records(chapter, roll_call_formats.read(kind, raw))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message} {' '.join(m for ms in exc.errors.values() for m in ms)}".strip())
+    except OSError as exc:  # the source did not answer (or refused the key)
+        raise click.ClickException(f"{kind.value} did not answer: {exc}")
+    click.echo(f"{report.roll_calls} roll call(s) imported ({report.already} already there), {report.votes} recorded "
+               f"vote(s); {report.matches} record(s) matched against mandates, for steering to confirm.")

@@ -11,8 +11,10 @@ from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Day, Moment, Shape, Text, Through, Whole, choice, items
 from openbargain.models import MandateStatus, Rating, ReportOutcome, ReportReview
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
+from openbargain.models.escalation import RESPONSE_MAX, Missed, Step
+from openbargain.models.roll_call import EXTERNAL_MAX, Position, Source
 from openbargain.models.verdict import QUOTE_MAX, REASONING_MAX
-from openbargain.services import mandates, scorecards, verdicts
+from openbargain.services import escalations, mandates, roll_calls, scorecards, verdicts
 
 blp = Resource("mandates", __name__, description="Mandates, compliance reports, scorecards.")
 
@@ -61,8 +63,32 @@ class Verdict(Shape):
     revises_id = fields.Integer(required=True, allow_none=True)
 
 
+class EscalationShape(Shape):
+    id = fields.Integer(required=True)
+    mandate_id = fields.Integer(required=True)
+    missed = choice(Missed, required=True)
+    step = choice(Step, required=True)
+    at = Moment(required=True)
+    proposal_id = fields.Integer(required=True, allow_none=True)
+    opened_by = fields.String(required=True, allow_none=True, attribute="petition_kind",
+                              metadata={"description": "steering or petition (step 2)"})
+    document = fields.String(required=True, allow_none=True, metadata={"description": "The recall petition (step 3)"})
+    response = fields.String(required=True, allow_none=True, metadata={"description": "The elected's answer"})
+    responded_at = Moment(required=True, allow_none=True)
+
+
+class AnswerBody(Body):
+    response = Text(RESPONSE_MAX, required=True)
+
+
+class EscalationPetitionSigned(Shape):
+    opened = fields.Boolean(required=True, metadata={"description": "Whether this signature opened the proposal"})
+
+
 class MandateDetail(Mandate):
     reports = items(ReportEntry, required=True)
+    escalations = items(EscalationShape, required=True, metadata={
+        "description": "The escalation ladder: each step taken on a missed deadline"})
     verdicts = items(Verdict, required=True, metadata={
         "description": "Steering's verdicts, oldest first: the last is in force; none: not yet rated"})
 
@@ -119,7 +145,8 @@ def mandate_list(slug: str):
 def mandate(slug: str, mandate_id: int):
     """A mandate, with its reports and steering's verdicts"""
     view = mandates.get_mandate(g.api_user, visible_chapter(slug), mandate_id)
-    return Through(view.mandate, verdicts=verdicts.verdicts_of(view.mandate))
+    return Through(view.mandate, verdicts=verdicts.verdicts_of(view.mandate),
+                   escalations=escalations.steps_of(view.mandate))
 
 
 @blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/acknowledge", returns=Mandate)
@@ -139,6 +166,121 @@ def supersede(data, slug: str, mandate_id: int):
 def verdict_create(data, slug: str, mandate_id: int):
     """Rate a mandate, or revise its rating (steering): kept, compromise, broken; in the works, stalled"""
     return verdicts.rate_mandate(g.api_user, visible_chapter(slug), mandate_id, verdicts.VerdictDraft(**data))
+
+
+class BillLinkBody(Body):
+    source = choice(Source, required=True)
+    bill = Text(EXTERNAL_MAX, required=True, metadata={"description": "As the source names it (HB 74, a LegiScan "
+                                                                      "bill id, a Legistar matter file…)"})
+    position = choice(Position, required=True, metadata={"description": "The vote the directive requires: yes or no"})
+
+
+class BillLinkShape(Shape):
+    id = fields.Integer(required=True)
+    mandate_id = fields.Integer(required=True)
+    source = choice(Source, required=True)
+    bill = fields.String(required=True)
+    position = choice(Position, required=True)
+    linked_at = Moment(required=True)
+
+
+class SourceIdBody(Body):
+    source = choice(Source, required=True)
+    person_id = Text(EXTERNAL_MAX, required=True, metadata={"description": "Empty: remove it"})
+
+
+class SourceIds(Shape):
+    elected = fields.Integer(required=True)
+    ids = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class RollCallImport(Body):
+    source = choice(Source, required=True)
+    record = fields.String(required=True, metadata={
+        "description": "The record as the source publishes it: its JSON as text, or a clerk's CSV"})
+
+
+class ImportReport(Shape):
+    roll_calls = fields.Integer(required=True, metadata={"description": "Imported now"})
+    already = fields.Integer(required=True, metadata={"description": "Imported before: left as they were"})
+    votes = fields.Integer(required=True)
+    matches = fields.Integer(required=True, metadata={"description": "Records matched against mandates, to confirm"})
+
+
+class ConfirmBody(Body):
+    rating = choice(Rating, load_default=None, metadata={"description": "Needed when none is proposed"})
+    reasoning = Text(REASONING_MAX, load_default="")
+
+
+class RecordShape(Shape):
+    id = fields.Integer(required=True)
+    mandate_id = fields.Integer(required=True)
+    directed = choice(Position, required=True)
+    proposed = choice(Rating, required=True, allow_none=True)
+    verdict_id = fields.Integer(required=True, allow_none=True)
+    set_aside_at = Moment(required=True, allow_none=True)
+
+
+@blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/bills", returns=BillLinkShape, status=201,
+               body=BillLinkBody)
+def bill_link(data, slug: str, mandate_id: int):
+    """Link a mandate to the bill it directs a vote on (steering); imported roll calls are matched against it"""
+    return roll_calls.link_bill(g.api_user, visible_chapter(slug), mandate_id, data["source"], data["bill"],
+                                data["position"])
+
+
+@blp.operation("PUT", "/chapters/<slug>/electeds/<int:membership_id>/source-ids", returns=SourceIds,
+               body=SourceIdBody)
+def source_id_set(data, slug: str, membership_id: int):
+    """Set an elected's id in a source of roll calls (steering, or the elected)"""
+    chapter = visible_chapter(slug)
+    roll_calls.set_source_id(g.api_user, chapter, membership_id, data["source"], data["person_id"])
+    return {"elected": membership_id, "ids": roll_calls.source_ids_of(membership_id)}
+
+
+@blp.operation("POST", "/chapters/<slug>/roll-calls", returns=ImportReport, status=201, body=RollCallImport)
+def roll_call_import(data, slug: str):
+    """Import roll calls (steering): each elected's recorded vote on a linked bill proposes a verdict"""
+    return roll_calls.import_file(g.api_user, visible_chapter(slug), data["source"], data["record"].encode())
+
+
+@blp.operation("POST", "/chapters/<slug>/records/<int:match_id>/confirm", returns=RecordShape, body=ConfirmBody)
+def record_confirm(data, slug: str, match_id: int):
+    """Confirm a matched record as steering's verdict, the roll call its evidence"""
+    return roll_calls.confirm_match(g.api_user, visible_chapter(slug), match_id, data["rating"], data["reasoning"])
+
+
+@blp.operation("POST", "/chapters/<slug>/records/<int:match_id>/set-aside", returns=RecordShape)
+def record_set_aside(slug: str, match_id: int):
+    """Set a matched record aside (steering)"""
+    return roll_calls.set_aside_match(g.api_user, visible_chapter(slug), match_id)
+
+
+@blp.operation("POST", "/chapters/<slug>/escalations/<int:escalation_id>/proposal", returns=EscalationShape,
+               status=201)
+def escalation_open(slug: str, escalation_id: int):
+    """Open the accountability proposal on a flagged deadline (steering), once the bylaws' period has passed"""
+    return escalations.open_accountability_proposal(g.api_user, visible_chapter(slug), escalation_id)
+
+
+@blp.operation("POST", "/chapters/<slug>/escalations/<int:escalation_id>/signatures", returns=EscalationPetitionSigned,
+               status=201)
+def escalation_sign(slug: str, escalation_id: int):
+    """Sign the members' petition for the accountability proposal; the bylaws' share opens it"""
+    return {"opened": escalations.sign_accountability_petition(g.api_user, visible_chapter(slug), escalation_id)}
+
+
+@blp.operation("POST", "/chapters/<slug>/escalations/<int:escalation_id>/recall", returns=EscalationShape, status=201)
+def escalation_recall(slug: str, escalation_id: int):
+    """Draw up the recall petition from the record, where the bylaws provide one and members called for recall"""
+    return escalations.prepare_recall_petition(g.api_user, visible_chapter(slug), escalation_id)
+
+
+@blp.operation("POST", "/chapters/<slug>/escalations/<int:escalation_id>/answer", returns=EscalationShape,
+               body=AnswerBody)
+def escalation_answer(data, slug: str, escalation_id: int):
+    """The elected's answer to a step, on the record (once)"""
+    return escalations.respond(g.api_user, visible_chapter(slug), escalation_id, data["response"])
 
 
 @blp.operation("POST", "/chapters/<slug>/mandates/<int:mandate_id>/reports",

@@ -14,6 +14,7 @@ from openbargain.models.bargaining_session import (
 )
 from openbargain.models.bylaws import BallotPublication, Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
+from openbargain.models.escalation import Escalation, EscalationSignature
 from openbargain.models.invitation import Invitation
 from openbargain.models.notification import Follow, Notification, NotificationPreference, RollNotice
 from openbargain.models.outbox import MailMerge, OutboxMail
@@ -57,6 +58,7 @@ from openbargain.models.referendum import (
     VoterRollEntry,
 )
 from openbargain.models.result import Result, ResultExport
+from openbargain.models.roll_call import BillLink, RecordedVote, RecordMatch, RollCall, SourceId
 from openbargain.models.user import User
 from openbargain.models.verdict import Rating, Verdict
 
@@ -66,5 +68,5 @@ __all__ = [
     "BargainingSession", "EntryKind", "SessionEntry", "SessionLink", "SessionReaction", "SessionWatcher", "Temperature", "TemperatureChange",
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "RollNotice", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
-    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
+    "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Escalation", "EscalationSignature", "BillLink", "RecordedVote", "RecordMatch", "RollCall", "SourceId", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
 ]

@@ -28,6 +28,11 @@ DEFAULTS = {
     "ranked_ballots_min_roll": 50,
     "session_delay_minutes": 0,
     "public_sessions": False,
+    "ack_within_hours": 48,
+    "report_grace_days": 7,
+    "escalate_after_days": 14,
+    "accountability_petition_percent": 10,
+    "recall_petition": False,
 }
 
 
@@ -68,6 +73,15 @@ class Bylaws(Base):
     # whether visitors may watch them where the chapter's pages are public.
     session_delay_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULTS["session_delay_minutes"])
     public_sessions: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["public_sessions"])
+    # The escalation ladder: the deadlines a mandate is held to, how long a flag stands before an
+    # accountability proposal may be opened (by steering, or by this share of members petitioning),
+    # and whether the bylaws provide a recall petition.
+    ack_within_hours: Mapped[int] = mapped_column(Integer, default=DEFAULTS["ack_within_hours"])
+    report_grace_days: Mapped[int] = mapped_column(Integer, default=DEFAULTS["report_grace_days"])
+    escalate_after_days: Mapped[int] = mapped_column(Integer, default=DEFAULTS["escalate_after_days"])
+    accountability_petition_percent: Mapped[int] = mapped_column(Integer,
+                                                                default=DEFAULTS["accountability_petition_percent"])
+    recall_petition: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["recall_petition"])
 
     chapter: Mapped[Chapter] = relationship()
 
@@ -83,6 +97,14 @@ class Bylaws(Base):
 
     def voting_length(self, urgent: bool) -> timedelta:
         return timedelta(hours=self.urgent_voting_hours if urgent else self.voting_hours)
+
+    @property
+    def ack_within(self) -> timedelta:
+        return timedelta(hours=self.ack_within_hours)
+
+    @property
+    def report_grace(self) -> timedelta:
+        return timedelta(days=self.report_grace_days)
 
     def publishes_ranked_ballots(self, roll_size: int) -> bool:
         publication = BallotPublication(self.ranked_ballots_public)

@@ -15,8 +15,6 @@ STATEMENT_MAX = 20_000
 URL_MAX = 500
 NOTE_MAX = 2_000
 PARTY_MAX = 200
-REPORT_GRACE = timedelta(days=7)
-ACK_FLAG_AFTER = timedelta(hours=48)
 
 
 
@@ -69,17 +67,19 @@ class Mandate(Base):
     reports: Mapped[list["ComplianceReport"]] = relationship(
         back_populates="mandate", order_by="ComplianceReport.filed_at")
 
-    def unacknowledged_too_long(self, moment: datetime) -> bool:
+    def unacknowledged_too_long(self, moment: datetime, within: timedelta) -> bool:
+        """Not acknowledged within the bylaws' hours (Bylaws.ack_within)."""
         return self.acknowledged_at is None and self.status == MandateStatus.ISSUED and \
-            moment - self.issued_at > ACK_FLAG_AFTER
+            moment - self.issued_at > within
 
     def overdue(self, today: date) -> bool:
         """Past its due date (the chapter's today) with no report: flagged on every to-do list."""
         return self.status in AWAITING_REPORT and self.due_on < today
 
-    def unreported(self, moment: datetime) -> bool:
-        """No report by the due date plus seven days (derived from the clock, like a vote's status)."""
-        deadline = datetime.combine(self.due_on + REPORT_GRACE, datetime.min.time(), tzinfo=moment.tzinfo)
+    def unreported(self, moment: datetime, grace: timedelta) -> bool:
+        """No report by the due date plus the bylaws' grace (Bylaws.report_grace), derived from the
+        clock like a vote's status."""
+        deadline = datetime.combine(self.due_on + grace, datetime.min.time(), tzinfo=moment.tzinfo)
         return self.status in AWAITING_REPORT and moment >= deadline
 
 

@@ -1,5 +1,5 @@
 """Steering's verdicts on mandates, on the scale public promise-trackers use, each backed by
-evidence and never edited: a revision is a new verdict pointing at the one it revises."""
+evidence (a link, a document's words, a roll call's record) and never edited: a revision is a new verdict pointing at the one it revises."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,6 +40,8 @@ class Verdict(Base):
     # The evidence: a link, the words of a document quoted, or both.
     evidence_url: Mapped[str | None] = mapped_column(String(URL_MAX))
     evidence_quote: Mapped[str | None] = mapped_column(Text)
+    # A roll call's record of the elected's own vote (services/roll_calls.py).
+    recorded_vote_id: Mapped[int | None] = mapped_column(ForeignKey("recorded_votes.id"))
     rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revises_id: Mapped[int | None] = mapped_column(ForeignKey("mandate_verdicts.id"))

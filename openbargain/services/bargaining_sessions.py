@@ -471,6 +471,19 @@ def list_sessions(actor: User | None, chapter: Chapter) -> list[BargainingSessio
                                     BargainingSession.id.desc())))
 
 
+def live_sessions(actor: User | None, chapter: Chapter) -> list[BargainingSession]:
+    """The sessions at the table now, for a viewer who may watch them (the dashboard leads with them)."""
+    s = db.session
+    if not can_watch(membership_of(actor, chapter, s), bylaws_of(chapter, s)):
+        return []
+    moment = now()
+    return list(s.scalars(select(BargainingSession)
+                          .options(selectinload(BargainingSession.membership).selectinload(Membership.user))
+                          .where(BargainingSession.chapter_id == chapter.id, BargainingSession.closed_at.is_(None),
+                                 BargainingSession.starts_at <= moment)
+                          .order_by(BargainingSession.starts_at.desc())))
+
+
 def note_takers(chapter: Chapter) -> list[tuple[int, str]]:
     """Members an elected may name to post for them."""
     return [(m.id, m.user.name) for m in db.session.scalars(

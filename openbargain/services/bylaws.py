@@ -42,10 +42,16 @@ class BylawsChange:
     ranked_ballots_min_roll: int = 50
     session_delay_minutes: int = 0
     public_sessions: bool = False
+    ack_within_hours: int = 48
+    report_grace_days: int = 7
+    escalate_after_days: int = 14
+    accountability_petition_percent: int = 10
+    recall_petition: bool = False
 
 
 HOURS_MAX = 24 * 90
 DELAY_MAX = 24 * 60
+DAYS_MAX = 365
 MIN_ROLL_MAX = 1_000_000
 
 
@@ -76,6 +82,14 @@ def check_bylaws(change: BylawsChange) -> None:
         errors["ranked_ballots_public"] = [gettext("Use one of %(choices)s.", choices=", ".join(BallotPublication))]
     if not 1 <= change.ranked_ballots_min_roll <= MIN_ROLL_MAX:
         errors["ranked_ballots_min_roll"] = [gettext("Use a roll size from 1 to %(most)s.", most=f"{MIN_ROLL_MAX:,}")]
+    if not 1 <= change.ack_within_hours <= HOURS_MAX:
+        errors["ack_within_hours"] = [gettext("Use 1 to %(most)d hours.", most=HOURS_MAX)]
+    for name in ("report_grace_days", "escalate_after_days"):
+        if not 0 <= getattr(change, name) <= DAYS_MAX:
+            errors[name] = [gettext("Use 0 to %(most)d days.", most=DAYS_MAX)]
+    if not 1 <= change.accountability_petition_percent <= 100:
+        errors["accountability_petition_percent"] = [gettext("Use a percentage from 1 to 100: members' right to "
+                                                             "petition cannot be taken away.")]
     if not 0 <= change.session_delay_minutes <= DELAY_MAX:
         errors["session_delay_minutes"] = [gettext("Use 0 to %(most)d minutes.", most=DELAY_MAX)]
     if errors:

@@ -68,10 +68,11 @@ class Dashboard:
     votes: list[VoteLine]
     in_deliberation: int
     open_mandates: list[MandateLine]  # not yet reported on, overdue first
-    unacknowledged: list[Mandate]  # flagged: issued more than 48 hours ago and not acknowledged
+    unacknowledged: list[Mandate]  # flagged: not acknowledged within the bylaws' hours
     my_mandates: list[MandateLine]  # the actor's own, when they are an elected
     to_verify: list[ComplianceReport]  # for steering: reports nobody has verified or disputed yet
     to_verify_total: int = 0
+    ack_within_hours: int = 48  # the bylaws' deadline the flag is for
 
     def with_status(self, status: str) -> list[VoteLine]:
         return [v for v in self.votes if v.status.value == status]
@@ -141,10 +142,11 @@ def chapter_dashboard(actor: User, chapter: Chapter) -> Dashboard:
     open_mandates = _open_mandates(chapter, public_only=False)
     mandate_lines = _lines(open_mandates, chapter_today(chapter))
     to_verify, to_verify_total = _review_queue(chapter) if policy.can_review_reports(actor, mine) else ([], 0)
+    bylaws = bylaws_of(chapter, s)
     return Dashboard(_vote_lines(chapter, mine, public_only=False), in_deliberation, mandate_lines,
-                     [m for m in open_mandates if m.unacknowledged_too_long(now())],
+                     [m for m in open_mandates if m.unacknowledged_too_long(now(), bylaws.ack_within)],
                      [line for line in mandate_lines if mine is not None and line.mandate.membership_id == mine.id],
-                     to_verify, to_verify_total)
+                     to_verify, to_verify_total, bylaws.ack_within_hours)
 
 
 @dataclass(frozen=True)

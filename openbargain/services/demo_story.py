@@ -1,6 +1,7 @@
 """The demo chapter's recent history, played through the real use-cases with a moving clock, so a
 first look shows every part of the loop: a vote decided with its mandates and a compliance
-report, a vote open now, a proposal in deliberation with a petition, and a bargaining entry."""
+report and steering's verdict, a missed deadline flagged, a vote open now, a proposal in
+deliberation with a petition, a bargaining entry, and a live bargaining session under way."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,8 +10,33 @@ from sqlalchemy import select
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
-from openbargain.models import BallotKind, Chapter, Mandate, Membership, ReportOutcome, Stance, Standing, User, Visibility
-from openbargain.services import bargaining, casting, deliberation, mandates, petitions, proposals, referenda, results
+from openbargain.models import (
+    BallotKind,
+    Chapter,
+    EntryKind,
+    Mandate,
+    Membership,
+    Rating,
+    ReportOutcome,
+    Stance,
+    Standing,
+    Temperature,
+    User,
+    Visibility,
+)
+from openbargain.services import (
+    bargaining,
+    bargaining_sessions,
+    casting,
+    deliberation,
+    escalations,
+    mandates,
+    petitions,
+    proposals,
+    referenda,
+    results,
+    verdicts,
+)
 from openbargain.services.proposals import OptionDraft, ProposalDraft
 
 
@@ -107,3 +133,21 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
         offered="The chair of the transportation committee next session",
         demanded="A yes vote on the budget deal", threatened="Moving my district's school funding to next year",
         proposal_id=budget.id))
+    verdicts.rate_mandate(steering, chapter, mine.id, verdicts.VerdictDraft(
+        Rating.KEPT, "All six endorsed together, as the members chose.",
+        "https://example.org/press/insurgent-slate"))
+
+    at(-0.05)  # about an hour ago: Alex is at the table now
+    escalations.flag_missed()  # Jordan never acknowledged the slate mandate
+    session = bargaining_sessions.open_session(alex, chapter, bargaining_sessions.SessionDraft(
+        "The budget vote", "Speaker's office", "Alex Rivera; the Speaker's chief of staff; the majority whip",
+        proposal_ids=[budget.id]))
+    for minutes, kind, body in ((1, EntryKind.DEMAND, "A yes vote on the budget deal, or no transportation chair."),
+                                (20, EntryKind.OFFER, "Restore half the transit cut if I vote yes."),
+                                (45, EntryKind.THREAT, "My district's school money moves to next year if I vote no.")):
+        at(-0.05 + minutes / 1440)
+        entry = bargaining_sessions.post_entry(alex, chapter, session.id, kind, body)
+        for i, member in enumerate(members[:8]):
+            bargaining_sessions.react(member, chapter, session.id, entry.id,
+                                      Temperature.ACCEPTABLE if kind == EntryKind.OFFER and i % 3 == 0
+                                      else Temperature.HOLD)

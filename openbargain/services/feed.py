@@ -17,6 +17,7 @@ from openbargain.models import (
     BargainingSession,
     Chapter,
     ComplianceReport,
+    Escalation,
     Mandate,
     Membership,
     Proposal,
@@ -76,6 +77,7 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
                         link_for("bargaining", u.id)))
     if bylaws.public_sessions:
         entries.extend(_sessions(chapter, link_for))
+    entries.extend(_escalations(chapter, link_for))
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(f"{chapter.name}: results, mandates and open bargaining")
@@ -112,3 +114,21 @@ def _sessions(chapter: Chapter, link_for: Callable[[str, int], str]) -> list[tup
                             f"{who} closed the bargaining session with {session.counterparty}: {session.subject}",
                             session.summary or "", link))
     return entries
+
+
+STEP_WORDS = {"flagged": "flagged in public", "proposal": "an accountability proposal is open",
+              "recall": "a recall petition is drawn up"}
+
+
+def _escalations(chapter: Chapter, link_for: Callable[[str, int], str]) -> list[tuple]:
+    """Each step of the ladder taken on a public mandate."""
+    rows = db.session.scalars(
+        select(Escalation).join(Mandate, Mandate.id == Escalation.mandate_id)
+        .join(Proposal, Proposal.id == Mandate.proposal_id)
+        .options(selectinload(Escalation.mandate).selectinload(Mandate.membership).selectinload(Membership.user),
+                 selectinload(Escalation.mandate).selectinload(Mandate.proposal))
+        .where(Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC)
+        .order_by(Escalation.at.desc()).limit(ENTRIES))
+    return [(e.at, f"escalation-{e.id}",
+             f"{e.mandate.membership.user.name} missed a deadline ({e.missed.value}) on “{e.mandate.proposal.title}”: "
+             f"{STEP_WORDS[e.step.value]}", e.response or "", link_for("mandate", e.mandate_id)) for e in rows]

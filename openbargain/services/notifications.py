@@ -71,6 +71,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("mandate_issued", _l("A mandate was issued to you (electeds)"), MAIL, "elected"),
     Kind("mandate_rated", _l("Steering rated one of your mandates, or revised its rating (electeds)"), MAIL,
          "elected"),
+    Kind("escalated", _l("A deadline you missed was flagged or escalated, as the bylaws set (electeds)"), MAIL,
+         "elected"),
     Kind("report_due", _l("A report on your mandate is due within 3 days, or overdue (electeds)"), MAIL, "elected"),
     Kind("report_to_verify", _l("A report awaits verification (steering)"), MAIL, "steering"),
     Kind("petition_succeeded", _l("A petition gathered its signatures and forced a vote (steering)"), MAIL,

@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, exists, literal, select
 from openbargain.phrases import dated, each_language, local_time, phrase
 from openbargain.services import (
     bargaining,
+    escalations,
     notifications,
     nudges,
     outbox,
@@ -113,6 +114,7 @@ def tick() -> TickReport:
                     **context)
     certified = certify_closed()
     _reports_due()
+    escalations.flag_missed()
     bargaining.announce_released()
     digests = notifications.send_digests()
     webhook_settings.tell_disabled()

@@ -13,12 +13,14 @@ from sqlalchemy.orm import selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Chapter, ComplianceReport, Mandate, Membership, User, Verdict
+from openbargain.models import Bylaws, Chapter, ComplianceReport, Escalation, Mandate, Membership, RecordMatch, User, Verdict
 from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
 from openbargain.services.proposals import chapter_today
+from openbargain.services.escalations import flags_of
+from openbargain.services.roll_calls import against_the_mandate
 from openbargain.services.verdicts import current_verdicts
 
 CATEGORIES = ("received", "acknowledged", "unacknowledged_48h", "fulfilled", "partially", "breached",
@@ -38,6 +40,8 @@ class MandateStory:
     overdue: bool  # past its due date with no report
     report: ComplianceReport | None  # the latest: a correction replaces what the page says
     verdict: Verdict | None = None  # steering's, in force; None: not yet rated
+    against: tuple[RecordMatch, ...] = ()  # the elected's recorded votes that went against it
+    flags: tuple[Escalation, ...] = ()  # deadlines missed, flagged in public (services/escalations.py)
 
     @property
     def hours_to_acknowledge(self) -> float | None:
@@ -52,6 +56,7 @@ class Scorecard:
     median_hours_to_acknowledge: float | None = None
     entries: list[EntryView] = field(default_factory=list)
     stories: list[MandateStory] = field(default_factory=list)  # overdue first, then open by due date, then the rest
+    ack_within_hours: int = 48  # the bylaws' deadline the "unacknowledged" figure counts against
 
     def count(self, category: str) -> int:
         return len(self.items[category])
@@ -87,22 +92,24 @@ def _story_order(story: MandateStory) -> tuple:
     return (2, -m.issued_at.timestamp(), -m.id)
 
 
-def _score(membership: Membership, mandates: list[Mandate], today: date, rated: dict[int, Verdict]) -> Scorecard:
-    card = Scorecard(membership)
+def _score(membership: Membership, mandates: list[Mandate], today: date, rated: dict[int, Verdict],
+           against: dict[int, list[RecordMatch]], flags: dict[int, list[Escalation]], bylaws: Bylaws) -> Scorecard:
+    card = Scorecard(membership, ack_within_hours=bylaws.ack_within_hours)
     moment = now()
     hours = []
-    card.stories = sorted((MandateStory(m, m.overdue(today), m.reports[-1] if m.reports else None, rated.get(m.id))
+    card.stories = sorted((MandateStory(m, m.overdue(today), m.reports[-1] if m.reports else None, rated.get(m.id),
+                                        tuple(against.get(m.id, ())), tuple(flags.get(m.id, ())))
                            for m in mandates), key=_story_order)
     for m in mandates:
         card.items["received"].append(m)
         if m.acknowledged_at is not None:
             card.items["acknowledged"].append(m)
             hours.append((m.acknowledged_at - m.issued_at).total_seconds() / 3600)
-        if m.unacknowledged_too_long(moment):
+        if m.unacknowledged_too_long(moment, bylaws.ack_within):
             card.items["unacknowledged_48h"].append(m)
         if m.status.value in ("fulfilled", "partially", "breached", "superseded"):
             card.items[m.status.value].append(m)
-        if m.unreported(moment):
+        if m.unreported(moment, bylaws.report_grace):
             card.items["unreported"].append(m)
     card.median_hours_to_acknowledge = statistics.median(hours) if hours else None
     return card
@@ -126,7 +133,9 @@ def scorecard(actor: User | None, chapter: Chapter, membership_id: int) -> Score
     if elected is None or elected.chapter_id != chapter.id or not elected.is_elected:
         raise NotFound(gettext("No such elected."))
     mandates = _visible_mandates(actor, chapter, [elected.id])
-    card = _score(elected, mandates, chapter_today(chapter), current_verdicts([m.id for m in mandates]))
+    ids = [m.id for m in mandates]
+    card = _score(elected, mandates, chapter_today(chapter), current_verdicts(ids), against_the_mandate(ids),
+                  flags_of(ids), bylaws_of(chapter))
     card.entries = visible_entries(actor, chapter, membership_id=elected.id)
     return card
 
@@ -137,6 +146,9 @@ def accountability(actor: User | None, chapter: Chapter) -> list[Scorecard]:
     electeds = _electeds(chapter)
     mandates = _visible_mandates(actor, chapter, [e.id for e in electeds])
     today = chapter_today(chapter)
-    rated = current_verdicts([m.id for m in mandates])
-    cards = [_score(e, [m for m in mandates if m.membership_id == e.id], today, rated) for e in electeds]
+    ids = [m.id for m in mandates]
+    rated, against, flags = current_verdicts(ids), against_the_mandate(ids), flags_of(ids)
+    bylaws = bylaws_of(chapter)
+    cards = [_score(e, [m for m in mandates if m.membership_id == e.id], today, rated, against, flags, bylaws)
+             for e in electeds]
     return sorted(cards, key=lambda card: -card.overdue)  # whoever is behind comes first (stable otherwise)

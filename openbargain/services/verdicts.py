@@ -22,7 +22,7 @@ from openbargain.services.access import require
 from openbargain.services.errors import InvalidTransition, ValidationFailed
 from openbargain.services.mandates import load_mandate
 from openbargain.services.text import web_address_problem
-from openbargain.services.uow import unit_of_work
+from openbargain.services.uow import UnitOfWork, unit_of_work
 
 
 RATING_WORDS = {Rating.IN_THE_WORKS: _l("in the works"), Rating.STALLED: _l("stalled"), Rating.KEPT: _l("kept"),
@@ -54,32 +54,40 @@ def _check(draft: VerdictDraft) -> None:
 
 def rate_mandate(actor: User, chapter: Chapter, mandate_id: int, draft: VerdictDraft) -> Verdict:
     """Steering rates a mandate, or revises its rating; the elected and their followers are told."""
-    _check(draft)
     with unit_of_work() as uow:
-        s = uow.session
-        mandate, mine = load_mandate(s, actor, chapter, mandate_id, lock=True)
-        require(policy.can_review_reports(actor, mine), mine, gettext("Only the steering committee rates mandates."))
-        if mandate.status == MandateStatus.SUPERSEDED:
-            raise InvalidTransition(gettext("This mandate was superseded: it is no longer rated."))
-        latest = s.scalar(select(Verdict).where(Verdict.mandate_id == mandate.id).order_by(Verdict.id.desc()).limit(1))
-        verdict = Verdict(mandate_id=mandate.id, rating=draft.rating, reasoning=draft.reasoning.strip(),
-                          evidence_url=draft.evidence_url.strip() or None,
-                          evidence_quote=draft.evidence_quote.strip() or None, rated_by_id=actor.id, rated_at=now(),
-                          revises_id=latest.id if latest else None)
-        s.add(verdict)
-        s.flush()
-        audit.record(s, "mandate.rated", f"mandate:{mandate.id}", actor=actor, chapter=chapter,
-                     data={"verdict": verdict.id, "rating": draft.rating.value, "revises": verdict.revises_id,
-                           "evidence_url": verdict.evidence_url, "reasoning": verdict.reasoning})
-        elected = mandate.membership
-        link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
-        title = phrase("Steering rated %(name)s's mandate “%(title)s”: %(rating)s", name=elected.user.name,
-                       title=mandate.proposal.title, rating=each_language(lambda: str(RATING_WORDS[draft.rating])))
-        notifications.tell(uow, "elected_activity", f"verdict:{verdict.id}",
-                           notifications.followers_of_elected(chapter.id, elected.id), chapter=chapter, title=title,
-                           link=link)
-        notifications.tell(uow, "mandate_rated", f"verdict:{verdict.id}",
-                           notifications.to_user(elected.user_id), chapter=chapter, title=title, link=link)
+        return rated(uow, actor, chapter, mandate_id, draft)
+
+
+def rated(uow: UnitOfWork, actor: User, chapter: Chapter, mandate_id: int, draft: VerdictDraft,
+          recorded_vote_id: int | None = None) -> Verdict:
+    """Rating, inside a use-case's own transaction (a roll call confirmed as the verdict: its
+    record is the evidence, beside the link and words drawn from it)."""
+    _check(draft)
+    s = uow.session
+    mandate, mine = load_mandate(s, actor, chapter, mandate_id, lock=True)
+    require(policy.can_review_reports(actor, mine), mine, gettext("Only the steering committee rates mandates."))
+    if mandate.status == MandateStatus.SUPERSEDED:
+        raise InvalidTransition(gettext("This mandate was superseded: it is no longer rated."))
+    latest = s.scalar(select(Verdict).where(Verdict.mandate_id == mandate.id).order_by(Verdict.id.desc()).limit(1))
+    verdict = Verdict(mandate_id=mandate.id, rating=draft.rating, reasoning=draft.reasoning.strip(),
+                      evidence_url=draft.evidence_url.strip() or None,
+                      evidence_quote=draft.evidence_quote.strip() or None, recorded_vote_id=recorded_vote_id,
+                      rated_by_id=actor.id, rated_at=now(), revises_id=latest.id if latest else None)
+    s.add(verdict)
+    s.flush()
+    audit.record(s, "mandate.rated", f"mandate:{mandate.id}", actor=actor, chapter=chapter,
+                 data={"verdict": verdict.id, "rating": draft.rating.value, "revises": verdict.revises_id,
+                       "evidence_url": verdict.evidence_url, "recorded_vote": recorded_vote_id,
+                       "reasoning": verdict.reasoning})
+    elected = mandate.membership
+    link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
+    title = phrase("Steering rated %(name)s's mandate “%(title)s”: %(rating)s", name=elected.user.name,
+                   title=mandate.proposal.title, rating=each_language(lambda: str(RATING_WORDS[draft.rating])))
+    notifications.tell(uow, "elected_activity", f"verdict:{verdict.id}",
+                       notifications.followers_of_elected(chapter.id, elected.id), chapter=chapter, title=title,
+                       link=link)
+    notifications.tell(uow, "mandate_rated", f"verdict:{verdict.id}",
+                       notifications.to_user(elected.user_id), chapter=chapter, title=title, link=link)
     return verdict
 
 

@@ -1,16 +1,39 @@
 """Mandates, compliance reports, the open bargaining log, scorecards and the public feed."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import Chapter, Rating, ReportOutcome, ReportReview, Stance
-from openbargain.services import access, bargaining, bargaining_sessions, chapters, deliberation, feed, follows, mandates, proposals, scorecards, verdicts
+from openbargain.models.roll_call import Position, Source
+from openbargain.services import (
+    access,
+    bargaining,
+    bargaining_sessions,
+    chapters,
+    deliberation,
+    escalations,
+    feed,
+    follows,
+    mandates,
+    proposals,
+    roll_calls,
+    scorecards,
+    verdicts,
+)
 from openbargain.web.feedback import submit
+from openbargain.services.roll_call_formats import CSV_COLUMNS
 from openbargain.web.forms import (
     ActionForm,
+    AnswerForm,
+    BillLinkForm,
+    ConfirmRecordForm,
+    ImportVotesForm,
+    SourceIdForm,
     CommentForm,
     EntryForm,
     LinkForm,
@@ -25,7 +48,7 @@ bp = Blueprint("accountability", __name__, url_prefix="/c/<slug>")
 
 
 def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | None = None,
-                  verdict_form: VerdictForm | None = None, status: int = 200):
+                  verdict_form: VerdictForm | None = None, bill_form: BillLinkForm | None = None, status: int = 200):
     view = mandates.get_mandate(current_user, chapter, mandate_id)
     supersede = SupersedeForm()
     supersede.by_proposal_id.choices = [c for c in proposals.proposal_titles(chapter, decided_only=True)
@@ -36,7 +59,11 @@ def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | N
     return render_template("accountability/mandate.html", chapter=chapter, membership=view.membership, view=view,
                            mandate=view.mandate, report_form=form, review_form=ReviewForm(),
                            supersede_form=supersede, action_form=ActionForm(), now=mandates.now(),
-                           verdicts=verdicts.verdicts_of(view.mandate), verdict_form=verdict_form or VerdictForm()), status
+                           verdicts=verdicts.verdicts_of(view.mandate), verdict_form=verdict_form or VerdictForm(),
+                           record=roll_calls.record_of(view.mandate), bill_form=bill_form or BillLinkForm(),
+                           bylaws=access.bylaws_of(chapter), answer_form=AnswerForm(),
+                           rungs=escalations.ladder_of(current_user, chapter, view.mandate),
+                           confirm_form=ConfirmRecordForm()), status
 
 
 @bp.get("/mandates/<int:mandate_id>")
@@ -92,6 +119,137 @@ def rate(slug: str, mandate_id: int):
         if followed:
             return followed
     return _mandate_page(chapter, mandate_id, verdict_form=form, status=422)
+
+
+@bp.post("/mandates/<int:mandate_id>/bills")
+@login_required
+def link_bill(slug: str, mandate_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = BillLinkForm()
+    if form.validate_on_submit():
+        back = url_for("accountability.mandate", slug=slug, mandate_id=mandate_id) + "#record"
+        followed = submit(form, lambda: roll_calls.link_bill(current_user, chapter, mandate_id, Source(form.source.data),
+                                                             form.bill.data or "", Position(form.position.data)),
+                          success=gettext("Linked. Roll calls on it, imported or to come, are matched against the "
+                                          "mandate."), done=lambda _: back, refused=back)
+        if followed:
+            return followed
+    return _mandate_page(chapter, mandate_id, bill_form=form, status=422)
+
+
+def _record_back(slug: str, match) -> str:
+    return url_for("accountability.mandate", slug=slug, mandate_id=match.mandate_id) + f"#record-{match.id}"
+
+
+@bp.post("/records/<int:match_id>/confirm")
+@login_required
+def confirm_record(slug: str, match_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = ConfirmRecordForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return submit(None, lambda: roll_calls.confirm_match(current_user, chapter, match_id, form.rating.data,
+                                                         form.reasoning.data or ""),
+                  success=gettext("Confirmed: the record is steering's verdict."),
+                  done=lambda match: _record_back(slug, match), refused=_back_here(slug, "#record"))
+
+
+@bp.post("/records/<int:match_id>/set-aside")
+@login_required
+def set_aside_record(slug: str, match_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chapter = chapters.get_chapter(slug)
+    return submit(None, lambda: roll_calls.set_aside_match(current_user, chapter, match_id),
+                  success=gettext("Set aside."), done=lambda match: _record_back(slug, match),
+                  refused=_back_here(slug, "#record"))
+
+
+@bp.route("/roll-calls/import", methods=["GET", "POST"])
+@login_required
+def import_votes(slug: str):
+    chapter = chapters.get_chapter(slug)
+    membership = access.membership_of(current_user, chapter)
+    access.require(policy.can_review_reports(current_user, membership), membership,
+                   gettext("Only the steering committee imports roll calls."))
+    form = ImportVotesForm()
+    if form.validate_on_submit():
+        source, raw = Source(form.source.data), form.file.data.read()
+        followed = submit(form, lambda: roll_calls.import_file(current_user, chapter, source, raw),
+                          success=lambda report: ngettext(
+                              "%(num)d roll call imported (%(already)d already there); %(matches)d record to confirm.",
+                              "%(num)d roll calls imported (%(already)d already there); %(matches)d records to confirm.",
+                              report.roll_calls, already=report.already, matches=report.matches),
+                          done=lambda _: url_for("accountability.overview", slug=slug))
+        if followed:
+            return followed
+    return render_template("accountability/import_votes.html", chapter=chapter, membership=membership, form=form,
+                           columns=", ".join(CSV_COLUMNS)), 422 if form.errors else 200
+
+
+@bp.post("/electeds/<int:membership_id>/source-ids")
+@login_required
+def source_id(slug: str, membership_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = SourceIdForm()
+    back = url_for("accountability.scorecard", slug=slug, membership_id=membership_id) + "#source-ids"
+    if not form.validate_on_submit():
+        abort(400)
+    return submit(None, lambda: roll_calls.set_source_id(current_user, chapter, membership_id, Source(form.source.data),
+                                                         form.person_id.data or ""),
+                  success=gettext("Saved. Roll calls already imported are matched against their mandates."),
+                  done=lambda _: back, refused=back)
+
+
+def _back_here(slug: str, anchor: str) -> str:
+    """The chapter's page the form was posted from (its path alone: never another site), else the
+    accountability page."""
+    path = urlsplit(request.referrer or "").path
+    return (path if path.startswith(f"/c/{slug}/") else url_for("accountability.overview", slug=slug)) + anchor
+
+
+def _on_the_ladder(slug: str, action, success: str):
+    """A step up the ladder from a mandate's page: back to its ladder, told how it went."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    back = _back_here(slug, "#ladder")
+    return submit(None, action, success=success, done=lambda _: back, refused=back)
+
+
+@bp.post("/escalations/<int:escalation_id>/proposal")
+@login_required
+def open_escalation(slug: str, escalation_id: int):
+    chapter = chapters.get_chapter(slug)
+    return _on_the_ladder(slug, lambda: escalations.open_accountability_proposal(
+        current_user, chapter, escalation_id), gettext("The accountability proposal is open for deliberation."))
+
+
+@bp.post("/escalations/<int:escalation_id>/sign")
+@login_required
+def sign_escalation(slug: str, escalation_id: int):
+    chapter = chapters.get_chapter(slug)
+    return _on_the_ladder(slug, lambda: escalations.sign_accountability_petition(
+        current_user, chapter, escalation_id), gettext("Signed."))
+
+
+@bp.post("/escalations/<int:escalation_id>/recall")
+@login_required
+def recall_escalation(slug: str, escalation_id: int):
+    chapter = chapters.get_chapter(slug)
+    return _on_the_ladder(slug, lambda: escalations.prepare_recall_petition(
+        current_user, chapter, escalation_id), gettext("The recall petition is drawn up from the record."))
+
+
+@bp.post("/escalations/<int:escalation_id>/answer")
+@login_required
+def answer_escalation(slug: str, escalation_id: int):
+    chapter = chapters.get_chapter(slug)
+    form = AnswerForm()
+    back = _back_here(slug, "#ladder")
+    if not form.validate_on_submit():
+        abort(400)
+    return submit(None, lambda: escalations.respond(current_user, chapter, escalation_id, form.response.data or ""),
+                  success=gettext("Your answer is on the record."), done=lambda _: back, refused=back)
 
 
 @bp.post("/reports/<int:report_id>/review")
@@ -229,7 +387,8 @@ def scorecard(slug: str, membership_id: int):
     return render_template("accountability/scorecard.html", chapter=chapter,
                            membership=access.membership_of(current_user, chapter), card=card,
                            categories=scorecards.CATEGORIES, action_form=ActionForm(),
-                           following=follows.follows(current_user, membership_id=membership_id))
+                           following=follows.follows(current_user, membership_id=membership_id),
+                           source_ids=roll_calls.source_ids_of(card.membership.id), source_form=SourceIdForm())
 
 
 @bp.post("/electeds/<int:membership_id>/follow")

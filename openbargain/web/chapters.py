@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from openbargain import i18n, policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import access, audit_log, bylaws, chapters, dashboard, due, results, roster
+from openbargain.services import access, audit_log, bargaining_sessions, bylaws, chapters, dashboard, due, results, roster
 from openbargain.services.roster import RosterInvalid
 from openbargain.web.feedback import submit
 from openbargain.web.forms import (
@@ -45,7 +45,8 @@ def home(slug: str):
         return render_template("chapters/front.html", chapter=chapter, membership=membership, front=front,
                                outcomes={r.id: results.outcome_sentence(r, r.referendum) for r in front.results})
     return render_template("chapters/home.html", chapter=chapter, membership=membership,
-                           dashboard=dashboard.chapter_dashboard(current_user, chapter), action_form=ActionForm())
+                           dashboard=dashboard.chapter_dashboard(current_user, chapter), action_form=ActionForm(),
+                           live=bargaining_sessions.live_sessions(current_user, chapter))
 
 
 @bp.get("/roster")

@@ -26,15 +26,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from openbargain.models import Standing
+from openbargain.models import Rating, Standing
 from openbargain.models.bargaining_session import ENTRY_MAX, SUBJECT_MAX, SUMMARY_MAX, TABLE_MAX
 from openbargain.models.chapter import OFFICE_MAX, SLUG_MAX
+from openbargain.models.escalation import RESPONSE_MAX
+from openbargain.models.roll_call import EXTERNAL_MAX
 from openbargain.models.mandate import NOTE_MAX, PARTY_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.models.proposal import COMMENT_MAX, DIRECTIVE_MAX, LABEL_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services.accounts import PASSWORD_MAX
 from openbargain.models.verdict import QUOTE_MAX, REASONING_MAX
 from openbargain.services.errors import DomainError
+from openbargain.services.roll_calls import RECORD_SOURCES
 from openbargain.services.verdicts import RATING_WORDS
 from openbargain.web.words import ENTRY_KINDS
 
@@ -230,6 +233,15 @@ class BylawsForm(FlaskForm):
                                          description=_l("0: at once. A delay keeps the other side from reading "
                                                         "the room's reaction while the talks go on."))
     public_sessions = BooleanField(_l("Let visitors watch live bargaining sessions (when the pages are public)"))
+    ack_within_hours = IntegerField(_l("An elected acknowledges a mandate within (hours)"), validators=[InputRequired()])
+    report_grace_days = IntegerField(_l("…and reports on it by its due date plus (days)"), validators=[InputRequired()])
+    escalate_after_days = IntegerField(_l("A missed deadline is flagged; an accountability proposal may follow after "
+                                          "(days)"), validators=[InputRequired()])
+    accountability_petition_percent = IntegerField(
+        _l("Members who can open the accountability proposal by petition (percentage of those in good standing)"),
+        validators=[InputRequired()], description=_l("Steering can open it too, and cannot block the petition."))
+    recall_petition = BooleanField(_l("The bylaws provide a recall petition, drawn from the record once members "
+                                      "vote to call for recall"))
 
 
 # --- referenda ------------------------------------------------------------------------------
@@ -289,6 +301,46 @@ class VerdictForm(FlaskForm):
                                description=_l("A roll call, the minutes, a news report, a letter."))
     evidence_quote = TextAreaField(_l("Evidence: the words of a document"), validators=[Optional(), Length(max=QUOTE_MAX)],
                                    description=_l("Quote what the record says, where there is no link to it."))
+
+
+class BillLinkForm(FlaskForm):
+    source = SelectField(_l("Source"), choices=[SelectChoice(source.value, label)
+                                                for source, label in RECORD_SOURCES.items()])
+    bill = StringField(_l("Bill or motion, as the source names it"), validators=[Optional(), Length(max=EXTERNAL_MAX)],
+                       description=_l("Open States: the bill number (HB 74). LegiScan: its bill id. Legistar: the "
+                                      "matter file (Int 0123-2024). A clerk's CSV: its bill column."))
+    position = RadioField(_l("The mandate directs a vote"), default="yes", choices=[
+        SelectChoice("yes", _l("yes")), SelectChoice("no", _l("no"))])
+
+
+def _optional_rating(value) -> Rating | None:
+    """Sent only where no verdict is proposed (a vote neither way); anything but a rating is refused."""
+    return Rating(value) if value not in (None, "") else None
+
+
+class ConfirmRecordForm(FlaskForm):
+    rating = SelectField(_l("Verdict"), coerce=_optional_rating, validate_choice=False,
+                         choices=[SelectChoice(rating.value, label) for rating, label in RATING_WORDS.items()])
+    reasoning = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=REASONING_MAX)])
+
+
+class SourceIdForm(FlaskForm):
+    source = SelectField(_l("Source"), choices=[SelectChoice(source.value, label)
+                                                for source, label in RECORD_SOURCES.items()])
+    person_id = StringField(_l("Id in that source"), validators=[Optional(), Length(max=EXTERNAL_MAX)],
+                            description=_l("Open States: ocd-person/…; LegiScan: people_id; Legistar: PersonId; a "
+                                           "clerk's CSV: its person_id. Empty: remove it."))
+
+
+class ImportVotesForm(FlaskForm):
+    source = SelectField(_l("Source"), choices=[SelectChoice(source.value, label)
+                                                for source, label in RECORD_SOURCES.items()])
+    file = FileField(_l("The record (JSON, or CSV for a clerk's record)"),
+                     validators=[FileRequired(_l("Choose the file."))])
+
+
+class AnswerForm(FlaskForm):
+    response = TextAreaField(_l("Your answer, on the record"), validators=[Optional(), Length(max=RESPONSE_MAX)])
 
 
 class SupersedeForm(FlaskForm):

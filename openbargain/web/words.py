@@ -8,6 +8,9 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from openbargain.phrases import dated as _dated, say
 from openbargain.services.bargaining_sessions import ENTRY_KINDS
+from openbargain.models.escalation import Missed
+from openbargain.models.roll_call import Position, Source
+from openbargain.services.roll_calls import POSITIONS, RECORD_SOURCES
 from openbargain.services.verdicts import RATING_WORDS
 from openbargain.models import (
     AmendmentState,
@@ -30,11 +33,24 @@ OUTCOMES = {ReportOutcome.FULFILLED: _l("fulfilled"), ReportOutcome.PARTIALLY: _
             ReportOutcome.BREACHED: _l("breached")}
 
 
+MISSED = {Missed.ACKNOWLEDGEMENT: _l("not acknowledged in time"), Missed.REPORT: _l("not reported on in time")}
 TEMPERATURES = {Temperature.HOLD: _l("Hold the line"), Temperature.ACCEPTABLE: _l("We could accept this")}
 
 
 def entry_kind(value: EntryKind) -> str:
     return str(ENTRY_KINDS[value])
+
+
+def record_source(value: Source) -> str:
+    return str(RECORD_SOURCES[value])
+
+
+def position(value: Position) -> str:
+    return str(POSITIONS[value])
+
+
+def missed(value: Missed) -> str:
+    return str(MISSED[value])
 
 
 def rating(value: Rating) -> str:

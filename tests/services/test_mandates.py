@@ -20,7 +20,7 @@ from openbargain.services import casting, mandates, results, scorecards
 from openbargain.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openbargain.services.mandates import ReportDraft
 from tests import factories
-from tests.helpers import audit_events, membership
+from tests.helpers import audit_events, membership, set_bylaws
 
 
 
@@ -109,13 +109,19 @@ def test_only_the_mandated_elected_acknowledges_once(app, world):
     assert m.status == MandateStatus.ACKNOWLEDGED and m.acknowledged_at is not None
 
 
-def test_unacknowledged_after_48_hours_is_flagged(app, world):
+def test_unacknowledged_past_the_bylaws_hours_is_flagged(app, world):
+    from openbargain.models import Bylaws
+
     [m] = decide(world, [{"choice": "yes"}])
-    assert not m.unacknowledged_too_long(m.issued_at + timedelta(hours=47))
-    assert m.unacknowledged_too_long(m.issued_at + timedelta(hours=49))
+    within = db.session.get(Bylaws, world.chapter.id).ack_within  # 48 hours by default
+    assert not m.unacknowledged_too_long(m.issued_at + timedelta(hours=47), within)
+    assert m.unacknowledged_too_long(m.issued_at + timedelta(hours=49), within)
     set_clock(lambda: m.issued_at + timedelta(hours=49))
     card = scorecards.scorecard(world.member, world.chapter, m.membership_id)
     assert card.count("unacknowledged_48h") == 1
+    set_bylaws(world.chapter, ack_within_hours=72)  # the figure's key keeps its first name; the hours are the bylaws'
+    card = scorecards.scorecard(world.member, world.chapter, m.membership_id)
+    assert card.count("unacknowledged_48h") == 0 and card.ack_within_hours == 72
 
 
 def report(**changes):
@@ -153,10 +159,11 @@ def test_reports_corrections_reviews_and_history(app, world):
     assert kinds == ["mandate.acknowledged", "report.filed", "report.filed", "report.disputed"]
 
 
-def test_no_report_by_due_date_plus_seven_days_is_unreported(app, world):
+def test_no_report_by_due_date_plus_the_bylaws_grace_is_unreported(app, world):
     [m] = decide(world, [{"choice": "yes"}])
     late = now().replace(year=m.due_on.year, month=m.due_on.month, day=m.due_on.day) + timedelta(days=8)
-    assert not m.unreported(late - timedelta(days=2)) and m.unreported(late)
+    grace = timedelta(days=7)  # the bylaws' default
+    assert not m.unreported(late - timedelta(days=2), grace) and m.unreported(late, grace)
 
 
 def test_steering_supersedes_with_a_later_decision(app, world):

@@ -147,7 +147,8 @@ def test_bylaws_page(client, world):
               "threshold": "two_thirds", "petition_percent": "10", "amendment_percent": "5", "public_pages": "y",
               "min_voting_hours": "24", "urgent_min_voting_hours": "6", "urgent_cosign_percent": "15",
               "ranked_ballots_public": "never", "ranked_ballots_min_roll": "50", "session_delay_minutes": "15",
-              "public_sessions": "y"}
+              "public_sessions": "y", "ack_within_hours": "72", "report_grace_days": "7", "escalate_after_days": "10",
+              "accountability_petition_percent": "5", "recall_petition": "y"}
     too_long = client.post("/c/riverside/bylaws", data={**fields, "session_delay_minutes": "1441"})
     assert too_long.status_code == 422 and "Use 0 to 1440 minutes." in too_long.get_data(as_text=True)
     assert client.post("/c/riverside/bylaws", data=fields).status_code == 302
@@ -156,6 +157,9 @@ def test_bylaws_page(client, world):
     saved = db.session.get(Bylaws, world.chapter.id)
     assert (saved.threshold, saved.ranked_ballots_public) == ("two_thirds", "never")
     assert (saved.session_delay_minutes, saved.public_sessions) == (15, True)
+    assert (saved.ack_within_hours, saved.escalate_after_days, saved.recall_petition) == (72, 10, True)
+    no_petition = client.post("/c/riverside/bylaws", data={**fields, "accountability_petition_percent": "0"})
+    assert no_petition.status_code == 422 and "cannot be taken away" in no_petition.get_data(as_text=True)
 
 
 def test_urgency_on_the_proposal_page(client, world):

@@ -98,6 +98,24 @@ ACCESS = {
     "accountability.supersede": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 302},
     # An empty form: no evidence. Whoever may see the mandate reads why on its page.
     "accountability.rate": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},
+    "accountability.link_bill": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},
+    "accountability.confirm_record": {"visitor": 302},  # the walk's record does not exist
+    "accountability.set_aside_record": {"visitor": 302},
+    "accountability.import_votes": "steering",
+    "accountability.source_id": {"visitor": 302, **dict.fromkeys(set(ROLES) - {"visitor"}, 400)},  # an empty form
+    "accountability.open_escalation": {"visitor": 302},  # the walk's escalation does not exist
+    "accountability.sign_escalation": {"visitor": 302},
+    "accountability.recall_escalation": {"visitor": 302},
+    "accountability.answer_escalation": dict.fromkeys(ROLES, 302),  # an empty answer, refused with a message
+    "api.mandates.escalation_open": dict.fromkeys(ROLES, 401),
+    "api.mandates.escalation_sign": dict.fromkeys(ROLES, 401),
+    "api.mandates.escalation_recall": dict.fromkeys(ROLES, 401),
+    "api.mandates.escalation_answer": dict.fromkeys(ROLES, 401),
+    "api.mandates.bill_link": dict.fromkeys(ROLES, 401),
+    "api.mandates.source_id_set": dict.fromkeys(ROLES, 401),
+    "api.mandates.roll_call_import": dict.fromkeys(ROLES, 401),
+    "api.mandates.record_confirm": dict.fromkeys(ROLES, 401),
+    "api.mandates.record_set_aside": dict.fromkeys(ROLES, 401),
     "accountability.new_entry": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 200, "steering": 403},
     "accountability.entry": {"visitor": 302, "lapsed": 200, "member": 200, "elected": 200, "steering": 200},
     # A one-button action: a refusal (not the author, no proposal chosen) is told in a message.
@@ -260,7 +278,8 @@ def test_route_access_for_each_role(app, world, role):
             "filename": "style.css", "proposal_id": proposal.id, "comment_id": comment.id, "amendment_id": amendment.id,
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
             "notice_id": 999, "webhook_id": hook.id, "step": "disable", "session_id": live.id,
-            "session_entry_id": said.id, "temperature": "hold"}
+            "session_entry_id": said.id, "temperature": "hold", "match_id": 999,
+            "escalation_id": 999}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))

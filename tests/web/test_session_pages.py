@@ -127,3 +127,12 @@ def test_steering_calls_an_urgent_vote_from_the_page(client, world):
         "deadline": (now().date() + timedelta(days=2)).isoformat()}, follow_redirects=True)
     assert "The vote is called, on the urgent track." in done.get_data(as_text=True)
     assert db.session.scalar(select(Proposal)).urgent
+
+
+def test_the_dashboard_leads_with_the_sessions_at_the_table_now(client, world):
+    session = opened(world)
+    login(client, world.member)
+    page = client.get("/c/riverside/").get_data(as_text=True)
+    assert f"/c/riverside/sessions/{session.id}" in page and "with Speaker&#39;s office: The budget vote" in page
+    sessions.close_session(world.elected, world.chapter, session.id, "Done.")
+    assert f"/c/riverside/sessions/{session.id}" not in client.get("/c/riverside/").get_data(as_text=True)
