@@ -341,29 +341,29 @@ def watchable(actor: User | None, chapter: Chapter) -> bool:
 
 
 def watch(actor: User | None, chapter: Chapter, session_id: int, watcher: str) -> None:
-    """Counts a viewer of a live session as watching (their row rewritten at most every few
-    seconds); nothing for a closed session, or one they may not watch."""
+    """Counts a viewer of a live session as watching. A page asks every few seconds: a watcher
+    seen lately costs one read, and their row is rewritten at most every WATCH_REFRESH, so polls
+    mostly take no write lock. Nothing for a closed session, or one they may not watch."""
     key = hashlib.sha256(watcher.encode()).hexdigest()
     moment = now()
+    try:
+        session, _ = _watched(db.session, actor, chapter, session_id)
+    except NotFound:
+        return
+    mine = (SessionWatcher.session_id == session_id, SessionWatcher.watcher == key)
+    seen = db.session.scalar(select(SessionWatcher.seen_at).where(*mine))
+    if session.closed_at is not None or (seen is not None and seen >= moment - WATCH_REFRESH):
+        return
     with unit_of_work() as uow:
         s = uow.session
-        try:
-            session, _ = _watched(s, actor, chapter, session_id)
-        except NotFound:
-            return
-        if session.closed_at is not None:
-            return
-        fresh = s.execute(update(SessionWatcher)
-                          .where(SessionWatcher.session_id == session_id, SessionWatcher.watcher == key,
-                                 SessionWatcher.seen_at < moment - WATCH_REFRESH)
-                          .values(seen_at=moment)).rowcount
-        if fresh:
+        if seen is not None:
+            s.execute(update(SessionWatcher).where(*mine).values(seen_at=moment))
             return
         try:
             with s.begin_nested():
                 s.add(SessionWatcher(session_id=session_id, watcher=key, seen_at=moment))
         except IntegrityError:
-            pass  # there already, and seen lately
+            pass  # the same viewer's other page got there first
 
 
 @dataclass(frozen=True)

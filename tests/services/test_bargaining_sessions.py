@@ -350,3 +350,17 @@ def test_the_record_reads_the_room_over_time_without_saying_who(app, world, live
     assert [(r.minutes, r.hold, r.acceptable) for r in readings] == [(5, 1, 0), (15, 2, 0), (30, 1, 1), (None, 1, 1)]
     assert len(audit_events("bargaining_session.reacted")) == 3
     assert "membership_id" not in TemperatureChange.__table__.columns
+
+
+def test_a_watcher_seen_lately_costs_a_read_and_no_write(app, world, live, count_queries):
+    sessions.watch(world.member, world.chapter, live.id, "user:1")
+    db.session.rollback()
+    with count_queries() as polled:
+        sessions.watch(world.member, world.chapter, live.id, "user:1")
+    writes = [sql for sql in polled["sql"] if sql.split()[0] in ("INSERT", "UPDATE", "DELETE")
+              or sql == "BEGIN IMMEDIATE"]  # SQLite's write lock; its plain BEGIN only reads
+    assert writes == [], polled["sql"]
+    later(sessions.WATCH_REFRESH.total_seconds() / 60 + 0.05)
+    with count_queries() as refreshed:
+        sessions.watch(world.member, world.chapter, live.id, "user:1")
+    assert any(sql.startswith("UPDATE bargaining_session_watchers") for sql in refreshed["sql"]), refreshed["sql"]
