@@ -101,6 +101,12 @@ def app(_app: Flask) -> Iterator[Flask]:
         db.session.remove()
         _empty_all_tables()
         db.session.remove()
+        if db.engine.dialect.name == "sqlite":
+            # Each test starts on fresh SQLite connections. A pooled connection that an earlier
+            # test's thread (a live server, a race) left holding a read could make the next test's
+            # BEGIN IMMEDIATE fail at once with "database is locked": SQLite gives up at once,
+            # without waiting, when waiting could deadlock.
+            db.engine.dispose()
     _app.extensions["mail_outbox"] = []
     set_clock(None)
 
