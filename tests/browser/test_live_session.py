@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from openbargain.services import demo
-from tests.browser.conftest import log_in, screenshots
+from tests.browser.conftest import assert_accessible, log_in, screenshots
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +18,10 @@ def test_a_member_watches_the_table_live_and_reacts(live_server, browser, tmp_pa
     elected = log_in(browser, live_server, f"elected1@{demo.DEMO_DOMAIN}", demo.DEMO_PASSWORD)
     elected.goto(f"{live_server}/c/demo/")
     elected.get_by_role("link", name="Open a live bargaining session").click()
+    assert_accessible(elected, "the form that opens a session")
+    elected.get_by_role("button", name="Open the session").click()  # empty: refused, each field saying why
+    expect(elected.get_by_text("Say what the session is about.").first).to_be_visible()
+    assert_accessible(elected, "the session form with its errors")
     elected.get_by_label("About what").fill("The budget vote on Thursday")
     elected.get_by_label("With whom").fill("The Speaker's office")
     elected.get_by_label("Who is at the table").fill("Alex Rivera; the Speaker's chief of staff; a lobbyist for "
@@ -32,6 +36,9 @@ def test_a_member_watches_the_table_live_and_reacts(live_server, browser, tmp_pa
     member.get_by_label("Email").fill(f"member1@{demo.DEMO_DOMAIN}")
     member.get_by_label("Password").fill(demo.DEMO_PASSWORD)
     member.get_by_role("button", name="Log in").click()
+    member.goto(f"{live_server}/c/demo/sessions")
+    expect(member.get_by_role("link", name="The budget vote on Thursday")).to_be_visible()
+    assert_accessible(member, "the list of sessions")
     member.goto(session_url)
     expect(member.get_by_text("Nothing posted yet.")).to_be_visible()
 
