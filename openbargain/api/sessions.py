@@ -13,6 +13,7 @@ from openbargain.models import EntryKind, Temperature
 from openbargain.models.bargaining_session import ENTRY_MAX, SUBJECT_MAX, SUMMARY_MAX, TABLE_MAX
 from openbargain.models.mandate import PARTY_MAX
 from openbargain.models.proposal import DIRECTIVE_MAX, REASON_MAX, TITLE_MAX
+from openbargain.models.user import EMAIL_MAX
 from openbargain.services import bargaining_sessions
 from openbargain.services.chapters import get_chapter
 
@@ -67,7 +68,7 @@ class NewSession(Body):
     counterparty = Text(PARTY_MAX, required=True)
     at_the_table = Text(TABLE_MAX, required=True)
     starts_at = Moment(load_default=None, metadata={"description": "Omitted: now"})
-    note_taker = Whole(load_default=None, metadata={"description": "A membership id of the chapter"})
+    note_taker_email = Text(EMAIL_MAX, load_default="", metadata={"description": "A member who may post for the elected"})
     proposal_ids = fields.List(Whole(), load_default=list)
     mandate_ids = fields.List(Whole(), load_default=list)
     embargo_until = Moment(load_default=None)
@@ -116,7 +117,7 @@ def sessions_open(data, slug: str):
     """Open a live session (electeds); its delay comes from the bylaws, fixed from now on"""
     draft = bargaining_sessions.SessionDraft(
         subject=data["subject"], counterparty=data["counterparty"], at_the_table=data["at_the_table"],
-        starts_at=data["starts_at"], note_taker_id=data["note_taker"], proposal_ids=data["proposal_ids"],
+        starts_at=data["starts_at"], note_taker_email=data["note_taker_email"], proposal_ids=data["proposal_ids"],
         mandate_ids=data["mandate_ids"], embargo_until=data["embargo_until"])
     return bargaining_sessions.open_session(g.api_user, visible_chapter(slug), draft)
 
@@ -125,10 +126,8 @@ def sessions_open(data, slug: str):
                auth=optional_token)
 def sessions_show(slug: str, session_id: int):
     """A session as you may see it; poll it with If-None-Match (counts you as watching)"""
-    chapter = get_chapter(slug)
-    if g.api_user is not None:
-        bargaining_sessions.watch(g.api_user, chapter, session_id, f"user:{g.api_user.id}")
-    view = bargaining_sessions.get_session(g.api_user, chapter, session_id)
+    view = bargaining_sessions.get_session(g.api_user, get_chapter(slug), session_id,
+                                           watcher=f"user:{g.api_user.id}" if g.api_user is not None else None)
     entries = [{"id": e.id, "kind": e.kind, "body": e.body, "posted_at": e.posted_at, "release_at": e.release_at,
                 "corrects_id": e.corrects_id, "hold": view.reactions.get(e.id, {}).get(Temperature.HOLD, 0),
                 "acceptable": view.reactions.get(e.id, {}).get(Temperature.ACCEPTABLE, 0)} for e in view.entries]

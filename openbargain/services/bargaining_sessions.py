@@ -45,6 +45,7 @@ from openbargain.models.mandate import PARTY_MAX
 from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, proposals, urgency, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require, require_visible
+from openbargain.services.accounts import normalise_email
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.uow import UnitOfWork, unit_of_work
@@ -64,7 +65,7 @@ class SessionDraft:
     counterparty: str
     at_the_table: str
     starts_at: datetime | None = None  # None: now
-    note_taker_id: int | None = None  # a membership of the chapter
+    note_taker_email: str = ""  # a member of the chapter who may post for the elected; empty: none
     proposal_ids: list[int] = field(default_factory=list)
     mandate_ids: list[int] = field(default_factory=list)
     embargo_until: datetime | None = None
@@ -116,10 +117,11 @@ def open_session(actor: User, chapter: Chapter, draft: SessionDraft) -> Bargaini
         require(policy.can_log_bargaining_entry(actor, mine), mine,
                 gettext("Only electeds open bargaining sessions."))
         note_taker = None
-        if draft.note_taker_id is not None:
-            note_taker = s.get(Membership, draft.note_taker_id)
-            if note_taker is None or note_taker.chapter_id != chapter.id or not policy.is_chapter_insider(note_taker):
-                raise ValidationFailed.on("note_taker_id", gettext("Choose a member of this chapter."))
+        if draft.note_taker_email.strip():
+            note_taker = s.scalar(select(Membership).join(User, User.id == Membership.user_id).where(
+                Membership.chapter_id == chapter.id, User.email == normalise_email(draft.note_taker_email)))
+            if note_taker is None or not policy.is_chapter_insider(note_taker):
+                raise ValidationFailed.on("note_taker_email", gettext("Give the email of a member of this chapter."))
         bylaws = bylaws_of(chapter, s)
         session = BargainingSession(
             chapter_id=chapter.id, membership_id=mine.id, note_taker_id=note_taker.id if note_taker else None,
@@ -340,19 +342,14 @@ def watchable(actor: User | None, chapter: Chapter) -> bool:
     return can_watch(membership_of(actor, chapter), bylaws_of(chapter))
 
 
-def watch(actor: User | None, chapter: Chapter, session_id: int, watcher: str) -> None:
+def _note_watcher(session_id: int, watcher: str, moment: datetime) -> None:
     """Counts a viewer of a live session as watching. A page asks every few seconds: a watcher
     seen lately costs one read, and their row is rewritten at most every WATCH_REFRESH, so polls
-    mostly take no write lock. Nothing for a closed session, or one they may not watch."""
+    mostly take no write lock."""
     key = hashlib.sha256(watcher.encode()).hexdigest()
-    moment = now()
-    try:
-        session, _ = _watched(db.session, actor, chapter, session_id)
-    except NotFound:
-        return
     mine = (SessionWatcher.session_id == session_id, SessionWatcher.watcher == key)
     seen = db.session.scalar(select(SessionWatcher.seen_at).where(*mine))
-    if session.closed_at is not None or (seen is not None and seen >= moment - WATCH_REFRESH):
+    if seen is not None and seen >= moment - WATCH_REFRESH:
         return
     with unit_of_work() as uow:
         s = uow.session
@@ -412,15 +409,19 @@ class SessionView:
     version: str  # changes whenever anything this viewer sees changes: the live page's ETag
 
 
-def get_session(actor: User | None, chapter: Chapter, session_id: int) -> SessionView:
+def get_session(actor: User | None, chapter: Chapter, session_id: int, watcher: str | None = None) -> SessionView:
+    """The session as this viewer may see it; with `watcher` (the viewer's key), a live session
+    counts them as watching first."""
     s = db.session
     session, mine = _watched(s, actor, chapter, session_id, options=(
         selectinload(BargainingSession.membership).selectinload(Membership.user),
         selectinload(BargainingSession.note_taker).selectinload(Membership.user),
         selectinload(BargainingSession.links).selectinload(SessionLink.proposal),
         selectinload(BargainingSession.links).selectinload(SessionLink.mandate).selectinload(Mandate.proposal)))
-    bylaws = bylaws_of(chapter, s)
     moment = now()
+    if watcher is not None and session.closed_at is None:
+        _note_watcher(session.id, watcher, moment)
+    bylaws = bylaws_of(chapter, s)
     sees_all = policy.can_post_to_session(mine, session) or policy.is_active_steering(mine)
     everything = list(s.scalars(select(SessionEntry).where(SessionEntry.session_id == session.id)
                                 .order_by(SessionEntry.id.desc())))
@@ -482,10 +483,3 @@ def live_sessions(actor: User | None, chapter: Chapter) -> list[BargainingSessio
                           .where(BargainingSession.chapter_id == chapter.id, BargainingSession.closed_at.is_(None),
                                  BargainingSession.starts_at <= moment)
                           .order_by(BargainingSession.starts_at.desc())))
-
-
-def note_takers(chapter: Chapter) -> list[tuple[int, str]]:
-    """Members an elected may name to post for them."""
-    return [(m.id, m.user.name) for m in db.session.scalars(
-        select(Membership).options(selectinload(Membership.user)).where(Membership.chapter_id == chapter.id))
-            if policy.is_chapter_insider(m)]

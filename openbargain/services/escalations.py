@@ -312,8 +312,7 @@ def respond(actor: User, chapter: Chapter, escalation_id: int, response: str) ->
         if step is None or mandate is None or mandate.chapter_id != chapter.id:
             raise NotFound(gettext("No such escalation."))
         mine = membership_of(actor, chapter, s)
-        if not policy.holds_mandate(mine, mandate):
-            require(False, mine, gettext("Only the elected answers on the record."))
+        require(policy.holds_mandate(mine, mandate), mine, gettext("Only the elected answers on the record."))
         if step.response is not None:
             raise InvalidTransition(gettext("You have answered this already; say more in the discussion."))
         step.response, step.responded_at = response, now()

@@ -382,8 +382,8 @@ class SessionForm(FlaskForm):
                                  description=_l("Everyone in the room or on the call, and whom they speak for."))
     starts_at = DateTimeLocalField(_l("Starts at (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
                                    description=_l("Leave empty to start now."))
-    note_taker_id = SelectField(_l("Note-taker (optional)"), coerce=_optional_id, validate_choice=False,
-                                description=_l("A member who may post for you while you talk."))
+    note_taker_email = EmailField(_l("Note-taker's email (optional)"), validators=[Optional(), Length(max=EMAIL_MAX)],
+                                  description=_l("A member who may post for you while you talk."))
     proposal_ids = SelectMultipleField(_l("About the proposals (optional)"), coerce=int, validate_choice=False)
     mandate_ids = SelectMultipleField(_l("About your mandates (optional)"), coerce=int, validate_choice=False)
     embargo_until = DateTimeLocalField(_l("Embargo until (optional)"), validators=[Optional()],

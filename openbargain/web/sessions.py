@@ -51,8 +51,6 @@ def new(slug: str):
     access.require(policy.can_log_bargaining_entry(current_user, membership), membership,
                    gettext("Only electeds open bargaining sessions."))
     form = SessionForm()
-    form.note_taker_id.choices = [(0, gettext("— none —"))] + [
-        c for c in bargaining_sessions.note_takers(chapter) if c[0] != membership.id]
     form.proposal_ids.choices = proposals.proposal_titles(chapter)
     form.mandate_ids.choices = mandates.mandate_titles(current_user, chapter)
     if request.method == "GET":
@@ -61,7 +59,7 @@ def new(slug: str):
         draft = bargaining_sessions.SessionDraft(
             subject=form.subject.data or "", counterparty=form.counterparty.data or "",
             at_the_table=form.at_the_table.data or "", starts_at=to_utc(form.starts_at.data, chapter),
-            note_taker_id=form.note_taker_id.data or None, proposal_ids=form.proposal_ids.data or [],
+            note_taker_email=form.note_taker_email.data or "", proposal_ids=form.proposal_ids.data or [],
             mandate_ids=form.mandate_ids.data or [], embargo_until=to_utc(form.embargo_until.data, chapter))
         followed = submit(form, lambda: bargaining_sessions.open_session(current_user, chapter, draft),
                           success=gettext("The session is open. Members following you have been told."),
@@ -76,8 +74,7 @@ def new(slug: str):
 def _page(slug: str, session_id: int, entry_form: SessionEntryForm | None = None,
           close_form: CloseSessionForm | None = None, urgent_form: UrgentCallForm | None = None, status: int = 200):
     chapter = chapters.get_chapter(slug)
-    bargaining_sessions.watch(current_user, chapter, session_id, _watcher())
-    view = bargaining_sessions.get_session(current_user, chapter, session_id)
+    view = bargaining_sessions.get_session(current_user, chapter, session_id, watcher=_watcher())
     return render_template("sessions/show.html", chapter=chapter, membership=access.membership_of(current_user, chapter),
                            view=view, entry_form=entry_form or SessionEntryForm(),
                            close_form=close_form or CloseSessionForm(), urgent_form=urgent_form or UrgentCallForm(),
@@ -95,8 +92,7 @@ def live(slug: str, session_id: int):
     """The page's live part alone, for static/session.js; a 304 when nothing this viewer sees
     has changed since the version they hold."""
     chapter = chapters.get_chapter(slug)
-    bargaining_sessions.watch(current_user, chapter, session_id, _watcher())
-    view = bargaining_sessions.get_session(current_user, chapter, session_id)
+    view = bargaining_sessions.get_session(current_user, chapter, session_id, watcher=_watcher())
     etag = f'W/"{view.version}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = make_response("", 304)

@@ -21,7 +21,7 @@ def bearer(client, user) -> dict:
 
 def test_a_session_from_opening_to_its_record(client, world):
     elected, member = bearer(client, world.elected), bearer(client, world.member)
-    opened = client.post(BASE, json={**SESSION, "note_taker": membership(world.member).id}, headers=elected)
+    opened = client.post(BASE, json={**SESSION, "note_taker_email": world.member.email}, headers=elected)
     assert opened.status_code == 201, opened.get_json()
     session = opened.get_json()
     assert session["delay_minutes"] == 0 and session["note_taker"] == membership(world.member).id

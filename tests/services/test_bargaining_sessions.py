@@ -65,7 +65,8 @@ def test_only_electeds_open_sessions(app, world, role, error):
     ({"subject": " "}, "subject"), ({"subject": "two\nlines"}, "subject"), ({"counterparty": ""}, "counterparty"),
     ({"at_the_table": ""}, "at_the_table"), ({"at_the_table": "x" * 2001}, "at_the_table"),
     ({"starts_at": "past"}, "starts_at"), ({"embargo_until": "past"}, "embargo_until"),
-    ({"note_taker_id": "other chapter"}, "note_taker_id"), ({"proposal_ids": [999999]}, "proposal_ids"),
+    ({"note_taker_email": "other chapter"}, "note_taker_email"), ({"note_taker_email": "nobody@example.org"},
+                                                                 "note_taker_email"), ({"proposal_ids": [999999]}, "proposal_ids"),
     ({"mandate_ids": [999999]}, "mandate_ids"),
 ])
 def test_a_bad_session_is_refused_with_its_field_and_nothing_is_written(app, world, changes, field):
@@ -73,8 +74,8 @@ def test_a_bad_session_is_refused_with_its_field_and_nothing_is_written(app, wor
     for key in ("starts_at", "embargo_until"):
         if values.get(key) == "past":
             values[key] = now() - timedelta(hours=1)
-    if values.get("note_taker_id") == "other chapter":
-        values["note_taker_id"] = membership(world.other_steering).id
+    if values.get("note_taker_email") == "other chapter":
+        values["note_taker_email"] = world.other_steering.email
     with pytest.raises(ValidationFailed) as refused:
         sessions.open_session(world.elected, world.chapter, draft(**values))
     assert field in refused.value.errors
@@ -116,7 +117,7 @@ def test_only_the_elected_and_their_note_taker_post(app, world, live, role, erro
 
 
 def test_the_note_taker_posts_for_the_elected(app, world):
-    session = sessions.open_session(world.elected, world.chapter, draft(note_taker_id=membership(world.member).id))
+    session = sessions.open_session(world.elected, world.chapter, draft(note_taker_email=f"  {world.member.email.upper()} "))
     entry = sessions.post_entry(world.member, world.chapter, session.id, EntryKind.THREAT, "A primary challenge")
     assert entry.posted_by_id == membership(world.member).id
 
@@ -223,14 +224,15 @@ def test_racing_reactions_by_one_member_leave_one(app, world, live):
 
 
 def test_watchers_are_counted_while_their_pages_ask(app, world, live):
-    sessions.watch(world.member, world.chapter, live.id, "user:1")
-    sessions.watch(world.member, world.chapter, live.id, "user:1")
-    sessions.watch(None, world.chapter, live.id, "visitor:abc")  # may not watch: members-only chapter
-    sessions.watch(world.steering, world.chapter, live.id, "user:2")
-    assert sessions.get_session(world.member, world.chapter, live.id).watchers == 2
+    sessions.get_session(world.member, world.chapter, live.id, watcher="user:1")
+    assert sessions.get_session(world.member, world.chapter, live.id, watcher="user:1").watchers == 1
+    with pytest.raises(NotFound):  # may not watch: a members-only chapter
+        sessions.get_session(None, world.chapter, live.id, watcher="visitor:abc")
+    assert sessions.get_session(world.steering, world.chapter, live.id, watcher="user:2").watchers == 2
     later(sessions.WATCHING.total_seconds() / 60 + 0.1)
-    sessions.watch(world.steering, world.chapter, live.id, "user:2")
-    assert sessions.get_session(world.member, world.chapter, live.id).watchers == 1
+    assert sessions.get_session(world.steering, world.chapter, live.id, watcher="user:2").watchers == 1
+    sessions.close_session(world.elected, world.chapter, live.id, "Done.")
+    assert sessions.get_session(world.member, world.chapter, live.id, watcher="user:1").watchers == 0
 
 
 def test_closing_writes_the_summary_for_the_record(app, world, live):
@@ -353,14 +355,14 @@ def test_the_record_reads_the_room_over_time_without_saying_who(app, world, live
 
 
 def test_a_watcher_seen_lately_costs_a_read_and_no_write(app, world, live, count_queries):
-    sessions.watch(world.member, world.chapter, live.id, "user:1")
+    sessions.get_session(world.member, world.chapter, live.id, watcher="user:1")
     db.session.rollback()
     with count_queries() as polled:
-        sessions.watch(world.member, world.chapter, live.id, "user:1")
+        sessions.get_session(world.member, world.chapter, live.id, watcher="user:1")
     writes = [sql for sql in polled["sql"] if sql.split()[0] in ("INSERT", "UPDATE", "DELETE")
               or sql == "BEGIN IMMEDIATE"]  # SQLite's write lock; its plain BEGIN only reads
     assert writes == [], polled["sql"]
     later(sessions.WATCH_REFRESH.total_seconds() / 60 + 0.05)
     with count_queries() as refreshed:
-        sessions.watch(world.member, world.chapter, live.id, "user:1")
+        sessions.get_session(world.member, world.chapter, live.id, watcher="user:1")
     assert any(sql.startswith("UPDATE bargaining_session_watchers") for sql in refreshed["sql"]), refreshed["sql"]
