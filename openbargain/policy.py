@@ -5,6 +5,7 @@ the acting user's Membership in the chapter concerned, or None when they have no
 """
 from __future__ import annotations
 
+from openbargain.clock import now
 from openbargain.models import (
     BargainingSession,
     Bylaws,
@@ -12,6 +13,7 @@ from openbargain.models import (
     MandateStatus,
     Membership,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     ReferendumStatus,
     Standing,
@@ -77,6 +79,10 @@ def can_view_proposal(user: User | None, membership: Membership | None, proposal
     public pages; everything else is for the chapter's members."""
     if proposal.status == ProposalStatus.DRAFT:
         return is_author(user, proposal)
+    if proposal.kind == ProposalKind.COMMITTEE and proposal.published_at is not None and proposal.published_at > now():
+        # An embargoed committee decision: the electeds it directs act on it; steering and the
+        # member who recorded it see it; the members, once the embargo ends.
+        return is_directed(membership, proposal) or is_active_steering(membership) or is_author(user, proposal)
     if proposal.visibility == Visibility.PUBLIC and bylaws.public_pages:
         return True
     return is_chapter_insider(membership)
@@ -153,8 +159,8 @@ def can_acknowledge_mandate(membership: Membership | None, mandate: Mandate) -> 
 
 
 def can_file_report(membership: Membership | None, mandate: Mandate) -> bool:
-    return holds_mandate(membership, mandate) and mandate.status not in (MandateStatus.ISSUED,
-                                                                       MandateStatus.SUPERSEDED)
+    return holds_mandate(membership, mandate) and mandate.status not in (
+        MandateStatus.ISSUED, MandateStatus.SUPERSEDED, MandateStatus.SUSPENDED, MandateStatus.LAPSED)
 
 
 def can_review_reports(user: User | None, membership: Membership | None) -> bool:

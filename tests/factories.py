@@ -66,6 +66,8 @@ def proposal_draft(electeds: list[Membership], *, kind: str = "yes_no", visibili
         options=[OptionDraft("Bloc", "Endorse the insurgents as a bloc."),
                  OptionDraft("Individually", "Endorse candidates one by one.")] if ranked else [],
     )
+    if "proposal_kind" in changes:  # `kind` here is the ballot's
+        changes["kind"] = changes.pop("proposal_kind")
     fields.update(changes)
     return ProposalDraft(**fields)
 
@@ -225,3 +227,48 @@ def proposal_due_at_ten(world, elected: Membership):
     finally:
         set_clock(None)
     return proposal, deadline_moment(world.chapter, deadline, time(10, 0))
+
+
+def decide(world, *, author: User | None = None, electeds: list[Membership] | None = None, yes: bool = True,
+           **draft):
+    """A yes/no proposal (a plank, a repeal or a directive) published ten days ago, voted yes (or no)
+    by the world's member, without a quorum to meet, and certified; returns the proposal (the clock is left just after the close)."""
+    from datetime import timedelta
+
+    from openbargain.clock import now, set_clock
+    from openbargain.models import Proposal
+    from openbargain.services import casting, referenda, results
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=10))
+    proposal = make_proposal(world.chapter, author or world.member, electeds or [], **draft)
+    referendum = referenda.schedule_referendum(world.steering, world.chapter, proposal.id, referenda.Schedule(
+        "yes_no", start - timedelta(hours=1), start + timedelta(days=7), 0, threshold="majority"))
+    set_clock(lambda: start)
+    casting.cast_ballot(world.member, world.chapter, referendum.id, {"choice": "yes" if yes else "no"})
+    closed = referendum.closes_at + timedelta(minutes=1)
+    set_clock(lambda: closed)
+    results.certify_closed(world.chapter.id)
+    return db.session.get(Proposal, proposal.id)
+
+
+def plank_draft(**changes) -> dict:
+    """What `decide` takes for a plank: a standing directive, no deadline, no other directive."""
+    from openbargain.models import ProposalKind
+
+    fields = dict(proposal_kind=ProposalKind.PLANK, title="No abatements for luxury towers", deadline=None,
+                  adopted_directive="Vote no on every tax abatement above $1M.", rejected_directive="",
+                  fallback_directive="")
+    fields.update(changes)
+    return fields
+
+
+def adopt_plank(world, *, binds_all: bool = True, electeds: list[Membership] | None = None, **changes):
+    """A plank adopted by the members (binding every elected unless `electeds` are named); returns it."""
+    from sqlalchemy import select
+
+    from openbargain.models import Plank
+
+    proposal = decide(world, electeds=electeds, **plank_draft(binds_all_electeds=binds_all and not electeds,
+                                                              **changes))
+    return db.session.scalar(select(Plank).where(Plank.proposal_id == proposal.id))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from openbargain.clock import now
+from openbargain.clock import now, set_clock
 from openbargain.extensions import db
 from openbargain.models import AuditEvent, Bylaws, Chapter, Membership, User
 from openbargain.services import referenda
@@ -14,6 +14,11 @@ from openbargain.services.errors import DomainError
 from tests import factories
 
 PROBLEM = "application/problem+json"
+
+
+def at(moment) -> None:
+    """Moves the app's clock to this moment (the `app` fixture gives it back after each test)."""
+    set_clock(lambda: moment)
 
 
 def membership(user: User, chapter: Chapter | None = None) -> Membership:

@@ -20,6 +20,7 @@ from openbargain.api import (
     mandates,
     notifications,
     petitions,
+    platform,
     proposals,
     referenda,
     roster,
@@ -28,7 +29,7 @@ from openbargain.api import (
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             sessions, notifications, audit)
+             sessions, platform, notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

@@ -10,6 +10,7 @@ from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Flag, Shape, Text, Whole
 from openbargain.models import BallotPublication
+from openbargain.models.bylaws import CommitteeOf
 from openbargain.models.chapter import SLUG_MAX, TIMEZONE_MAX
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
 from openbargain.services import bylaws, chapters
@@ -40,6 +41,10 @@ def _setting(name: str, kind: str, required: bool):
         return fields.String(required=required, validate=validate.OneOf(list(BallotPublication), error="One of {choices}."),
                              metadata={"description": "Publish a secret ranked vote's individual ballots always, only "
                                                       "from a roll of ranked_ballots_min_roll, or never"})
+    if name == "committee_of":
+        return fields.String(required=required, validate=validate.OneOf(list(CommitteeOf), error="One of {choices}."),
+                             metadata={"description": "Who decides questions within the platform between referenda: "
+                                                      "nobody, steering, or the members named to the committee"})
     return Whole(required=required)
 
 

@@ -9,7 +9,7 @@ from openbargain.api.auth import optional_token
 from openbargain.api.bargaining import Entry
 from openbargain.api.base import Resource, visible_chapter
 from openbargain.api.fields import Body, Day, Moment, Shape, Text, Through, Whole, choice, items
-from openbargain.models import MandateStatus, Rating, ReportOutcome, ReportReview
+from openbargain.models import MandateSource, MandateStatus, Rating, ReportOutcome, ReportReview
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.models.escalation import RESPONSE_MAX, Missed, Step
 from openbargain.models.roll_call import EXTERNAL_MAX, Position, Source
@@ -22,7 +22,12 @@ blp = Resource("mandates", __name__, description="Mandates, compliance reports, 
 class Mandate(Shape):
     id = fields.Integer(required=True)
     proposal_id = fields.Integer(required=True)
-    referendum_id = fields.Integer(required=True)
+    referendum_id = fields.Integer(required=True, allow_none=True,
+                                   metadata={"description": "null: a committee decision's (no member vote)"})
+    source = choice(MandateSource, required=True, metadata={
+        "description": "referendum, plank (a standing mandate of the platform) or committee"})
+    standing = fields.Boolean(required=True, metadata={
+        "description": "A plank's: due_on is the end of the reporting period in course"})
     elected = fields.Integer(required=True, attribute="membership_id")
     directive = fields.String(required=True, allow_none=True,
                               metadata={"description": "null: the result leaves it to the elected's discretion"})
@@ -41,6 +46,8 @@ class ReportEntry(Shape):
     statement = fields.String(required=True)
     evidence_url = fields.String(allow_none=True)
     acted_on = Day()
+    period_ending = Day(required=True, allow_none=True, metadata={"description": "A standing mandate's report: "
+                                                                                "the period it covers"})
     filed_at = Moment(required=True)
     corrects_id = fields.Integer(allow_none=True)
     review = choice(ReportReview, required=True, allow_none=True)
@@ -69,6 +76,7 @@ class EscalationShape(Shape):
     missed = choice(Missed, required=True)
     step = choice(Step, required=True)
     at = Moment(required=True)
+    due_on = Day(required=True, metadata={"description": "The deadline missed was the mandate's due date then"})
     proposal_id = fields.Integer(required=True, allow_none=True)
     opened_by = fields.String(required=True, allow_none=True, attribute="petition_kind",
                               metadata={"description": "steering or petition (step 2)"})

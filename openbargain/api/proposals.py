@@ -6,14 +6,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from openbargain.api.auth import optional_token
 from openbargain.api.base import Resource, visible_chapter
-from openbargain.api.fields import Body, ClockTime, Day, Moment, Reason, Shape, Text, Whole, choice, items
-from openbargain.models import BallotKind, Proposal as ProposalModel, ProposalStatus, Visibility
+from openbargain.api.fields import Body, ClockTime, Day, Flag, Moment, Reason, Shape, Text, Whole, choice, items
+from openbargain.models import BallotKind, Proposal as ProposalModel, ProposalKind, ProposalStatus, Visibility
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, TEXT_MAX, TITLE_MAX
 from openbargain.services import proposals
 
 blp = Resource("proposals", __name__, description="Proposals: what members want their electeds to do.")
 
 ELECTEDS_MAX = 20
+DRAFTED_KINDS = [ProposalKind.DIRECTIVE.value, ProposalKind.PLANK.value, ProposalKind.REPEAL.value]
 QUERY_MAX = 100
 
 
@@ -53,9 +54,14 @@ class Proposal(Shape):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     status = choice(ProposalStatus, required=True)
+    kind = choice(ProposalKind, required=True, metadata={
+        "description": "directive: a tactical decision; plank: a plank of the platform (new, or amending plank_id); "
+                       "repeal: the repeal of plank_id; committee: a committee decision (see committee-decisions)"})
+    plank_id = fields.Integer(required=True, allow_none=True)
+    binds_all_electeds = fields.Boolean(required=True)
     decision = fields.String(required=True)
     body = fields.String(required=True)
-    deadline = Day(required=True)
+    deadline = Day(required=True, allow_none=True, metadata={"description": "null for a plank or a repeal"})
     deadline_time = ClockTime(required=True, allow_none=True)
     ballot_kind = choice(BallotKind, required=True)
     visibility = choice(Visibility, required=True)
@@ -86,14 +92,20 @@ class ProposalQuery(Body):
 
 
 class ProposalDraft(Body):
+    kind = fields.String(load_default=ProposalKind.DIRECTIVE.value, validate=validate.OneOf(DRAFTED_KINDS),
+                         metadata={"description": "directive (the default), plank, or repeal"})
+    plank_id = Whole(strict=False, load_default=None, validate=validate.Range(min=1),
+                     metadata={"description": "The plank a plank proposal amends, or a repeal repeals"})
+    binds_all_electeds = Flag(load_default=False, metadata={"description": "A plank binding every elected, those "
+                                                                           "elected later included"})
     title = Text(TITLE_MAX, required=True)
     body = Text(TEXT_MAX, load_default="")
-    decision = Text(TEXT_MAX, required=True)
-    deadline = Day(required=True)
+    decision = Text(TEXT_MAX, load_default="", metadata={"description": "Required for a directive"})
+    deadline = Day(load_default=None, metadata={"description": "Required for a directive; none for a plank or repeal"})
     deadline_time = ClockTime(load_default=None, metadata={"description": "HH:MM in the chapter's zone"})
     ballot_kind = choice(BallotKind, required=True)
     visibility = choice(Visibility, load_default=Visibility.MEMBERS)
-    electeds = fields.List(Whole(strict=False, validate=validate.Range(min=1)), required=True,
+    electeds = fields.List(Whole(strict=False, validate=validate.Range(min=1)), load_default=list,
                            validate=validate.Length(max=ELECTEDS_MAX))
     adopted_directive = Text(DIRECTIVE_MAX, load_default="")
     rejected_directive = Text(DIRECTIVE_MAX, load_default="")
@@ -119,7 +131,8 @@ def draft_from(data: dict) -> proposals.ProposalDraft:
         ballot_kind=data["ballot_kind"], visibility=data["visibility"], deadline_time=data["deadline_time"],
         elected_ids=data["electeds"], adopted_directive=data["adopted_directive"],
         rejected_directive=data["rejected_directive"], fallback_directive=data["fallback_directive"],
-        options=[proposals.OptionDraft(o["label"], directive) for o, directive in zip(data["options"], directives)])
+        options=[proposals.OptionDraft(o["label"], directive) for o, directive in zip(data["options"], directives)],
+        kind=ProposalKind(data["kind"]), plank_id=data["plank_id"], binds_all_electeds=data["binds_all_electeds"])
 
 
 @blp.operation("GET", "/chapters/<slug>/proposals", returns=ProposalPage, auth=optional_token, query=ProposalQuery)

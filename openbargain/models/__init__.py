@@ -14,6 +14,15 @@ from openbargain.models.bargaining_session import (
 )
 from openbargain.models.bylaws import BallotPublication, Bylaws
 from openbargain.models.chapter import Chapter, Membership, Role, Standing
+from openbargain.models.committee import (
+    CallUpSignature,
+    CommitteeChoice,
+    CommitteeDecision,
+    CommitteeDecisionPlank,
+    CommitteeSeat,
+    CommitteeVote,
+    DecisionState,
+)
 from openbargain.models.escalation import Escalation, EscalationSignature
 from openbargain.models.invitation import Invitation
 from openbargain.models.notification import Follow, Notification, NotificationPreference, RollNotice
@@ -25,6 +34,7 @@ from openbargain.models.mandate import (
     BargainingEntry,
     ComplianceReport,
     Mandate,
+    MandateSource,
     MandateStatus,
     ReportOutcome,
     ReportReview,
@@ -41,6 +51,7 @@ from openbargain.models.proposal import (
     Option,
     PetitionSignature,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     Revision,
     Stance,
@@ -49,6 +60,7 @@ from openbargain.models.proposal import (
     UrgencySignature,
     Visibility,
 )
+from openbargain.models.platform import Plank
 from openbargain.models.referendum import (
     Ballot,
     BallotTracker,
@@ -69,4 +81,6 @@ __all__ = [
     "TOKEN_SCOPES", "LoginSession", "Ballot", "BallotKind", "BallotPublication", "BallotTracker", "Base", "Bylaws", "Chapter", "Comment", "DirectedElected", "Invitation", "Follow", "Membership", "MailMerge", "Notification", "NotificationPreference", "RollNotice", "Option", "OutboxMail",
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Escalation", "EscalationSignature", "BillLink", "RecordedVote", "RecordMatch", "RollCall", "SourceId", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
+    "CallUpSignature", "CommitteeChoice", "CommitteeDecision", "CommitteeDecisionPlank", "CommitteeSeat", "CommitteeVote",
+    "DecisionState", "MandateSource", "Plank", "ProposalKind",
 ]

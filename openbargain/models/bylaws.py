@@ -33,7 +33,24 @@ DEFAULTS = {
     "escalate_after_days": 14,
     "accountability_petition_percent": 10,
     "recall_petition": False,
+    "platform_report_months": 3,
+    "committee_of": "none",
+    "callup_days": 7,
+    "callup_percent": 5,
+    "callup_suspends": False,
 }
+
+
+class CommitteeOf(StrEnum):
+    """Who decides routine questions within the platform between referenda, if anyone."""
+
+    NONE = "none"  # nobody: every question goes to the members
+    STEERING = "steering"  # the steering committee in good standing
+    NAMED = "named"  # the members the bylaws name (CommitteeSeat)
+
+
+# How often a standing mandate is reported on: periods of this many months, counted from January.
+REPORT_PERIODS = (1, 2, 3, 4, 6, 12)
 
 
 class BallotPublication(StrEnum):
@@ -82,6 +99,15 @@ class Bylaws(Base):
     accountability_petition_percent: Mapped[int] = mapped_column(Integer,
                                                                 default=DEFAULTS["accountability_petition_percent"])
     recall_petition: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["recall_petition"])
+    # The platform's standing mandates are reported on every this many months (REPORT_PERIODS).
+    platform_report_months: Mapped[int] = mapped_column(Integer, default=DEFAULTS["platform_report_months"])
+    # The committee that settles questions within the platform (CommitteeOf), and the members' call-up
+    # of its decisions: within how many days of publication, by what share of members in good
+    # standing, and whether a called-up decision's mandates are suspended until the members' vote.
+    committee_of: Mapped[str] = mapped_column(String(20), default=DEFAULTS["committee_of"])
+    callup_days: Mapped[int] = mapped_column(Integer, default=DEFAULTS["callup_days"])
+    callup_percent: Mapped[int] = mapped_column(Integer, default=DEFAULTS["callup_percent"])
+    callup_suspends: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["callup_suspends"])
 
     chapter: Mapped[Chapter] = relationship()
 

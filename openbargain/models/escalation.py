@@ -3,10 +3,10 @@ accountability proposal opened by steering or by members' petition, (3) a recall
 from the record where the bylaws provide one. Each step is a row, written once."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.base import Base, UTCDateTime, str_enum
@@ -28,12 +28,14 @@ class Step(StrEnum):
 
 class Escalation(Base):
     __tablename__ = "escalations"
-    __table_args__ = (UniqueConstraint("mandate_id", "missed", "step"),)
+    # One row a step for each deadline missed: a standing mandate's report falls due each period.
+    __table_args__ = (UniqueConstraint("mandate_id", "missed", "step", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
     missed: Mapped[Missed] = mapped_column(str_enum(Missed))
     step: Mapped[Step] = mapped_column(str_enum(Step))
+    due_on: Mapped[date] = mapped_column(Date)  # the mandate's due date when the deadline was missed
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the clock (tick), or a petition
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))  # step 2's proposal

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from openbargain.models.base import Base, UTCDateTime, str_enum
 from openbargain.models.chapter import Chapter, Membership
-from openbargain.models.proposal import Proposal
+from openbargain.models.proposal import Proposal, ProposalKind
 from openbargain.models.user import User
 
 STATEMENT_MAX = 20_000
@@ -25,20 +25,34 @@ class MandateStatus(StrEnum):
     PARTIALLY = "partially"
     BREACHED = "breached"
     SUPERSEDED = "superseded"
+    SUSPENDED = "suspended"  # a committee decision's, called up by members, until their vote
+    LAPSED = "lapsed"  # a standing mandate whose holder is no longer an elected
 
 
 REPORTED = frozenset({MandateStatus.FULFILLED, MandateStatus.PARTIALLY, MandateStatus.BREACHED})
 AWAITING_REPORT = frozenset({MandateStatus.ISSUED, MandateStatus.ACKNOWLEDGED})
 
-# The mandate lifecycle. A later report (a correction) may change a reported outcome.
+# The mandate lifecycle. A later report (a correction) may change a reported outcome. A suspended
+# mandate goes back to where it was (issued or acknowledged) when the members confirm the decision.
+_ENDS = frozenset({MandateStatus.SUPERSEDED, MandateStatus.LAPSED})
 MANDATE_TRANSITIONS: dict[MandateStatus, frozenset[MandateStatus]] = {
-    MandateStatus.ISSUED: frozenset({MandateStatus.ACKNOWLEDGED, MandateStatus.SUPERSEDED}),
-    MandateStatus.ACKNOWLEDGED: REPORTED | {MandateStatus.SUPERSEDED},
-    MandateStatus.FULFILLED: REPORTED | {MandateStatus.SUPERSEDED},
-    MandateStatus.PARTIALLY: REPORTED | {MandateStatus.SUPERSEDED},
-    MandateStatus.BREACHED: REPORTED | {MandateStatus.SUPERSEDED},
+    MandateStatus.ISSUED: frozenset({MandateStatus.ACKNOWLEDGED, MandateStatus.SUSPENDED}) | _ENDS,
+    MandateStatus.ACKNOWLEDGED: REPORTED | {MandateStatus.SUSPENDED} | _ENDS,
+    MandateStatus.FULFILLED: REPORTED | _ENDS,
+    MandateStatus.PARTIALLY: REPORTED | _ENDS,
+    MandateStatus.BREACHED: REPORTED | _ENDS,
+    MandateStatus.SUSPENDED: AWAITING_REPORT | {MandateStatus.SUPERSEDED},
     MandateStatus.SUPERSEDED: frozenset(),
+    MandateStatus.LAPSED: frozenset(),
 }
+
+
+class MandateSource(StrEnum):
+    """Where a mandate comes from, as the elected sees it on each mandate."""
+
+    REFERENDUM = "referendum"
+    PLANK = "plank"
+    COMMITTEE = "committee"
 
 
 class Mandate(Base):
@@ -49,12 +63,16 @@ class Mandate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id"), index=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
+    # None: a committee decision's (no member voted on it unless it is called up).
+    referendum_id: Mapped[int | None] = mapped_column(ForeignKey("referenda.id"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     # None: the result gave no directive and the elected keeps their discretion (said on the page).
     directive: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str] = mapped_column(Text)  # which outcome the directive comes from, never cut short
+    # A standing mandate (a plank's): due_on is the end of the reporting period in course, moved on
+    # a period by each period's report, so the overdue flags and the ladder hold it like any other.
     due_on: Mapped[date] = mapped_column(Date)
+    standing: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MandateStatus] = mapped_column(str_enum(MandateStatus), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -66,6 +84,12 @@ class Mandate(Base):
     membership: Mapped[Membership] = relationship()
     reports: Mapped[list["ComplianceReport"]] = relationship(
         back_populates="mandate", order_by="ComplianceReport.filed_at")
+
+    @property
+    def source(self) -> MandateSource:
+        if self.standing:
+            return MandateSource.PLANK
+        return MandateSource.COMMITTEE if self.proposal.kind == ProposalKind.COMMITTEE else MandateSource.REFERENDUM
 
     def unacknowledged_too_long(self, moment: datetime, within: timedelta) -> bool:
         """Not acknowledged within the bylaws' hours (Bylaws.ack_within)."""
@@ -106,6 +130,7 @@ class ComplianceReport(Base):
     statement: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(URL_MAX))
     acted_on: Mapped[date] = mapped_column(Date)
+    period_ending: Mapped[date | None] = mapped_column(Date)  # a standing mandate's: the period it covers
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_reports.id"))
     review: Mapped[ReportReview | None] = mapped_column(str_enum(ReportReview))

@@ -53,6 +53,17 @@ PROPOSAL_TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
 }
 
 
+class ProposalKind(StrEnum):
+    """What a proposal decides: a tactical decision an elected faces (the first and commonest kind),
+    a plank of the chapter's standing platform (a new one, or an amendment of one), the repeal of a
+    plank, or a decision the bylaws' committee took (never voted on by members unless called up)."""
+
+    DIRECTIVE = "directive"
+    PLANK = "plank"
+    REPEAL = "repeal"
+    COMMITTEE = "committee"
+
+
 class BallotKind(StrEnum):
     YES_NO = "yes_no"
     RANKED = "ranked"
@@ -91,8 +102,15 @@ class Proposal(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[ProposalKind] = mapped_column(str_enum(ProposalKind), default=ProposalKind.DIRECTIVE)
+    # A plank proposal: the plank it amends (None: a new plank); a repeal: the plank it repeals.
+    plank_id: Mapped[int | None] = mapped_column(ForeignKey("planks.id", use_alter=True), index=True)
+    # A plank that binds every elected of the chapter, those elected later included, not only the
+    # electeds it names.
+    binds_all_electeds: Mapped[bool] = mapped_column(Boolean, default=False)
     decision: Mapped[str] = mapped_column(Text)
-    deadline: Mapped[date] = mapped_column(Date)
+    # None only for a plank or a repeal: a standing directive has no date to act by.
+    deadline: Mapped[date | None] = mapped_column(Date)
     # The hour the elected must act by, in the chapter's timezone ("before the council meets at
     # 10:00"); None: by the end of the deadline's day.
     deadline_time: Mapped[time | None] = mapped_column(Time)

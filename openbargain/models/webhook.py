@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from openbargain.models.base import Base, UTCDateTime
 
 URL_MAX = 2000
-EVENTS_MAX = 200
+EVENTS_MAX = 500
 REASON_MAX = 300
 ERROR_MAX = 500
 DELIVERY_KEY_MAX = 120

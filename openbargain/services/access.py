@@ -6,12 +6,13 @@ models and `policy` only, so any service can use it without importing another us
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from openbargain import policy
+from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Bylaws, Chapter, Membership, Proposal, User
+from openbargain.models import Bylaws, Chapter, Membership, Proposal, ProposalKind, User
 from openbargain.services.errors import NotFound, PermissionDenied
 
 
@@ -63,6 +64,20 @@ def require_visible(actor: User | None, mine: Membership | None, proposal: Propo
                     session: Session) -> None:
     if not policy.can_view_proposal(actor, mine, proposal, bylaws_of(chapter, session)):
         raise NotFound(gettext("No such proposal."))
+
+
+def electeds_of(chapter_id: int, session: Session | None = None) -> list[Membership]:
+    """The chapter's electeds, by office, with their users."""
+    return list((session or db.session).scalars(
+        select(Membership).options(selectinload(Membership.user))
+        .where(Membership.chapter_id == chapter_id, Membership.is_elected.is_(True))
+        .order_by(Membership.office, Membership.id)))
+
+
+def released() -> ColumnElement[bool]:
+    """A list's condition on Proposal: no embargoed committee decision (nor its mandates) before its
+    release, which `policy.can_view_proposal` also holds to for one proposal."""
+    return or_(Proposal.kind != ProposalKind.COMMITTEE, Proposal.published_at <= now())
 
 
 def acting_on(session: Session, actor: User, chapter: Chapter, proposal_id: int) -> tuple[Proposal, Membership | None]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from openbargain import policy
 from openbargain.models import BallotPublication, Bylaws, Chapter, Membership, Standing, User
+from openbargain.models.bylaws import REPORT_PERIODS, CommitteeOf
 from openbargain.services import audit
 from openbargain.services.access import bylaws_of, membership_of, require, require_chapter_visible
 from openbargain.services.errors import ValidationFailed
@@ -47,6 +48,11 @@ class BylawsChange:
     escalate_after_days: int = 14
     accountability_petition_percent: int = 10
     recall_petition: bool = False
+    platform_report_months: int = 3
+    committee_of: str = "none"
+    callup_days: int = 7
+    callup_percent: int = 5
+    callup_suspends: bool = False
 
 
 HOURS_MAX = 24 * 90
@@ -90,6 +96,17 @@ def check_bylaws(change: BylawsChange) -> None:
     if not 1 <= change.accountability_petition_percent <= 100:
         errors["accountability_petition_percent"] = [gettext("Use a percentage from 1 to 100: members' right to "
                                                              "petition cannot be taken away.")]
+    if change.platform_report_months not in REPORT_PERIODS:
+        errors["platform_report_months"] = [gettext("Use one of %(choices)s months.",
+                                                    choices=", ".join(map(str, REPORT_PERIODS)))]
+    if change.committee_of not in CommitteeOf._value2member_map_:
+        errors["committee_of"] = [gettext("Use one of %(choices)s.", choices=", ".join(CommitteeOf))]
+    if not 1 <= change.callup_days <= DAYS_MAX:
+        errors["callup_days"] = [gettext("Use 1 to %(most)d days: members' right to call a decision up cannot be "
+                                         "taken away.", most=DAYS_MAX)]
+    if not 1 <= change.callup_percent <= 100:
+        errors["callup_percent"] = [gettext("Use a percentage from 1 to 100: members' right to call a decision up "
+                                            "cannot be taken away.")]
     if not 0 <= change.session_delay_minutes <= DELAY_MAX:
         errors["session_delay_minutes"] = [gettext("Use 0 to %(most)d minutes.", most=DELAY_MAX)]
     if errors:

@@ -27,7 +27,7 @@ from openbargain.models import (
 )
 from openbargain.models.mandate import AWAITING_REPORT
 from openbargain.services import signed_links
-from openbargain.services.access import bylaws_of, membership_of, require_chapter_visible
+from openbargain.services.access import bylaws_of, membership_of, released, require_chapter_visible
 from openbargain.services.errors import InvalidToken, NotFound
 from openbargain.services.proposals import chapter_today
 
@@ -90,7 +90,7 @@ def _dated(chapter: Chapter, members_view: bool) -> list[Dated]:
     for m in s.scalars(select(Mandate).join(Proposal, Proposal.id == Mandate.proposal_id)
                        .options(selectinload(Mandate.proposal), selectinload(Mandate.membership)
                                 .selectinload(Membership.user))
-                       .where(Mandate.chapter_id == chapter.id, *public,
+                       .where(Mandate.chapter_id == chapter.id, *public, released(),
                               Mandate.status.in_(AWAITING_REPORT))):
         items.append(Dated(m.due_on, None, "report_due", m.proposal.title, ("mandate", m.id), m.membership.user.name))
     return items

@@ -13,7 +13,7 @@ from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import Bylaws, Chapter, Invitation, Membership, Standing, User
 from openbargain.models.chapter import OFFICE_MAX
-from openbargain.services import accounts, audit
+from openbargain.services import accounts, audit, platform
 from openbargain.services.access import membership_of, require
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -184,6 +184,8 @@ def update_membership(actor: User, chapter: Chapter, membership_id: int, change:
             s, "membership.updated", f"membership:{target.id}", actor=actor, chapter=chapter,
             data={"email": target.user.email, "before": before, "after": after},
         )
+        if before["is_elected"] != after["is_elected"]:
+            platform.electeds_changed(uow, chapter)
     return target
 
 

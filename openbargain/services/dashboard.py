@@ -29,7 +29,7 @@ from openbargain.models import (
     VoterRollEntry,
 )
 from openbargain.models.mandate import AWAITING_REPORT
-from openbargain.services.access import bylaws_of, membership_of, require
+from openbargain.services.access import bylaws_of, membership_of, released, require
 from openbargain.services.bargaining import EntryView, visible_entries
 from openbargain.services.errors import NotFound
 from openbargain.services.proposals import chapter_today
@@ -126,10 +126,10 @@ def _vote_lines(chapter: Chapter, mine: Membership | None, *, public_only: bool)
 def _open_mandates(chapter: Chapter, *, public_only: bool) -> list[Mandate]:
     query = (select(Mandate).options(selectinload(Mandate.proposal),
                                      selectinload(Mandate.membership).selectinload(Membership.user))
-             .where(Mandate.chapter_id == chapter.id,
-                    Mandate.status.in_(AWAITING_REPORT)))
+             .join(Proposal, Proposal.id == Mandate.proposal_id)
+             .where(Mandate.chapter_id == chapter.id, Mandate.status.in_(AWAITING_REPORT), released()))
     if public_only:
-        query = query.join(Proposal, Proposal.id == Mandate.proposal_id).where(Proposal.visibility == Visibility.PUBLIC)
+        query = query.where(Proposal.visibility == Visibility.PUBLIC)
     return list(db.session.scalars(query.order_by(Mandate.due_on, Mandate.id)))
 
 

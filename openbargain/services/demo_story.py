@@ -1,9 +1,12 @@
 """The demo chapter's recent history, played through the real use-cases with a moving clock, so a
 first look shows every part of the loop: a vote decided with its mandates and a compliance
 report and steering's verdict, a missed deadline flagged, a vote open now, a proposal in
-deliberation with a petition, a bargaining entry, and a live bargaining session under way."""
+deliberation with a petition, a bargaining entry, a live bargaining session under way, a plank of
+the platform binding both electeds, and a committee decision within it that a member has begun to
+call up."""
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,9 +16,12 @@ from openbargain.extensions import db
 from openbargain.models import (
     BallotKind,
     Chapter,
+    CommitteeDecision,
     EntryKind,
     Mandate,
     Membership,
+    Plank,
+    ProposalKind,
     Rating,
     ReportOutcome,
     Stance,
@@ -27,7 +33,10 @@ from openbargain.models import (
 from openbargain.services import (
     bargaining,
     bargaining_sessions,
+    bylaws,
+    callups,
     casting,
+    committee,
     deliberation,
     escalations,
     mandates,
@@ -81,14 +90,25 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
                  OptionDraft("No endorsement", "Make no endorsement in these primaries.")]))
     proposals.publish_proposal(author, chapter, slate.id)
     deliberation.post_comment(members[1], chapter, slate.id, Stance.FOR, "A bloc shows we mean it.")
+    plank = proposals.draft_proposal(members[6], chapter, ProposalDraft(
+        title="No tax abatements for luxury towers", body="Developers keep asking the council for abatements "
+        "on towers nobody in our neighbourhoods can afford. Our electeds should say no, every time.",
+        decision="", deadline=None, ballot_kind=BallotKind.YES_NO, visibility=Visibility.PUBLIC, elected_ids=[],
+        adopted_directive="Vote no on every tax abatement above $1M for market-rate housing.",
+        kind=ProposalKind.PLANK, binds_all_electeds=True))
+    proposals.publish_proposal(members[6], chapter, plank.id)
     at(-19)
     slate_vote = referenda.schedule_referendum(steering, chapter, slate.id, referenda.Schedule(
         method="irv", opens_at=start - timedelta(days=12), closes_at=start - timedelta(days=5), quorum_percent=20))
+    plank_vote = referenda.schedule_referendum(steering, chapter, plank.id, referenda.Schedule(
+        method="yes_no", opens_at=start - timedelta(days=12), closes_at=start - timedelta(days=5), quorum_percent=20,
+        threshold="majority"))
     at(-11)
     rankings = [["As a bloc", "One by one"], ["One by one", "As a bloc"], ["As a bloc"], ["No endorsement"],
                 ["One by one"], ["As a bloc", "No endorsement"]]
     for i, voter in enumerate(members[:18]):
         casting.cast_ballot(voter, chapter, slate_vote.id, {"ranking": rankings[i % len(rankings)]})
+        casting.cast_ballot(voter, chapter, plank_vote.id, {"choice": "no" if i % 5 == 4 else "yes"})
 
     at(-10)
     budget = proposals.draft_proposal(members[2], chapter, ProposalDraft(
@@ -113,6 +133,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
     at(-3)
     mine = next(m for m in slate_mandates if m.membership_id == elected_ids[alex.id])
     mandates.acknowledge_mandate(alex, chapter, mine.id)
+    _committee_decides(chapter, steering, alex, members, elected_ids[alex.id], plank.id, at)
     transit = proposals.draft_proposal(members[4], chapter, ProposalDraft(
         title="Back the transit workers' strike", body="Local 100 may strike next month.",
         decision="Whether our electeds publicly back a transit strike.", deadline=today + timedelta(days=40),
@@ -123,6 +144,7 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
     petitions.sign_petition(members[5], chapter, transit.id)
 
     at(-1)
+    callups.sign_callup(members[7], chapter, db.session.scalar(select(CommitteeDecision.id)))
     for i, voter in enumerate(members[:14]):
         casting.cast_ballot(voter, chapter, budget_vote.id, {"choice": "yes" if i % 4 else "no"})
     mandates.file_report(alex, chapter, mine.id, mandates.ReportDraft(
@@ -151,3 +173,27 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
             bargaining_sessions.react(member, chapter, session.id, entry.id,
                                       Temperature.ACCEPTABLE if kind == EntryKind.OFFER and i % 3 == 0
                                       else Temperature.HOLD)
+
+
+def _committee_decides(chapter: Chapter, steering: User, alex: User, members: list[User], alex_id: int,
+                       proposal_id: int, at) -> None:
+    """The bylaws make steering the committee; it settles, within the plank, a council vote that
+    cannot wait for a referendum."""
+    current = bylaws.read_bylaws(steering, chapter)
+    bylaws.update_bylaws(steering, chapter, bylaws.BylawsChange(**{
+        f.name: getattr(current, f.name) for f in fields(bylaws.BylawsChange)} | {"committee_of": "steering"}))
+    plank = db.session.scalar(select(Plank).where(Plank.proposal_id == proposal_id))
+    mandates.acknowledge_mandate(alex, chapter, db.session.scalar(select(Mandate.id).where(
+        Mandate.proposal_id == proposal_id, Mandate.membership_id == alex_id)))
+    at(-2)
+    committee.record_decision(steering, chapter, committee.DecisionDraft(
+        title="How to vote on the Harbor Point abatement", body="The council votes on Thursday at 10:00 on a "
+        "$3M abatement for the Harbor Point tower.", decision="Alex's vote on the Harbor Point abatement.",
+        deadline=(at(-2) + timedelta(days=3)).date(), elected_ids=[alex_id],
+        options=[OptionDraft("Vote no", "Vote no on the Harbor Point abatement and say why."),
+                 OptionDraft("Vote no, and move to send it to committee",
+                             "Vote no, and move to send the abatement back to the finance committee.")],
+        chosen=1, reasoning="The platform rules out abatements above $1M; this one is $3M. Moving to send it "
+        "back would give the developer time to lobby.", plank_ids=[plank.id],
+        votes={m.id: "1" for m in committee.members_of(db.session, chapter, bylaws.read_bylaws(steering, chapter))},
+        visibility=Visibility.PUBLIC))

@@ -14,7 +14,7 @@ it on the record."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
@@ -59,10 +59,12 @@ OPTIONS = (  # an accountability proposal's choices, each with what it directs t
 MISSED_WORDS = {Missed.ACKNOWLEDGEMENT: _l("acknowledging it in time"), Missed.REPORT: _l("reporting on it in time")}
 
 
-def _still_missed(mandate: Mandate, missed: Missed, bylaws: Bylaws, moment: datetime) -> bool:
+def _still_missed(mandate: Mandate, missed: Missed, bylaws: Bylaws, moment: datetime, due_on: date) -> bool:
+    """Whether the deadline flagged is still missed; a standing mandate's report deadline moves on
+    a period with each report, so a flag of an earlier period's is met."""
     if missed == Missed.ACKNOWLEDGEMENT:
         return mandate.unacknowledged_too_long(moment, bylaws.ack_within)
-    return mandate.unreported(moment, bylaws.report_grace)
+    return mandate.due_on == due_on and mandate.unreported(moment, bylaws.report_grace)
 
 
 def _tell(uow: UnitOfWork, chapter: Chapter, mandate: Mandate, escalation: Escalation, title) -> None:
@@ -87,13 +89,15 @@ def flag_missed() -> int:
                          .options(selectinload(Mandate.membership).selectinload(Membership.user),
                                   selectinload(Mandate.proposal))
                          .where(Mandate.status.in_(AWAITING_REPORT))).all()
-        done = set(s.execute(select(Escalation.mandate_id, Escalation.missed).where(
+        done = set(s.execute(select(Escalation.mandate_id, Escalation.missed, Escalation.due_on).where(
             Escalation.step == Step.FLAGGED, Escalation.mandate_id.in_([m.id for m, _, _ in rows] or [0]))).all())
         for mandate, bylaws, chapter in rows:
             for missed in Missed:
-                if (mandate.id, missed) in done or not _still_missed(mandate, missed, bylaws, moment):
+                if (mandate.id, missed, mandate.due_on) in done or \
+                        not _still_missed(mandate, missed, bylaws, moment, mandate.due_on):
                     continue
-                escalation = Escalation(mandate_id=mandate.id, missed=missed, step=Step.FLAGGED, at=moment)
+                escalation = Escalation(mandate_id=mandate.id, missed=missed, step=Step.FLAGGED, at=moment,
+                                        due_on=mandate.due_on)
                 s.add(escalation)
                 s.flush()
                 audit.record(s, "mandate.escalated", f"mandate:{mandate.id}", actor=None, chapter=chapter,
@@ -129,12 +133,12 @@ def ladder_of(actor: User | None, chapter: Chapter, mandate: Mandate) -> list[Ru
     needed = members_needed(s, chapter, bylaws.accountability_petition_percent)
     rungs = []
     for flag in (r for r in rows if r.step == Step.FLAGGED):
-        later = {r.step: r for r in rows if r.missed == flag.missed}
+        later = {r.step: r for r in rows if (r.missed, r.due_on) == (flag.missed, flag.due_on)}
         signers = list(s.scalars(select(EscalationSignature.membership_id)
                                  .where(EscalationSignature.escalation_id == flag.id)))
         rungs.append(Rung(flag, later.get(Step.PROPOSAL), later.get(Step.RECALL),
                           flag.at + timedelta(days=bylaws.escalate_after_days),
-                          _still_missed(mandate, flag.missed, bylaws, moment), len(signers), needed,
+                          _still_missed(mandate, flag.missed, bylaws, moment, flag.due_on), len(signers), needed,
                           mine is not None and mine.id in signers, _recall_chosen(s, later.get(Step.PROPOSAL))))
     return rungs
 
@@ -163,10 +167,11 @@ def _ready_for_proposal(s: Session, flag: Escalation, mandate: Mandate, bylaws: 
     if moment < flag.at + timedelta(days=bylaws.escalate_after_days):
         raise InvalidTransition(gettext("The bylaws give the elected %(days)d days after the flag before an "
                                         "accountability proposal.", days=bylaws.escalate_after_days))
-    if not _still_missed(mandate, flag.missed, bylaws, moment):
+    if not _still_missed(mandate, flag.missed, bylaws, moment, flag.due_on):
         raise InvalidTransition(gettext("The elected has since met this deadline: the flag stays on the record, "
                                         "and the ladder goes no further."))
     if s.scalar(select(Escalation.id).where(Escalation.mandate_id == mandate.id, Escalation.missed == flag.missed,
+                                            Escalation.due_on == flag.due_on,
                                             Escalation.step == Step.PROPOSAL)) is not None:
         raise InvalidTransition(gettext("An accountability proposal is already open on this."))
 
@@ -203,7 +208,7 @@ def _open_proposal(uow: UnitOfWork, author: User, chapter: Chapter, flag: Escala
         options=[proposals.OptionDraft(str(label), str(directive)) for label, directive in OPTIONS])
     proposal = proposals.drafted(uow, author, chapter, draft)
     proposals.published(uow, author, chapter, proposal.id)
-    step = Escalation(mandate_id=mandate.id, missed=flag.missed, step=Step.PROPOSAL, at=now(),
+    step = Escalation(mandate_id=mandate.id, missed=flag.missed, step=Step.PROPOSAL, at=now(), due_on=flag.due_on,
                       by_id=author.id if by == "steering" else None, proposal_id=proposal.id, petition_kind=by)
     s.add(step)
     s.flush()
@@ -265,10 +270,12 @@ def prepare_recall_petition(actor: User, chapter: Chapter, escalation_id: int) -
             raise InvalidTransition(gettext("This chapter's bylaws provide no recall petition."))
         proposal_step = s.scalar(select(Escalation).where(Escalation.mandate_id == mandate.id,
                                                           Escalation.missed == flag.missed,
+                                                          Escalation.due_on == flag.due_on,
                                                           Escalation.step == Step.PROPOSAL))
         if not _recall_chosen(s, proposal_step):
             raise InvalidTransition(gettext("A recall petition follows the members' vote to call for recall."))
-        step = Escalation(mandate_id=mandate.id, missed=flag.missed, step=Step.RECALL, at=now(), by_id=actor.id,
+        step = Escalation(mandate_id=mandate.id, missed=flag.missed, step=Step.RECALL, at=now(), due_on=flag.due_on,
+                          by_id=actor.id,
                           document=_petition(s, mandate, flag.missed, proposal_step))
         s.add(step)
         try:

@@ -25,7 +25,7 @@ from openbargain.models import (
     Result,
     Visibility,
 )
-from openbargain.services.access import bylaws_of
+from openbargain.services.access import bylaws_of, released
 from openbargain.services.audit import head
 from openbargain.services.bargaining import visible_entries
 from openbargain.services.errors import NotFound
@@ -38,7 +38,7 @@ def atom_feed(chapter: Chapter, self_url: str, link_for: Callable[[str, int], st
     bylaws = bylaws_of(chapter)
     if not bylaws.public_pages:
         raise NotFound(gettext("No such feed."))
-    public = [Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC]
+    public = [Proposal.chapter_id == chapter.id, Proposal.visibility == Visibility.PUBLIC, released()]
     mandates = db.session.scalars(
         select(Mandate).join(Proposal, Proposal.id == Mandate.proposal_id)
         .options(selectinload(Mandate.proposal), selectinload(Mandate.membership).selectinload(Membership.user))

@@ -31,8 +31,9 @@ from openbargain.models import (
 from openbargain.models.mandate import NOTE_MAX, STATEMENT_MAX, URL_MAX
 from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, webhooks
-from openbargain.services.access import membership_of, require, require_visible
+from openbargain.services.access import bylaws_of, membership_of, require, require_visible
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from openbargain.services.periods import chapter_today, next_due
 from openbargain.services.text import web_address_problem
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
@@ -65,42 +66,60 @@ def issue_mandates(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, 
     whose option carries no directive (the elected keeps their discretion) — issues no mandate: a
     to-do with nothing to do would sit in every queue and inflate every scorecard. The outcome
     stays recorded on the proposal and its result."""
-    s = uow.session
     directive, basis = directive_for(proposal, result)
     if directive is None:
         return []
-    directed = list(s.scalars(select(DirectedElected).options(
+    return issue(uow, proposal, directed_memberships(uow.session, proposal), directive=directive, basis=basis,
+                 due_on=proposal.deadline, referendum_id=referendum.id)
+
+
+def directed_memberships(session: Session, proposal: Proposal) -> list[Membership]:
+    return [d.membership for d in session.scalars(select(DirectedElected).options(
         selectinload(DirectedElected.membership).selectinload(Membership.user))
-        .where(DirectedElected.proposal_id == proposal.id)))
+        .where(DirectedElected.proposal_id == proposal.id).order_by(DirectedElected.id))]
+
+
+def issue(uow: UnitOfWork, proposal: Proposal, holders: list[Membership], *, directive: str, basis: str,
+          due_on: date, referendum_id: int | None, standing: bool = False, announced: bool = True) -> list[Mandate]:
+    """Mandates of one directive to these electeds — from a certified result, a committee decision
+    or a plank — audited and mailed to each; told to the elected's followers and the chat rooms
+    unless it is not to be announced yet (an embargoed committee decision: `announce` on release)."""
+    s = uow.session
     mandates = []
-    for d in directed:
-        mandate = Mandate(chapter_id=proposal.chapter_id, proposal_id=proposal.id, referendum_id=referendum.id,
-                          membership_id=d.membership_id, directive=directive, basis=basis,
-                          due_on=proposal.deadline, status=MandateStatus.ISSUED, issued_at=now())
+    for holder in holders:
+        mandate = Mandate(chapter_id=proposal.chapter_id, proposal_id=proposal.id, referendum_id=referendum_id,
+                          membership_id=holder.id, directive=directive, basis=basis, due_on=due_on,
+                          standing=standing, status=MandateStatus.ISSUED, issued_at=now())
         s.add(mandate)
         mandates.append(mandate)
     s.flush()
     chapter = s.get(Chapter, proposal.chapter_id)
-    for mandate, d in zip(mandates, directed):
+    for mandate, holder in zip(mandates, holders):
         audit.record(s, "mandate.issued", f"mandate:{mandate.id}", actor=None, chapter=chapter,
-                     data={"proposal_id": proposal.id, "membership_id": d.membership_id, "basis": basis,
-                           "directive": directive})
-    for mandate, d in zip(mandates, directed):
+                     data={"proposal_id": proposal.id, "membership_id": holder.id, "basis": basis,
+                           "directive": directive, "standing": standing, "due_on": due_on.isoformat()})
+    for mandate, holder in zip(mandates, holders):
         link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
-        title = phrase("%(name)s was given a mandate: %(title)s", name=d.membership.user.name, title=proposal.title)
-        notifications.tell(uow, "elected_activity", f"mandate:{mandate.id}",
-                           notifications.followers_of_elected(chapter.id, d.membership_id), chapter=chapter,
-                           title=title, link=link)
-        webhooks.emit(uow, chapter, "mandate.issued", f"mandate:{mandate.id}", title, link, mandate_id=mandate.id,
-                      elected=d.membership.user.name, proposal_id=proposal.id, directive=directive,
-                      due_on=proposal.deadline.isoformat() if proposal.deadline else None)
+        if announced:
+            announce(uow, chapter, proposal, mandate, holder)
         notifications.notify(
-            uow, "mandate_issued", f"mandate:{mandate.id}", notifications.to_user(d.membership.user_id),
+            uow, "mandate_issued", f"mandate:{mandate.id}", notifications.to_user(holder.user_id),
             chapter=chapter, title=phrase("A mandate was issued to you: %(title)s", title=proposal.title), link=link,
             subject=phrase("Your mandate: %(title)s", title=proposal.title), template="mandate_issued",
-            proposal_title=proposal.title,
-            directive=directive, due_on=proposal.deadline, mandate_id=mandate.id)
+            proposal_title=proposal.title, directive=directive, due_on=due_on, mandate_id=mandate.id,
+            source=mandate.source.value)
     return mandates
+
+
+def announce(uow: UnitOfWork, chapter: Chapter, proposal: Proposal, mandate: Mandate, holder: Membership) -> None:
+    link = notifications.path("accountability.mandate", slug=chapter.slug, mandate_id=mandate.id)
+    title = phrase("%(name)s was given a mandate: %(title)s", name=holder.user.name, title=proposal.title)
+    notifications.tell(uow, "elected_activity", f"mandate:{mandate.id}",
+                       notifications.followers_of_elected(chapter.id, holder.id), chapter=chapter,
+                       title=title, link=link)
+    webhooks.emit(uow, chapter, "mandate.issued", f"mandate:{mandate.id}", title, link, mandate_id=mandate.id,
+                  elected=holder.user.name, proposal_id=proposal.id, directive=mandate.directive,
+                  due_on=mandate.due_on.isoformat(), source=mandate.source.value)
 
 
 def _move(mandate: Mandate, to: MandateStatus) -> None:
@@ -124,6 +143,11 @@ def load_mandate(session: Session, actor: User | None, chapter: Chapter, mandate
 def _only_the_mandated(mandate: Mandate, mine: Membership | None, refusal: str) -> None:
     if not policy.holds_mandate(mine, mandate):
         raise PermissionDenied(refusal)
+    if mandate.status == MandateStatus.SUSPENDED:
+        raise InvalidTransition(gettext("Members called up the decision this mandate comes from: it is suspended "
+                                        "until their vote."))
+    if mandate.status == MandateStatus.LAPSED:
+        raise InvalidTransition(gettext("This standing mandate lapsed when its holder left office."))
 
 
 def acknowledge_mandate(actor: User, chapter: Chapter, mandate_id: int) -> Mandate:
@@ -175,16 +199,20 @@ def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDra
         check_report(draft, now().date())
         latest = s.scalar(select(ComplianceReport).where(ComplianceReport.mandate_id == mandate.id)
                           .order_by(ComplianceReport.filed_at.desc(), ComplianceReport.id.desc()).limit(1))
-        if latest is not None and draft.corrects_id != latest.id:
-            raise ValidationFailed.on("corrects_id", gettext("A report is never edited: file a correction of the "
-                                                             "latest report instead."))
         if latest is None and draft.corrects_id is not None:
             raise ValidationFailed.on("corrects_id", gettext("There is no earlier report to correct."))
+        if mandate.standing:
+            period_ending = _standing_period(s, chapter, mandate, latest, draft)
+        elif latest is not None and draft.corrects_id != latest.id:
+            raise ValidationFailed.on("corrects_id", gettext("A report is never edited: file a correction of the "
+                                                             "latest report instead."))
         report = ComplianceReport(mandate_id=mandate.id, outcome=draft.outcome, statement=draft.statement.strip(),
                                   evidence_url=draft.evidence_url.strip() or None, acted_on=draft.acted_on,
-                                  filed_at=now(), corrects_id=draft.corrects_id)
+                                  filed_at=now(), corrects_id=draft.corrects_id,
+                                  period_ending=period_ending if mandate.standing else None)
         s.add(report)
-        _move(mandate, MandateStatus(draft.outcome.value))
+        if not mandate.standing:
+            _move(mandate, MandateStatus(draft.outcome.value))
         s.flush()
         audit.record(s, "report.filed", f"report:{report.id}", actor=actor, chapter=chapter,
                      data={"mandate_id": mandate.id, "outcome": draft.outcome.value, "corrects": draft.corrects_id})
@@ -203,6 +231,24 @@ def file_report(actor: User, chapter: Chapter, mandate_id: int, draft: ReportDra
                       link, report_id=report.id, mandate_id=mandate.id, elected=actor.name,
                       outcome=draft.outcome.value)
     return report
+
+
+def _standing_period(session: Session, chapter: Chapter, mandate: Mandate, latest: ComplianceReport | None,
+                     draft: ReportDraft) -> date:
+    """The period a standing mandate's report covers. A correction covers its report's period; a new
+    report covers the period in course, once the one reported last is over, and moves the mandate on
+    to the next (it stays acknowledged: a standing directive is never done)."""
+    if draft.corrects_id is not None:
+        if draft.corrects_id != latest.id:
+            raise ValidationFailed.on("corrects_id", gettext("Correct the latest report, or file this period's."))
+        return latest.period_ending
+    if latest is not None and latest.period_ending >= chapter_today(chapter):
+        raise ValidationFailed.on("corrects_id", gettext(
+            "The period to %(day)s is reported on: correct that report, or report on the next period once it has "
+            "begun.", day=latest.period_ending.isoformat()))
+    covered = mandate.due_on
+    mandate.due_on = next_due(covered, bylaws_of(chapter, session).platform_report_months)
+    return covered
 
 
 def review_report(actor: User, chapter: Chapter, report_id: int, review: ReportReview, note: str) -> ComplianceReport:

@@ -20,7 +20,9 @@ from openbargain.models import (
     DirectedElected,
     Membership,
     Option,
+    Plank,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     Referendum,
     ReferendumStatus,
@@ -38,6 +40,7 @@ from openbargain.services.access import acting_on, bylaws_of, membership_of, req
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.lifecycle import transition
+from openbargain.services.periods import chapter_today
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 MAX_OPTIONS = 12
@@ -64,10 +67,9 @@ class ProposalDraft:
     fallback_directive: str = ""
     options: list[OptionDraft] = field(default_factory=list)
     deadline_time: time | None = None  # the hour the elected acts by, in the chapter's timezone
-
-
-def chapter_today(chapter: Chapter) -> date:
-    return now().astimezone(ZoneInfo(chapter.timezone)).date()
+    kind: ProposalKind = ProposalKind.DIRECTIVE  # a directive, a plank or a repeal (never "committee")
+    plank_id: int | None = None  # the plank amended or repealed
+    binds_all_electeds: bool = False  # a plank binding every elected, those elected later included
 
 
 def deadline_moment(chapter: Chapter, deadline: date, at: time | None) -> datetime:
@@ -101,23 +103,15 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
     for name in ("body", "decision"):
         if len(getattr(draft, name)) > TEXT_MAX:
             err(name, gettext("Use at most %(count)d characters.", count=TEXT_MAX))
-    if not draft.decision.strip():
-        err("decision", gettext("Say what decision the elected faces."))
-    if draft.deadline is None:
-        err("deadline", gettext("Give the date by which the elected must act."))
-    elif draft.deadline < chapter_today(chapter) or (
-            draft.deadline_time is not None and deadline_moment(chapter, draft.deadline, draft.deadline_time) <= now()):
-        err("deadline", gettext("The deadline is in the past."))
-    electeds = _electeds(session, chapter, list(dict.fromkeys(draft.elected_ids)))
-    if not draft.elected_ids:
-        err("electeds", gettext("Choose at least one elected this proposal directs."))
-    elif len(electeds) != len(set(draft.elected_ids)):
-        err("electeds", gettext("Only electeds of this chapter can be directed."))
+    if draft.kind == ProposalKind.DIRECTIVE:
+        electeds = _check_directive(session, chapter, draft, err)
+    else:
+        electeds = _check_platform_change(session, chapter, draft, err)
     for name in ("adopted_directive", "rejected_directive", "fallback_directive"):
         if len(getattr(draft, name)) > DIRECTIVE_MAX:
             err(name, gettext("Use at most %(count)d characters.", count=DIRECTIVE_MAX))
     if draft.ballot_kind == BallotKind.YES_NO:
-        if not draft.adopted_directive.strip():
+        if draft.kind == ProposalKind.DIRECTIVE and not draft.adopted_directive.strip():
             err("adopted_directive", gettext("Say what the elected must do if the proposal is adopted."))
         if draft.options:
             err("options", gettext("A yes/no proposal has no ranked options; choose a ranked ballot instead."))
@@ -128,6 +122,62 @@ def check_draft(session: Session, chapter: Chapter, draft: ProposalDraft) -> lis
     if errors:
         raise ValidationFailed(gettext("The proposal has problems; nothing was saved."), errors=errors)
     return electeds
+
+
+def _check_directive(session: Session, chapter: Chapter, draft: ProposalDraft, err) -> list[Membership]:
+    """A tactical decision: what the elected faces, by when, and whom it directs."""
+    if not draft.decision.strip():
+        err("decision", gettext("Say what decision the elected faces."))
+    if draft.deadline is None:
+        err("deadline", gettext("Give the date by which the elected must act."))
+    elif draft.deadline < chapter_today(chapter) or (
+            draft.deadline_time is not None and deadline_moment(chapter, draft.deadline, draft.deadline_time) <= now()):
+        err("deadline", gettext("The deadline is in the past."))
+    if draft.plank_id is not None or draft.binds_all_electeds:
+        err("kind", gettext("Only a plank amends a plank or binds every elected."))
+    return _directed(session, chapter, draft, err)
+
+
+def _directed(session: Session, chapter: Chapter, draft: ProposalDraft, err) -> list[Membership]:
+    electeds = _electeds(session, chapter, list(dict.fromkeys(draft.elected_ids)))
+    if not draft.elected_ids:
+        err("electeds", gettext("Choose at least one elected this proposal directs."))
+    elif len(electeds) != len(set(draft.elected_ids)):
+        err("electeds", gettext("Only electeds of this chapter can be directed."))
+    return electeds
+
+
+def _check_platform_change(session: Session, chapter: Chapter, draft: ProposalDraft, err) -> list[Membership]:
+    """A plank (new or amending one) or a repeal: a standing directive with no date to act by,
+    decided yes or no."""
+    if draft.kind not in (ProposalKind.PLANK, ProposalKind.REPEAL):
+        err("kind", gettext("Choose a tactical decision, a plank or a repeal."))
+        return []
+    if draft.ballot_kind != BallotKind.YES_NO:
+        err("ballot_kind", gettext("The platform changes by a yes/no vote."))
+    if draft.deadline is not None or draft.deadline_time is not None:
+        err("deadline", gettext("A plank stands until it is amended or repealed: it has no deadline."))
+    if draft.plank_id is not None:
+        plank = session.get(Plank, draft.plank_id)
+        if plank is None or plank.chapter_id != chapter.id or not plank.in_force:
+            err("plank_id", gettext("Choose a plank of the platform in force."))
+    elif draft.kind == ProposalKind.REPEAL:
+        err("plank_id", gettext("Choose the plank to repeal."))
+    if draft.kind == ProposalKind.REPEAL:
+        if draft.elected_ids or draft.binds_all_electeds:
+            err("electeds", gettext("A repeal binds nobody: it ends the plank and its standing mandates."))
+        if draft.rejected_directive.strip() or draft.fallback_directive.strip():
+            err("rejected_directive", gettext("A repeal that fails leaves the plank as it stands."))
+        return []
+    if not draft.adopted_directive.strip():
+        err("adopted_directive", gettext("Write the plank: the standing directive the electeds must follow."))
+    if draft.rejected_directive.strip() or draft.fallback_directive.strip():
+        err("rejected_directive", gettext("A plank that fails binds nobody: it has no other directive."))
+    if draft.binds_all_electeds:
+        if draft.elected_ids:
+            err("electeds", gettext("A plank binds every elected or the electeds it names, not both."))
+        return []
+    return _directed(session, chapter, draft, err)
 
 
 def _check_options(options: list[OptionDraft], err) -> None:
@@ -156,13 +206,16 @@ def _check_options(options: list[OptionDraft], err) -> None:
                                    count=DIRECTIVE_MAX))
 
 
-def _option_rows(draft: ProposalDraft) -> list[tuple[str, str | None]]:
+def _option_rows(session: Session, draft: ProposalDraft) -> list[tuple[str, str | None]]:
+    if draft.kind == ProposalKind.REPEAL:
+        return [(YES, gettext("The plank “%(title)s” is repealed.", title=session.get(Plank, draft.plank_id).title)),
+                (NO, None)]
     if draft.ballot_kind == BallotKind.YES_NO:
         return [(YES, draft.adopted_directive.strip()), (NO, draft.rejected_directive.strip() or None)]
     return [(o.label.strip(), o.directive.strip()) for o in draft.options]
 
 
-def _apply(session: Session, proposal: Proposal, draft: ProposalDraft, electeds: list[Membership]) -> None:
+def apply_draft(session: Session, proposal: Proposal, draft: ProposalDraft, electeds: list[Membership]) -> None:
     proposal.title = draft.title.strip()
     proposal.body = draft.body
     proposal.decision = draft.decision.strip()
@@ -171,7 +224,8 @@ def _apply(session: Session, proposal: Proposal, draft: ProposalDraft, electeds:
     proposal.ballot_kind = draft.ballot_kind
     proposal.visibility = draft.visibility
     proposal.fallback_directive = draft.fallback_directive.strip() or None
-    rows = _option_rows(draft)
+    proposal.kind, proposal.plank_id, proposal.binds_all_electeds = draft.kind, draft.plank_id, draft.binds_all_electeds
+    rows = _option_rows(session, draft)
     targeted = set(session.scalars(select(Amendment.option_id).where(
         Amendment.proposal_id == proposal.id, Amendment.state == AmendmentState.OPEN,
         Amendment.option_id.is_not(None)))) if proposal.id else set()
@@ -199,7 +253,10 @@ def snapshot(proposal: Proposal) -> dict:
     return {
         "title": proposal.title,
         "decision": proposal.decision,
-        "deadline": proposal.deadline.isoformat(),
+        "kind": proposal.kind.value,
+        "plank_id": proposal.plank_id,
+        "binds_all_electeds": proposal.binds_all_electeds,
+        "deadline": proposal.deadline.isoformat() if proposal.deadline else None,
         "deadline_time": proposal.deadline_time.strftime("%H:%M") if proposal.deadline_time else None,
         "ballot_kind": proposal.ballot_kind.value,
         "visibility": proposal.visibility.value,
@@ -234,7 +291,7 @@ def drafted(uow: UnitOfWork, actor: User, chapter: Chapter, draft: ProposalDraft
     proposal = Proposal(chapter=chapter, author_id=actor.id, status=ProposalStatus.DRAFT, revision=0,
                         title="", body="", decision="")
     s.add(proposal)
-    _apply(s, proposal, draft, electeds)
+    apply_draft(s, proposal, draft, electeds)
     s.flush()
     audit.record(s, "proposal.drafted", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                  data={"title": proposal.title})
@@ -251,7 +308,7 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
         if not policy.can_edit_proposal(actor, mine, proposal):
             raise PermissionDenied(gettext("Only the author can edit a proposal."))
         electeds = check_draft(s, chapter, draft)
-        _apply(s, proposal, draft, electeds)
+        apply_draft(s, proposal, draft, electeds)
         if proposal.status == ProposalStatus.DELIBERATION:
             add_revision(s, proposal, actor, "edited by the author")
         audit.record(s, "proposal.edited", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
@@ -272,7 +329,7 @@ def published(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int) 
         raise InvalidTransition(gettext("This proposal is already published."))
     if not policy.can_publish_proposal(actor, mine, proposal):
         raise PermissionDenied(gettext("Only the author, in good standing, can publish this draft."))
-    if proposal.deadline < chapter_today(chapter):
+    if proposal.deadline is not None and proposal.deadline < chapter_today(chapter):
         raise ValidationFailed.on("deadline", gettext("The deadline has passed; edit it before publishing."))
     transition(proposal, ProposalStatus.DELIBERATION)
     proposal.published_at = now()
@@ -288,7 +345,8 @@ def published(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int) 
     webhooks.emit(uow, chapter, "proposal.published", f"proposal:{proposal.id}",
                   phrase("%(name)s published a proposal: “%(title)s”", name=actor.name, title=proposal.title),
                   notifications.path("proposals.show", slug=chapter.slug, proposal_id=proposal.id),
-                  proposal_id=proposal.id, title=proposal.title, deadline=proposal.deadline.isoformat())
+                  proposal_id=proposal.id, title=proposal.title, kind=proposal.kind.value,
+                  deadline=proposal.deadline.isoformat() if proposal.deadline else None)
     return proposal
 
 
@@ -373,7 +431,8 @@ def list_proposals(actor: User | None, chapter: Chapter, *, status: ProposalStat
     bylaws = bylaws_of(chapter)
     if not policy.can_list_proposals(actor, mine, bylaws):
         raise NotFound(gettext("No such page."))
-    conditions = [Proposal.chapter_id == chapter.id]
+    # A committee decision is listed with the committee's (committee.list_decisions), not put to members.
+    conditions = [Proposal.chapter_id == chapter.id, Proposal.kind != ProposalKind.COMMITTEE]
     # Drafts are their authors' alone; outsiders see what is public.
     visible_draft = Proposal.author_id == actor.id if actor is not None and actor.is_authenticated else False
     conditions.append((Proposal.status != ProposalStatus.DRAFT) | visible_draft)
@@ -409,11 +468,3 @@ def proposal_titles(chapter: Chapter, *, decided_only: bool = False) -> list[tup
     else:
         query = query.where(Proposal.status != ProposalStatus.DRAFT)
     return [(pid, title) for pid, title in db.session.execute(query.order_by(Proposal.id.desc()))]
-
-
-def electeds_of(chapter: Chapter) -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).options(selectinload(Membership.user))
-        .where(Membership.chapter_id == chapter.id, Membership.is_elected.is_(True))
-        .order_by(Membership.office)
-    ))

@@ -171,6 +171,8 @@ def check_petition_terms(referendum: Referendum, schedule: Schedule) -> None:
 def schedule_warnings(chapter: Chapter, proposal: Proposal, schedule: Schedule | Referendum) -> list[str]:
     """What steering should know but may still decide: a vote closing after the moment the
     elected must act leaves the elected without a mandate in time."""
+    if proposal.deadline is None:  # a plank or a repeal: nothing to act by
+        return []
     deadline = deadline_moment(chapter, proposal.deadline, proposal.deadline_time)
     if schedule.closes_at is not None and schedule.closes_at > deadline:
         day = dated(proposal.deadline, "%-d %B %Y", "yMMMMd")

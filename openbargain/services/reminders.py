@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, exists, literal, select
 from openbargain.phrases import dated, each_language, local_time, phrase
 from openbargain.services import (
     bargaining,
+    committee,
     escalations,
     notifications,
     nudges,
@@ -116,6 +117,7 @@ def tick() -> TickReport:
     _reports_due()
     escalations.flag_missed()
     bargaining.announce_released()
+    committee.announce_released()
     digests = notifications.send_digests()
     webhook_settings.tell_disabled()
     finished = roll_notices.sweep()

@@ -21,6 +21,7 @@ from openbargain.models import (
     Mandate,
     Membership,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     Referendum,
     ReferendumStatus,
@@ -32,7 +33,7 @@ from openbargain.models import (
 )
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.phrases import each_language, phrase
-from openbargain.services import audit, notifications, roll_notices, sealing, webhooks
+from openbargain.services import audit, callup_outcomes, notifications, platform, roll_notices, sealing, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
 from openbargain.services.casting import tracker_hash
@@ -157,7 +158,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
                   referendum_id=referendum.id, proposal_id=proposal.id, outcome=result.outcome,
                   winners=list(result.winners), ballots_cast=result.ballots_cast, roll_size=result.roll_size,
                   quorum_met=result.quorum_met)
-    issue_mandates(uow, referendum, proposal, result)
+    _carry_out(uow, referendum, proposal, result)
     _store_export(session, referendum, result, chapter, (trackers, ballots))  # once: served as it is
     notifications.proposal_moved(uow, proposal, chapter)
     roll_notices.announce(
@@ -166,6 +167,17 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
         link=notifications.path("referenda.result", slug=chapter.slug, referendum_id=referendum.id),
         proposal=proposal, referendum=referendum, sentence=sentence)
     return result
+
+
+def _carry_out(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, result: Result) -> None:
+    """What a certified result does: a plank or a repeal changes the platform; a called-up committee
+    decision is confirmed or overturned; any other result issues its mandates."""
+    if proposal.kind in (ProposalKind.PLANK, ProposalKind.REPEAL):
+        platform.enact(uow, proposal, result)
+    elif (decision := callup_outcomes.called_up_by(uow.session, proposal.id)) is not None:
+        callup_outcomes.settle(uow, decision, referendum, proposal, result)
+    else:
+        issue_mandates(uow, referendum, proposal, result)
 
 
 def outcome_sentence(result: Result, referendum: Referendum) -> str:

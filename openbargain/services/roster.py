@@ -18,7 +18,7 @@ from openbargain import policy
 from openbargain.extensions import db
 from openbargain.models import Chapter, Invitation, Membership, OutboxMail, Standing, User
 from openbargain.models.user import EMAIL_MAX, NAME_MAX
-from openbargain.services import accounts, audit, outbox
+from openbargain.services import accounts, audit, outbox, platform
 from openbargain.services.access import membership_of, require
 from openbargain.services.chapters import MembershipChange, check_membership_rules, ensure_steering_remains
 from openbargain.services.text import breaks_the_line
@@ -261,6 +261,7 @@ def import_roster(actor: User, chapter: Chapter, data: bytes) -> RosterPlan:
                 "updated": [{"email": r.email, "before": before, "after": _row_state(r)} for r, before in plan.updated],
             },
         )
+        platform.electeds_changed(uow, chapter)
         for invitation in invitations:
             accounts.send_invitation(uow, invitation, actor)
     return plan

@@ -40,6 +40,9 @@ EVENTS = {
     "bargaining.published": _l("A bargaining entry is published (an embargoed one when it is released)"),
     "bargaining_session.opened": _l("An elected opens a live bargaining session"),
     "bargaining_session.closed": _l("A live bargaining session closes, with its summary"),
+    "committee.decided": _l("The committee decides a question within the platform (an embargoed one when released)"),
+    "committee.called_up": _l("Members call a committee decision up to a referendum"),
+    "committee.settled": _l("The members' vote confirms or overturns a called-up committee decision"),
 }
 MAX_ATTEMPTS = 8  # 1, 2, 4 … 64 minutes apart: about two hours of trying
 MAX_DELAY = timedelta(hours=1)

@@ -15,11 +15,13 @@ from openbargain.services import (
     bargaining,
     bargaining_sessions,
     chapters,
+    committee,
     deliberation,
     escalations,
     feed,
     follows,
     mandates,
+    periods,
     proposals,
     roll_calls,
     scorecards,
@@ -54,7 +56,10 @@ def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | N
     supersede.by_proposal_id.choices = [c for c in proposals.proposal_titles(chapter, decided_only=True)
                                         if c[0] != view.mandate.proposal_id]
     form = report_form or ReportForm()
-    if view.reports and report_form is None:
+    # A standing mandate takes a new period's report once the period reported last is over.
+    new_period = view.mandate.standing and (not view.reports or
+                                            view.reports[-1].period_ending < periods.chapter_today(chapter))
+    if view.reports and report_form is None and not new_period:
         form.corrects_id.data = view.reports[-1].id
     return render_template("accountability/mandate.html", chapter=chapter, membership=view.membership, view=view,
                            mandate=view.mandate, report_form=form, review_form=ReviewForm(),
@@ -63,7 +68,7 @@ def _mandate_page(chapter: Chapter, mandate_id: int, report_form: ReportForm | N
                            record=roll_calls.record_of(view.mandate), bill_form=bill_form or BillLinkForm(),
                            bylaws=access.bylaws_of(chapter), answer_form=AnswerForm(),
                            rungs=escalations.ladder_of(current_user, chapter, view.mandate),
-                           confirm_form=ConfirmRecordForm()), status
+                           confirm_form=ConfirmRecordForm(), new_period=new_period), status
 
 
 @bp.get("/mandates/<int:mandate_id>")
@@ -411,7 +416,8 @@ def overview(slug: str):
     return render_template("accountability/overview.html", chapter=chapter,
                            membership=access.membership_of(current_user, chapter),
                            cards=scorecards.accountability(current_user, chapter), categories=scorecards.CATEGORIES,
-                           sessions_watchable=bargaining_sessions.watchable(current_user, chapter))
+                           sessions_watchable=bargaining_sessions.watchable(current_user, chapter),
+                           committee_record=committee.record_of(current_user, chapter))
 
 
 @bp.get("/feed.atom")

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from openbargain import i18n, policy
 from openbargain.models import Chapter, Membership, Standing
-from openbargain.services import access, audit_log, bargaining_sessions, bylaws, chapters, dashboard, due, results, roster
+from openbargain.services import access, audit_log, bargaining_sessions, bylaws, chapters, committee, dashboard, due, results, roster
 from openbargain.services.roster import RosterInvalid
 from openbargain.web.feedback import submit
 from openbargain.web.forms import (
@@ -18,6 +18,7 @@ from openbargain.web.forms import (
     MembershipForm,
     RosterConfirmForm,
     RosterUploadForm,
+    SeatsForm,
     chapter_language_form,
 )
 
@@ -168,7 +169,9 @@ def bylaws_save(slug: str):
 
 def _bylaws_form(chapter: Chapter, membership: Membership | None, form: BylawsForm):
     languages = i18n.offered()
+    seats_form = SeatsForm(emails="\n".join(committee.seat_emails(current_user, chapter)))
     return render_template("chapters/bylaws.html", chapter=chapter, membership=membership, form=form,
+                           seats_form=seats_form,
                            language_form=chapter_language_form(i18n.NAMES, languages, chapter.default_locale)
                            if len(languages) > 1 else None), 422 if form.errors else 200
 

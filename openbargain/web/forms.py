@@ -46,6 +46,11 @@ STANDING_CHOICES = [SelectChoice(Standing.GOOD_STANDING.value, _l("in good stand
                     SelectChoice(Standing.SUSPENDED.value, _l("suspended"))]
 
 
+def elected_choices(electeds) -> list[tuple[int, str]]:
+    """The electeds a proposal, a plank or a committee decision may direct, as checkbox choices."""
+    return [(m.id, f"{m.user.name} — {m.office}") for m in electeds]
+
+
 def apply_errors(form: FlaskForm, exc: DomainError) -> None:
     """Puts a service's field errors on the form's fields, so they show beside each input."""
     for name, messages in exc.errors.items():
@@ -242,6 +247,20 @@ class BylawsForm(FlaskForm):
         validators=[InputRequired()], description=_l("Steering can open it too, and cannot block the petition."))
     recall_petition = BooleanField(_l("The bylaws provide a recall petition, drawn from the record once members "
                                       "vote to call for recall"))
+    platform_report_months = SelectField(
+        _l("Electeds report on the platform's standing mandates every"), coerce=int,
+        choices=[SelectChoice(1, _l("month")), SelectChoice(2, _l("two months")), SelectChoice(3, _l("quarter")),
+                 SelectChoice(4, _l("four months")), SelectChoice(6, _l("half year")), SelectChoice(12, _l("year"))])
+    committee_of = SelectField(_l("Questions within the platform that cannot wait for a referendum are decided by"),
+                               choices=[SelectChoice("none", _l("nobody: every question goes to the members")),
+                                        SelectChoice("steering", _l("the steering committee")),
+                                        SelectChoice("named", _l("the members named to the committee"))])
+    callup_days = IntegerField(_l("Members may call a committee decision up to a referendum within (days)"),
+                               validators=[InputRequired()])
+    callup_percent = IntegerField(_l("…by a petition of (percentage of members in good standing)"),
+                                  validators=[InputRequired()], description=_l("Steering cannot block it."))
+    callup_suspends = BooleanField(_l("A decision called up is suspended until the members' vote (else it stays in "
+                                      "force until then)"))
 
 
 # --- referenda ------------------------------------------------------------------------------
@@ -473,3 +492,71 @@ def chapter_language_form(names: dict[str, str], offered: list[str], current: st
                               choices=[SelectChoice(code, names[code]) for code in offered])
 
     return ChapterLanguageForm()
+
+
+# --- the platform and the committee -----------------------------------------------------------
+
+class PlankForm(FlaskForm):
+    """A plank proposal: new, or amending the plank in force (its text filled in to edit)."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)],
+                        description=_l("e.g. “No tax abatements for luxury towers”."))
+    plank = TextAreaField(_l("The plank: what every elected it binds must always do"),
+                          validators=[Optional(), Length(max=DIRECTIVE_MAX)],
+                          description=_l("e.g. “Vote no on every tax abatement above $1M.” It stands until the "
+                                         "members amend or repeal it."))
+    body = TextAreaField(_l("Argument and background (Markdown)"), validators=[Optional(), Length(max=TEXT_MAX)])
+    binds = RadioField(_l("Whom it binds"), default="all",
+                       choices=[SelectChoice("all", _l("Every elected of the chapter, those elected later included")),
+                                SelectChoice("named", _l("The electeds named below"))])
+    electeds = SelectMultipleField(_l("Electeds it binds"), coerce=int, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
+                                                            SelectChoice("public", _l("Public"))], default="members")
+
+
+class RepealForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Why repeal it (Markdown)"), validators=[Optional(), Length(max=TEXT_MAX)])
+    visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
+                                                            SelectChoice("public", _l("Public"))], default="members")
+
+
+class SeatsForm(FlaskForm):
+    emails = TextAreaField(_l("Members of the committee: one email a line"), validators=[Optional(), Length(max=20_000)],
+                           description=_l("Those in good standing decide; each of them records their vote."))
+
+
+class CommitteeVoteEntry(Form):
+    """One committee member's vote (a sub-form: the decision form carries the CSRF token)."""
+
+    membership_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    vote = SelectField(_l("Vote"), validate_choice=False)
+
+
+class CommitteeDecisionForm(FlaskForm):
+    """Shape only, as for a proposal: the service checks the whole decision at once."""
+
+    title = StringField(_l("The question"), validators=[Optional(), Length(max=TITLE_MAX)],
+                        description=_l("e.g. “How to vote on the Harbor Point abatement on Thursday”."))
+    decision = TextAreaField(_l("The decision the elected faces"), validators=[Optional(), Length(max=TEXT_MAX)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()],
+                         description=_l("The committee decides only what must be settled before a referendum could "
+                                        "be."))
+    deadline_time = TimeField(_l("…at (optional)"), validators=[Optional()], format="%H:%M")
+    body = TextAreaField(_l("Background (Markdown)"), validators=[Optional(), Length(max=TEXT_MAX)])
+    electeds = SelectMultipleField(_l("Electeds it directs"), coerce=int, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    options = FieldList(FormField(OptionEntry), label=_l("The options the committee weighed, each with its directive"),
+                        min_entries=3, max_entries=12)
+    chosen = IntegerField(_l("The option the committee chose (its number)"), validators=[Optional()])
+    reasoning = TextAreaField(_l("The committee's reasoning"), validators=[Optional(), Length(max=TEXT_MAX)])
+    plank_ids = SelectMultipleField(_l("The planks it rests on"), coerce=int, widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
+    votes = FieldList(FormField(CommitteeVoteEntry), label=_l("How each member voted"))
+    embargo_until = DateTimeLocalField(_l("Embargo until (optional)"), validators=[Optional()],
+                                       format="%Y-%m-%dT%H:%M",
+                                       description=_l("Members see it from then on; the elected at once. By the "
+                                                      "deadline at the latest."))
+    visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
+                                                            SelectChoice("public", _l("Public"))], default="members")

@@ -6,12 +6,13 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from openbargain import policy
-from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalStatus, Stance, Visibility
+from openbargain.models import AmendmentKind, BallotKind, Chapter, ProposalKind, ProposalStatus, Stance, Visibility
 from openbargain.services import (
     access,
     amendments,
     bargaining,
     chapters,
+    committee,
     deliberation,
     due,
     follows,
@@ -31,6 +32,7 @@ from openbargain.web.forms import (
     HideForm,
     ProposalForm,
     UrgencyForm,
+    elected_choices,
 )
 
 bp = Blueprint("proposals", __name__, url_prefix="/c/<slug>/proposals")
@@ -41,7 +43,7 @@ def _chapter(slug: str) -> Chapter:
 
 
 def _electeds_choices(form: ProposalForm, chapter: Chapter) -> None:
-    form.electeds.choices = [(m.id, f"{m.user.name} — {m.office}") for m in proposals.electeds_of(chapter)]
+    form.electeds.choices = elected_choices(access.electeds_of(chapter.id))
 
 
 def _draft(form: ProposalForm) -> proposals.ProposalDraft:
@@ -80,7 +82,7 @@ def index(slug: str):
                                     page=request.args.get("page", 1, type=int))
     membership = access.membership_of(current_user, chapter)
     return render_template("proposals/index.html", chapter=chapter, membership=membership, page=page,
-                           status=status, elected=elected, q=q, electeds=proposals.electeds_of(chapter),
+                           status=status, elected=elected, q=q, electeds=access.electeds_of(chapter.id),
                            statuses=list(ProposalStatus))
 
 
@@ -114,6 +116,9 @@ def new(slug: str):
 def show(slug: str, proposal_id: int):
     chapter = _chapter(slug)
     due.settle_due(chapter)  # the page leads with the vote: its roll frozen if it has opened
+    decision = committee.decision_of(current_user, chapter, proposal_id)
+    if decision is not None:  # a committee decision is shown as one, with its roll call
+        return redirect(url_for("committee.show", slug=slug, decision_id=decision))
     return _proposal_page(chapter, proposal_id, CommentForm())
 
 
@@ -140,6 +145,8 @@ def edit(slug: str, proposal_id: int):
     chapter = _chapter(slug)
     view = proposals.get_proposal(current_user, chapter, proposal_id)
     proposal = view.proposal
+    if proposal.kind in (ProposalKind.PLANK, ProposalKind.REPEAL):
+        return redirect(url_for("platform.edit", slug=slug, proposal_id=proposal_id))
     if not policy.can_edit_proposal(current_user, view.membership, proposal):
         flash(gettext("This proposal can no longer be edited.") if proposal.is_frozen
               else gettext("Only the author can edit this proposal."), "error")

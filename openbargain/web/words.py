@@ -14,7 +14,10 @@ from openbargain.services.roll_calls import POSITIONS, RECORD_SOURCES
 from openbargain.services.verdicts import RATING_WORDS
 from openbargain.models import (
     AmendmentState,
+    CommitteeChoice,
+    DecisionState,
     EntryKind,
+    MandateSource,
     MandateStatus,
     ProposalStatus,
     Rating,
@@ -141,7 +144,16 @@ def proposal_status(value: ProposalStatus) -> str:
 
 MANDATE_STATUSES = {MandateStatus.ISSUED: _l("issued"), MandateStatus.ACKNOWLEDGED: _l("acknowledged"),
                     MandateStatus.FULFILLED: _l("fulfilled"), MandateStatus.PARTIALLY: _l("partially"),
-                    MandateStatus.BREACHED: _l("breached"), MandateStatus.SUPERSEDED: _l("superseded")}
+                    MandateStatus.BREACHED: _l("breached"), MandateStatus.SUPERSEDED: _l("superseded"),
+                    MandateStatus.SUSPENDED: _l("suspended until the members' vote"),
+                    MandateStatus.LAPSED: _l("lapsed: no longer in office")}
+MANDATE_SOURCES = {MandateSource.REFERENDUM: _l("from a referendum"), MandateSource.PLANK: _l("from a platform plank"),
+                   MandateSource.COMMITTEE: _l("from a committee decision")}
+DECISION_STATES = {DecisionState.IN_FORCE: _l("in force"), DecisionState.CALLED_UP: _l("called up: the members vote"),
+                   DecisionState.CONFIRMED: _l("confirmed by the members"),
+                   DecisionState.OVERTURNED: _l("overturned by the members")}
+COMMITTEE_CHOICES = {CommitteeChoice.FOR: _l("for"), CommitteeChoice.ABSTAIN: _l("abstained"),
+                     CommitteeChoice.ABSENT: _l("absent")}
 AMENDMENT_STATES = {AmendmentState.OPEN: _l("open"), AmendmentState.ACCEPTED: _l("accepted"),
                     AmendmentState.DECLINED: _l("declined"), AmendmentState.ON_BALLOT: _l("on the ballot")}
 STANCES = {"for": _l("for"), "against": _l("against"), "question": _l("question"), "neutral": _l("neutral")}
@@ -149,6 +161,18 @@ STANCES = {"for": _l("for"), "against": _l("against"), "question": _l("question"
 
 def mandate_status(value: MandateStatus) -> str:
     return str(MANDATE_STATUSES[value])
+
+
+def mandate_source(value: MandateSource) -> str:
+    return str(MANDATE_SOURCES[value])
+
+
+def decision_state(value: DecisionState) -> str:
+    return str(DECISION_STATES[value])
+
+
+def committee_choice(value: CommitteeChoice) -> str:
+    return str(COMMITTEE_CHOICES[value])
 
 
 def amendment_state(value: AmendmentState) -> str:

@@ -28,11 +28,6 @@ def live(world):
     return sessions.open_session(world.elected, world.chapter, draft())
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    yield
-    set_clock(None)
-
 
 def later(minutes: float):
     moment = now() + timedelta(minutes=minutes)

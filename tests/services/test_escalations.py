@@ -9,24 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from openbargain.clock import now, set_clock
+from openbargain.clock import now
 from openbargain.extensions import db
 from openbargain.models import Escalation, Notification, Proposal, ProposalStatus
 from openbargain.models.escalation import Missed, Step
 from openbargain.services import escalations, follows, mandates, reminders
 from openbargain.services.errors import AlreadySigned, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from tests import factories
-from tests.helpers import audit_events, membership, race, set_bylaws
+from tests.helpers import at, audit_events, membership, race, set_bylaws
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    yield
-    set_clock(None)
-
-
-def at(moment):
-    set_clock(lambda: moment)
 
 
 def flagged(world, hours: int = 49):

@@ -1,16 +1,28 @@
 """Every route of the app, walked for every role: a new page is never open by accident."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from openbargain.extensions import db
 from openbargain.models import AmendmentKind, EntryKind, Mandate, Membership, ReportOutcome, Stance
-from openbargain.services import amendments, bargaining, bargaining_sessions, deliberation, mandates, results, webhook_settings
+from openbargain.clock import set_clock
+from openbargain.services import (
+    amendments,
+    bargaining,
+    bargaining_sessions,
+    committee,
+    deliberation,
+    mandates,
+    proposals,
+    results,
+    webhook_settings,
+)
 from tests import factories
 from tests.conftest import ROLES, login
+from tests.helpers import membership, set_bylaws
 
 INSIDE = ("lapsed", "member", "elected", "steering")
 # endpoint -> who may use it. A route missing here fails the walk below.
@@ -214,6 +226,25 @@ ACCESS = {
     "api.sessions.sessions_post": dict.fromkeys(ROLES, 401),
     "api.sessions.sessions_react": dict.fromkeys(ROLES, 401),
     "api.sessions.sessions_close": dict.fromkeys(ROLES, 401),
+    # A members-only plank binding every elected, and a members-only committee decision of steering's.
+    "platform.index": "public",
+    "platform.plank": "insider",
+    "platform.new": {"visitor": 302, "lapsed": 403, "member": 200, "elected": 200, "steering": 200},
+    "platform.repeal": {"visitor": 302, "lapsed": 403, "member": 200, "elected": 200, "steering": 200},
+    "platform.edit": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},  # a tactical proposal: its own edit page
+    "committee.index": "public",
+    "committee.new": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
+    "committee.show": "insider",
+    # One-button: a refusal is a message on the decision's page, or on the bylaws page.
+    "committee.call_up": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "committee.seats": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    # The API ignores the cookie: what a visitor may read, and nothing members-only.
+    "api.platform.platform_show": "public",
+    "api.platform.plank_show": {},
+    "api.platform.decisions_list": "public",
+    "api.platform.decision_show": {},
+    "api.platform.decisions_record": dict.fromkeys(ROLES, 401),
+    "api.platform.decision_call_up": dict.fromkeys(ROLES, 401),
 }
 
 INSIDERS = {"lapsed", "member", "elected", "steering"}
@@ -255,6 +286,13 @@ def test_every_route_is_in_the_access_table(app):
 def test_route_access_for_each_role(app, world, role):
     elected = db.session.scalar(select(Membership).where(Membership.user_id == world.elected.id))
     membership_id = elected.id
+    plank = factories.adopt_plank(world)
+    set_clock(None)
+    set_bylaws(world.chapter, committee_of="steering")
+    decision = committee.record_decision(world.steering, world.chapter, committee.DecisionDraft(
+        "Harbor Point", "", "How to vote on Thursday.", date.today() + timedelta(days=2), [membership_id],
+        [proposals.OptionDraft("No", "Vote no."), proposals.OptionDraft("Abstain", "Abstain.")], 1,
+        "Against the platform.", [plank.id], {membership(world.steering).id: "1"}))
     proposal = factories.make_proposal(world.chapter, world.member, [elected])
     comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
     amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
@@ -279,7 +317,7 @@ def test_route_access_for_each_role(app, world, role):
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
             "notice_id": 999, "webhook_id": hook.id, "step": "disable", "session_id": live.id,
             "session_entry_id": said.id, "temperature": "hold", "match_id": 999,
-            "escalation_id": 999}
+            "escalation_id": 999, "plank_id": plank.id, "decision_id": decision.id}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
