@@ -19,6 +19,7 @@ from openbargain.api import (
     limits,
     mandates,
     notifications,
+    paper,
     petitions,
     platform,
     proposals,
@@ -29,7 +30,7 @@ from openbargain.api import (
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             sessions, platform, notifications, audit)
+             sessions, platform, paper, notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

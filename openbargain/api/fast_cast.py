@@ -53,7 +53,8 @@ class FastCast:
         if receipt is None:
             return self.downstream(environ, start_response)
         # As the app writes it: sorted keys, compact, a closing newline.
-        payload = (json.dumps({"roll_call": receipt.roll_call, "tracker": receipt.tracker}, separators=(",", ":"))
+        payload = (json.dumps({"replaced": False, "roll_call": receipt.roll_call, "tracker": receipt.tracker},
+                              separators=(",", ":"))
                    + "\n").encode()
         start_response(STATUS, self.headers + [("Content-Length", str(len(payload)))])
         return [payload]

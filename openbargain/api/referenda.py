@@ -105,15 +105,21 @@ class BallotBody(Body):
             raise ValidationError("Send exactly one of choice and ranking.", "choice")
 
 
+class RevoteBody(BallotBody):
+    tracker = Text(100, required=True, metadata={"description": "The tracker code of the ballot to replace"})
+
+
 class BallotReceipt(Shape):
     tracker = fields.String(required=True, metadata={"description": "Shown once: check the board with it"})
     roll_call = fields.Boolean(required=True)
+    replaced = fields.Boolean(required=True, metadata={"description": "A revote: the earlier ballot is void"})
 
 
 class Result(Shape):
     outcome = fields.String(required=True)
     winners = fields.List(fields.String(), required=True)
     ballots_cast = fields.Integer(required=True)
+    paper_ballots = fields.Integer(required=True, metadata={"description": "Of the ballots cast, those on paper"})
     roll_size = fields.Integer(required=True)
     quorum_met = fields.Boolean(required=True)
     ballot_set_hash = fields.String(required=True)
@@ -131,6 +137,7 @@ class BoardQuery(Body):
 
 class BoardAnswer(Shape):
     counted = fields.Boolean(required=True)
+    voided = fields.Boolean(required=True, metadata={"description": "Replaced by its voter's revote, not counted"})
 
 
 class ExportedReferendum(Shape):
@@ -160,6 +167,9 @@ class Export(Shape):
     chapter = fields.String(required=True)
     referendum = fields.Nested(ExportedReferendum, required=True)
     trackers = fields.List(fields.String(), required=True, metadata={"description": "Tracker hashes, sorted"})
+    voided_trackers = fields.List(fields.String(), metadata={
+        "description": "Hashes of the trackers whose ballots their voters replaced by revoting (not counted), "
+                       "sorted; absent from votes certified before revoting existed"})
     ballots = fields.List(fields.Dict(), required=True,
                           metadata={"description": "Contents, in canonical order (empty where the bylaws withheld them)"})
     ballots_withheld = fields.String(required=True, allow_none=True,
@@ -234,6 +244,16 @@ def cast(data, slug: str, referendum_id: int):
     return casting.cast_ballot_in(g.api_user, slug, referendum_id, data)
 
 
+@blp.operation("POST", "/chapters/<slug>/referenda/<int:referendum_id>/revote",
+               returns=BallotReceipt, status=201, body=RevoteBody, scope="vote")
+def revote(data, slug: str, referendum_id: int):
+    """Cast again before the close, where the bylaws allow it (needs the `vote` scope): the ballot your
+    tracker names is voided, listed apart on the board, and this one counts, with a new tracker.
+    A ballot cast under pressure need not stand."""
+    content = {k: data[k] for k in ("choice", "ranking") if k in data}
+    return casting.revote(g.api_user, visible_chapter(slug), referendum_id, data["tracker"], content)
+
+
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/result", returns=Result, auth=optional_token)
 def result(slug: str, referendum_id: int):
     """The certified result (404 to those who may not see the proposal, 409 until certified)"""
@@ -244,7 +264,8 @@ def result(slug: str, referendum_id: int):
                returns=BoardAnswer, auth=optional_token, query=BoardQuery)
 def board_lookup(query, slug: str, referendum_id: int):
     """Was the ballot with this tracker counted? (after certification)"""
-    return {"counted": results.find_tracker(g.api_user, settled_chapter(slug), referendum_id, query["tracker"])}
+    found = results.find_tracker(g.api_user, settled_chapter(slug), referendum_id, query["tracker"])
+    return {"counted": found == "counted", "voided": found == "voided"}
 
 
 @blp.operation("GET", "/chapters/<slug>/referenda/<int:referendum_id>/export", returns=Export, auth=optional_token)

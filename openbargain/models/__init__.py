@@ -60,6 +60,7 @@ from openbargain.models.proposal import (
     UrgencySignature,
     Visibility,
 )
+from openbargain.models.paper import PaperBatch, PaperBatchEntry, Teller
 from openbargain.models.platform import Plank
 from openbargain.models.referendum import (
     Ballot,
@@ -67,6 +68,7 @@ from openbargain.models.referendum import (
     Referendum,
     ReferendumStatus,
     SealedBallot,
+    VoidedTracker,
     VoterRollEntry,
 )
 from openbargain.models.result import Result, ResultExport
@@ -82,5 +84,5 @@ __all__ = [
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Escalation", "EscalationSignature", "BillLink", "RecordedVote", "RecordMatch", "RollCall", "SourceId", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
     "CallUpSignature", "CommitteeChoice", "CommitteeDecision", "CommitteeDecisionPlank", "CommitteeSeat", "CommitteeVote",
-    "DecisionState", "MandateSource", "Plank", "ProposalKind",
+    "DecisionState", "MandateSource", "Plank", "ProposalKind", "VoidedTracker", "PaperBatch", "PaperBatchEntry", "Teller",
 ]

@@ -38,6 +38,7 @@ DEFAULTS = {
     "callup_days": 7,
     "callup_percent": 5,
     "callup_suspends": False,
+    "revoting": True,
 }
 
 
@@ -108,6 +109,9 @@ class Bylaws(Base):
     callup_days: Mapped[int] = mapped_column(Integer, default=DEFAULTS["callup_days"])
     callup_percent: Mapped[int] = mapped_column(Integer, default=DEFAULTS["callup_percent"])
     callup_suspends: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["callup_suspends"])
+    # A member may cast again before the close, voiding the ballot their tracker names: so that a
+    # ballot cast under pressure need not stand (coercion resistance).
+    revoting: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["revoting"])
 
     chapter: Mapped[Chapter] = relationship()
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -97,6 +98,9 @@ class VoterRollEntry(Base):
     referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     voted_on: Mapped[date | None] = mapped_column(Date)
+    # A teller marked the member as voting on paper: their ballot is in a paper batch, which names
+    # no one, and no online ballot is taken from them (nor a paper one after an online ballot).
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     ballot_position: Mapped[int | None] = mapped_column(Integer)
 
     membership: Mapped[Membership] = relationship()
@@ -108,11 +112,29 @@ class SealedBallot(Base):
     random and, on SQLite, the table is stored in id order (WITHOUT ROWID), not cast order."""
 
     __tablename__ = "sealed_ballots"
-    __table_args__ = {"sqlite_with_rowid": False}
+
+    __table_args__ = (Index("ix_sealed_ballots_void_key", "referendum_id", "void_key", unique=True),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), index=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # What a revote finds the ballot by without opening every seal: the tracker keyed by the vote's
+    # key (sealing.BallotSeal.void_key), never the tracker hash the board publishes. None: cast
+    # before revoting existed.
+    void_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class VoidedTracker(Base):
+    """A ballot voided by its voter's revote (their tracker presented, a new ballot cast): listed
+    on the board apart from the counted ones. No voter, no time, no link to the ballot that
+    replaced it."""
+
+    __tablename__ = "voided_trackers"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    referendum_id: Mapped[int] = mapped_column(ForeignKey("referenda.id"), primary_key=True)
+    tracker_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Ballot(Base):

@@ -22,6 +22,7 @@ class Result(Base):
     winners: Mapped[list] = mapped_column(JSON)
     tally: Mapped[dict] = mapped_column(JSON)  # the engine's full result: rounds, transfers, matrices
     ballots_cast: Mapped[int] = mapped_column(Integer)
+    paper_ballots: Mapped[int] = mapped_column(Integer, default=0)  # of ballots_cast, those entered from paper
     roll_size: Mapped[int] = mapped_column(Integer)
     quorum_met: Mapped[bool] = mapped_column(Boolean)
     ballot_set_hash: Mapped[str] = mapped_column(String(64))

@@ -6,7 +6,7 @@ models and `policy` only, so any service can use it without importing another us
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from openbargain import policy
@@ -72,6 +72,13 @@ def electeds_of(chapter_id: int, session: Session | None = None) -> list[Members
         select(Membership).options(selectinload(Membership.user))
         .where(Membership.chapter_id == chapter_id, Membership.is_elected.is_(True))
         .order_by(Membership.office, Membership.id)))
+
+
+def memberships_by_email(session: Session, chapter_id: int, emails: list[str]) -> dict[str, Membership]:
+    """The chapter's memberships of these addresses (lower-cased), with their users; unknown ones left out."""
+    return {m.user.email.lower(): m for m in session.scalars(
+        select(Membership).options(selectinload(Membership.user)).join(User, User.id == Membership.user_id)
+        .where(Membership.chapter_id == chapter_id, func.lower(User.email).in_(emails or [""])))}
 
 
 def released() -> ColumnElement[bool]:

@@ -53,6 +53,7 @@ class BylawsChange:
     callup_days: int = 7
     callup_percent: int = 5
     callup_suspends: bool = False
+    revoting: bool = True
 
 
 HOURS_MAX = 24 * 90

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import contains_eager
 
@@ -37,12 +37,13 @@ from openbargain.models import (
     ReferendumStatus,
     SealedBallot,
     User,
+    VoidedTracker,
     VoterRollEntry,
 )
 from openbargain.models.proposal import NO, YES
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.services import api_tokens, audit, driver, sealing
-from openbargain.services.access import require_visible
+from openbargain.services.access import bylaws_of, require_visible
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.uow import bare_unit_of_work, unit_of_work
@@ -165,6 +166,7 @@ def _written_not_committed() -> None:
 class Receipt:
     tracker: str  # shown once to the voter, never stored
     roll_call: bool
+    replaced: bool = False  # a revote: the ballot of the tracker presented is void
 
     @property
     def display(self) -> str:
@@ -217,12 +219,11 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
         if not policy.is_chapter_insider(mine):  # a vote's proposal is never a draft: members see it
             require_visible(actor, mine, referendum.proposal, chapter, s)
         check_may_cast(referendum.status_at(now()), entry)
-        code, sealed_id, sealed = _sealed(referendum, [o.label for o in referendum.proposal.options], entry.id,
-                                          content)
+        ballot = _sealed(referendum, [o.label for o in referendum.proposal.options], entry.id, content)
         _between_check_and_write()
         moment = now()
         voted_on = moment.astimezone(ZoneInfo(chapter.timezone)).date()
-        if not _record(s.connection(), referendum.id, entry.id, moment, voted_on, sealed_id, sealed):
+        if not _record(s.connection(), referendum.id, entry.id, moment, voted_on, ballot):
             s.expire(referendum)
             s.expire(entry)
             check_may_cast(referendum.status_at(now()), entry)  # says why: closed meanwhile, or voted
@@ -231,20 +232,78 @@ def _cast(actor: User, slug: str, referendum_id: int, content: dict) -> Receipt:
             audit.record(s, "referendum.voted", f"referendum:{referendum.id}", actor=actor, chapter=chapter)
         roll_call = not referendum.secret
         _written_not_committed()
-    return Receipt(tracker=code, roll_call=roll_call)
+    return Receipt(tracker=ballot.code, roll_call=roll_call)
 
 
-def _sealed(referendum: Referendum, labels: list[str], entry_id: int, content: dict) -> tuple[str, str, bytes]:
-    """The ballot's tracker code, its sealed row's random id, and the sealed content (refused as
-    ValidationFailed when malformed)."""
+@dataclass(frozen=True)
+class _Sealed:
+    code: str  # the tracker, for the voter's receipt only
+    void_key: str  # what a revote finds it by, stored beside the seal
+    id: str  # the sealed row's random id
+    blob: bytes
+
+
+def _sealed(referendum: Referendum, labels: list[str], entry_id: int, content: dict) -> _Sealed:
+    """The ballot sealed with its tracker (refused as ValidationFailed when malformed)."""
     canonical = ballot_content(referendum, labels, **{k: content[k] for k in ("choice", "ranks", "ranking")
                                                          if k in content})
     code = secrets.token_hex(TRACKER_HEX // 2)
-    sealed_id = str(uuid.uuid4())
-    sealed = sealing.seal_for(referendum.seal_key_id, referendum.id).seal(sealed_id, {
-        "content": canonical, "tracker_hash": tracker_hash(code),
-        "roll_entry": None if referendum.secret else entry_id}, longest=longest_payload(referendum, labels))
-    return code, sealed_id, sealed
+    seal, sealed_id = sealing.seal_for(referendum.seal_key_id, referendum.id), str(uuid.uuid4())
+    blob = seal.seal(sealed_id, {"content": canonical, "tracker_hash": tracker_hash(code),
+                                 "roll_entry": None if referendum.secret else entry_id},
+                     longest=longest_payload(referendum, labels))
+    return _Sealed(code, seal.void_key(code), sealed_id, blob)
+
+
+def revote(actor: User, chapter: Chapter, referendum_id: int, code: str, content: dict) -> Receipt:
+    """Casting again before the close, where the bylaws allow it: the ballot the member's tracker
+    names is voided — listed apart on the board, never counted — and the new one counts, with a
+    new tracker. The tracker is the proof: nothing records who revoted, nor which new ballot
+    replaced which (in a roll-call vote, whose ballots name their voter, the voided one must also
+    be the member's own). One ballot each still holds: the roll entry stays as it was."""
+    code = normalise_tracker(code)
+    actor_id = actor.id
+    with unit_of_work() as uow:
+        s = uow.session
+        found = s.execute(_VOTE_AND_VOTER, {"actor": actor_id, "referendum": referendum_id,
+                                            "slug": chapter.slug}).unique().first()
+        referendum, home, mine, entry = found or (None, None, None, None)
+        if referendum is None:
+            raise NotFound(_("No such vote."))
+        if not policy.is_chapter_insider(mine):
+            require_visible(actor, mine, referendum.proposal, home, s)
+        check_may_revote(referendum.status_at(now()), entry, bylaws_of(home, s).revoting)
+        ballot = _sealed(referendum, [o.label for o in referendum.proposal.options], entry.id, content)
+        seal = sealing.seal_for(referendum.seal_key_id, referendum.id)
+        voided = s.connection().execute(_VOID, {"referendum": referendum.id, "void_key": seal.void_key(code),
+                                                "moment": now()}).first()
+        if voided is None:
+            check_may_revote(referendum.status_at(now()), entry, True)  # closed meanwhile
+            raise ValidationFailed.on("tracker", _("No ballot counted in this vote has this tracker code: it was "
+                                                   "mistyped, or that ballot was already replaced."))
+        if not referendum.secret:
+            payload = seal.open(voided.id, voided.sealed)
+            if payload["roll_entry"] != entry.id:
+                raise ValidationFailed.on("tracker", _("In a roll-call vote you can replace only your own ballot."))
+        s.connection().execute(insert(VoidedTracker).values(referendum_id=referendum.id,
+                                                            tracker_hash=tracker_hash(code)))
+        _store(s.connection(), referendum.id, ballot)
+        if not referendum.secret:
+            audit.record(s, "referendum.revoted", f"referendum:{referendum.id}", actor=actor, chapter=home)
+    return Receipt(tracker=ballot.code, roll_call=not referendum.secret, replaced=True)
+
+
+def check_may_revote(status: ReferendumStatus, entry: VoterRollEntry | None, allowed: bool) -> None:
+    """Why this member may not cast again now, if they may not."""
+    if status != ReferendumStatus.OPEN:
+        raise InvalidTransition(_("This vote is not open.") if status == ReferendumStatus.SCHEDULED
+                                else _("This vote has closed."))
+    if entry is None:
+        raise NotEligible(_("You are not on this vote's roll: it holds the members in good standing when it opened."))
+    if entry.voted_on is None:
+        raise InvalidTransition(_("You have not voted yet: cast your ballot."))
+    if not allowed:
+        raise InvalidTransition(_("Under this chapter's bylaws a ballot, once cast, is final."))
 
 
 class _NotCast(Exception):
@@ -272,19 +331,18 @@ def cast_by_token(secret: str, slug: str, referendum_id: int, content: dict) -> 
                 raise _NotCast
             labels = [row.label for row in sorted(rows, key=lambda row: row.position)]
             try:
-                code, sealed_id, sealed = _sealed(referendum, labels, first.entry_id, content)
+                ballot = _sealed(referendum, labels, first.entry_id, content)
             except ValidationFailed:
                 raise _NotCast from None
             _between_check_and_write()
             moment = now()  # the write's own moment: a vote that closed since the check refuses it
             voted_on = moment.astimezone(ZoneInfo(first.timezone)).date()
-            if not _record(connection, referendum_id, first.entry_id, moment, voted_on, sealed_id, sealed,
-                           on_driver=True):
+            if not _record(connection, referendum_id, first.entry_id, moment, voted_on, ballot, on_driver=True):
                 raise _NotCast
             _written_not_committed()
     except _NotCast:
         return None
-    return Receipt(tracker=code, roll_call=False)
+    return Receipt(tracker=ballot.code, roll_call=False)
 
 
 def _plain(row, referendum: Referendum) -> bool:
@@ -297,8 +355,8 @@ def _plain(row, referendum: Referendum) -> bool:
             and referendum.secret and row.roll_frozen_at is not None)
 
 
-def _record(connection: Connection, referendum_id: int, entry_id: int, moment, voted_on, sealed_id: str,
-            sealed: bytes, on_driver: bool = False) -> bool:
+def _record(connection: Connection, referendum_id: int, entry_id: int, moment, voted_on, ballot: _Sealed,
+            on_driver: bool = False) -> bool:
     """Marks the roll entry voted and stores the sealed ballot — only if the entry has not voted
     (the conditional update, with the unique roll entry behind it: one ballot each) and the vote
     is still open and uncertified, checked under a *shared* lock on the vote: casts never wait on
@@ -310,14 +368,19 @@ def _record(connection: Connection, referendum_id: int, entry_id: int, moment, v
     # Core on the connection, not the session: with parameters the session would take these for
     # ORM bulk statements.
     if connection.dialect.name == "postgresql":
-        values = {**marking, "sealed_id": sealed_id, "blob": sealed}
+        values = {**marking, "sealed_id": ballot.id, "blob": ballot.blob, "void_key": ballot.void_key}
         if on_driver:
             return bool(driver.rows(connection, _MARK_AND_STORE, values))
         return connection.execute(_MARK_AND_STORE, values).first() is not None
     if connection.execute(_MARK, marking).rowcount != 1:
         return False
-    connection.execute(insert(SealedBallot).values(id=sealed_id, referendum_id=referendum_id, sealed=sealed))
+    _store(connection, referendum_id, ballot)
     return True
+
+
+def _store(connection: Connection, referendum_id: int, ballot: _Sealed) -> None:
+    connection.execute(insert(SealedBallot).values(id=ballot.id, referendum_id=referendum_id, sealed=ballot.blob,
+                                                   void_key=ballot.void_key))
 
 
 # The cast's statements, built once: building and keying them again for every cast was a fifth
@@ -351,17 +414,24 @@ _PLAIN_CAST_READ = (
     .outerjoin(VoterRollEntry, and_(VoterRollEntry.membership_id == Membership.id,
                                     VoterRollEntry.referendum_id == Referendum.id))
     .where(PersonalAccessToken.token_hash == bindparam("token_hash")))
-_STILL_OPEN = exists(select(Referendum.id).where(Referendum.id == bindparam("referendum"),
+# The vote is open and uncertified, checked under a shared lock on it (see `_record`).
+STILL_OPEN = exists(select(Referendum.id).where(Referendum.id == bindparam("referendum"),
                                                  Referendum.certified_at.is_(None),
                                                  Referendum.closes_at > bindparam("moment")).with_for_update(read=True))
 _MARK = (update(VoterRollEntry)
-         .where(VoterRollEntry.id == bindparam("entry"), VoterRollEntry.voted_on.is_(None), _STILL_OPEN)
+         .where(VoterRollEntry.id == bindparam("entry"), VoterRollEntry.voted_on.is_(None), STILL_OPEN)
          .values(voted_on=bindparam("day")))
 _MARKED = _MARK.returning(VoterRollEntry.id).cte("marked")
+# The ballot a revote voids, under the same shared lock on the open vote as a cast.
+_VOID = (delete(SealedBallot)
+         .where(SealedBallot.referendum_id == bindparam("referendum"), SealedBallot.void_key == bindparam("void_key"),
+                STILL_OPEN)
+         .returning(SealedBallot.id, SealedBallot.sealed))
 _MARK_AND_STORE = (
     insert(SealedBallot)
-    .from_select(["id", "referendum_id", "sealed"],
+    .from_select(["id", "referendum_id", "sealed", "void_key"],
                  select(bindparam("sealed_id", type_=SealedBallot.id.type),
                         bindparam("referendum", type_=SealedBallot.referendum_id.type),
-                        bindparam("blob", type_=SealedBallot.sealed.type)).select_from(_MARKED))
+                        bindparam("blob", type_=SealedBallot.sealed.type),
+                        bindparam("void_key", type_=SealedBallot.void_key.type)).select_from(_MARKED))
     .add_cte(_MARKED).returning(SealedBallot.referendum_id))

@@ -41,7 +41,7 @@ from openbargain.models.bylaws import CommitteeOf
 from openbargain.models.committee import REASONING_MAX
 from openbargain.phrases import phrase
 from openbargain.services import audit, mandates, notifications, proposals, webhooks
-from openbargain.services.access import bylaws_of, membership_of, require, require_chapter_visible
+from openbargain.services.access import bylaws_of, membership_of, memberships_by_email, require, require_chapter_visible
 from openbargain.services.bylaws import members_needed
 from openbargain.services.errors import InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.proposals import OptionDraft, ProposalDraft, deadline_moment
@@ -86,9 +86,7 @@ def set_seats(actor: User, chapter: Chapter, emails: list[str]) -> list[Membersh
         wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
         if len(wanted) > SEATS_MAX:
             raise ValidationFailed.on("emails", gettext("Name at most %(count)d members.", count=SEATS_MAX))
-        found = {m.user.email.lower(): m for m in s.scalars(
-            select(Membership).options(selectinload(Membership.user)).join(User, User.id == Membership.user_id)
-            .where(Membership.chapter_id == chapter.id, func.lower(User.email).in_(wanted or [""])))}
+        found = memberships_by_email(s, chapter.id, wanted)
         unknown = [e for e in wanted if e not in found]
         if unknown:
             raise ValidationFailed.on("emails", gettext("Not members of this chapter: %(emails)s",

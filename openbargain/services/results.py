@@ -20,6 +20,7 @@ from openbargain.models import (
     Chapter,
     Mandate,
     Membership,
+    PaperBatch,
     Proposal,
     ProposalKind,
     ProposalStatus,
@@ -29,6 +30,7 @@ from openbargain.models import (
     ResultExport,
     SealedBallot,
     User,
+    VoidedTracker,
     VoterRollEntry,
 )
 from openbargain.models.referendum import YES_NO_METHOD
@@ -65,7 +67,9 @@ def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str]
     and apart from the contents, roll-call voters pointed at a ballot of their content. Then the
     sealed rows go, so no stored row keeps the order, transaction or time of any cast. The sealed
     rows are read in batches and only the distinct contents, their counts and the trackers kept."""
-    if session.scalar(select(SealedBallot.id).where(SealedBallot.referendum_id == referendum.id).limit(1)) is None:
+    paper = paper_ballots(session, referendum.id)
+    if not paper and session.scalar(select(SealedBallot.id).where(SealedBallot.referendum_id == referendum.id)
+                                    .limit(1)) is None:
         return [], board.BallotSet()
     seal = sealing.BallotSeal(referendum.seal_key_id, referendum.id)
     sealed = read_rows(session, select(SealedBallot.id, SealedBallot.sealed)
@@ -79,6 +83,8 @@ def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str]
             if payload["roll_entry"] is not None:
                 roll_call.append((payload["roll_entry"], line))
             yield line, payload["content"], 1
+        for content in paper:  # no tracker: a paper ballot's voter checks the count in the room
+            yield board.canonical(content), content, 1
 
     ballots = board.BallotSet.from_groups(opened())
     trackers.sort()
@@ -90,6 +96,12 @@ def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str]
         session.execute(update(VoterRollEntry), _roll_call_positions(roll_call, ballots))
     session.execute(delete(SealedBallot).where(SealedBallot.referendum_id == referendum.id))
     return trackers, ballots
+
+
+def paper_ballots(session: Session, referendum_id: int) -> list[dict]:
+    """The paper ballots of the vote's batches two tellers agreed on (services/paper.py)."""
+    return [content for batch in session.scalars(select(PaperBatch.ballots).where(
+        PaperBatch.referendum_id == referendum_id, PaperBatch.agreed_at.is_not(None))) for content in batch]
 
 
 def _roll_call_positions(roll_call: list[tuple[int, str]], ballots: board.BallotSet) -> list[dict]:
@@ -130,6 +142,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     session.refresh(referendum)
     proposal = session.get(Proposal, referendum.proposal_id)
     chapter = session.get(Chapter, proposal.chapter_id)
+    paper = len(paper_ballots(session, referendum.id))
     trackers, ballots = _unseal_ballots(session, referendum)
     record_turnout(session, referendum, chapter)
     checkpoint = audit.head(session, chapter)
@@ -137,7 +150,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     quorum = tally.details.get("quorum") or {}
     result = Result(
         referendum_id=referendum.id, outcome=tally.outcome, winners=list(tally.winners), tally=tally.to_dict(),
-        ballots_cast=ballots.size, roll_size=referendum.roll_size or 0,
+        ballots_cast=ballots.size, paper_ballots=paper, roll_size=referendum.roll_size or 0,
         quorum_met=bool(quorum.get("met")), ballot_set_hash=ballots.hash,
         board_hash=ballots.board_hash(referendum.roll_hash or "", trackers), certified_at=now(),
         audit_length=checkpoint.length, audit_head=checkpoint.hash, audit_chain=checkpoint.chain,
@@ -148,6 +161,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     session.flush()
     audit.record(session, "referendum.certified", f"referendum:{referendum.id}", actor=None, chapter=chapter,
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
+                       "voided_by_revoting": len(voided_trackers(session, referendum.id)), "on_paper": paper,
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
     sentence = each_language(lambda: outcome_sentence(result, referendum))
@@ -273,6 +287,12 @@ class ResultView:
     result: Result
     roll_call: list[tuple[str, dict]]  # (member name, ballot content) for roll-call votes only
     mandates: list[Mandate]  # what the result binds each directed elected to do
+    voided: list[str]  # the trackers of ballots their voters replaced by revoting, sorted
+
+
+def voided_trackers(session: Session, referendum_id: int) -> list[str]:
+    return list(session.scalars(select(VoidedTracker.tracker_hash).where(VoidedTracker.referendum_id == referendum_id)
+                                .order_by(VoidedTracker.tracker_hash)))
 
 
 def _certified(actor: User | None, chapter: Chapter, referendum_id: int) -> tuple[Referendum, Membership | None]:
@@ -301,13 +321,17 @@ def get_result(actor: User | None, chapter: Chapter, referendum_id: int) -> Resu
         roll_call = [(r.name, r.content) for r in rows]
     issued = list(db.session.scalars(select(Mandate).options(selectinload(Mandate.membership).selectinload(
         Membership.user)).where(Mandate.referendum_id == referendum.id).order_by(Mandate.id)))
-    return ResultView(referendum, referendum.proposal, mine, result, roll_call, issued)
+    return ResultView(referendum, referendum.proposal, mine, result, roll_call, issued,
+                      voided_trackers(db.session, referendum.id))
 
 
-def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code: str) -> bool:
+def find_tracker(actor: User | None, chapter: Chapter, referendum_id: int, code: str) -> str | None:
+    """Where a tracker stands on the board: "counted", "voided" (its voter revoted), or None."""
     referendum, _ = _certified(actor, chapter, referendum_id)
     digest = tracker_hash(code)
-    return db.session.get(BallotTracker, (referendum.id, digest)) is not None
+    if db.session.get(BallotTracker, (referendum.id, digest)) is not None:
+        return "counted"
+    return "voided" if db.session.get(VoidedTracker, (referendum.id, digest)) is not None else None
 
 
 def _export_document(session: Session, referendum: Referendum, result: Result, chapter: Chapter,
@@ -332,6 +356,7 @@ def _export_document(session: Session, referendum: Referendum, result: Result, c
             "options": [o.label for o in proposal.options],
         },
         "trackers": trackers,
+        "voided_trackers": voided_trackers(session, referendum.id),
         "ballots": [],
         "ballots_withheld": withheld,
         "ballot_set_hash": result.ballot_set_hash,

@@ -10,6 +10,7 @@ order and timing that join a voter to a row join them to nothing readable.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from functools import lru_cache
@@ -82,9 +83,17 @@ class BallotSeal:
                 derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                                info=f"openbargain-ballot-seal/1:referendum:{referendum_id}".encode()).derive(key)
                 self._aead = AESGCM(derived)
+                self._void = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                                  info=f"openbargain-void-key/1:referendum:{referendum_id}".encode()).derive(key)
                 return
         raise BallotKeyMissing(f"This vote's ballots are sealed under ballot key {seal_key_id}, which this "
                                "server does not have. The operator must add it back to BALLOT_KEYS.")
+
+    def void_key(self, tracker_code: str) -> str:
+        """What finds a sealed ballot when its voter revotes: keyed by the vote's key, so that the
+        database alone cannot match it to the tracker hash published on the board, nor a voided
+        tracker to the sealed row (and the transaction) it came from."""
+        return hmac.new(self._void, tracker_code.encode(), hashlib.sha256).hexdigest()
 
     def _associated(self, sealed_id: str) -> bytes:
         return f"referendum:{self.referendum_id}/sealed:{sealed_id}".encode()

@@ -259,6 +259,8 @@ class BylawsForm(FlaskForm):
                                validators=[InputRequired()])
     callup_percent = IntegerField(_l("…by a petition of (percentage of members in good standing)"),
                                   validators=[InputRequired()], description=_l("Steering cannot block it."))
+    revoting = BooleanField(_l("A member may vote again before the close with their tracker code, voiding their earlier "
+                                 "ballot (so that a ballot cast under pressure need not stand)"))
     callup_suspends = BooleanField(_l("A decision called up is suspended until the members' vote (else it stays in "
                                       "force until then)"))
 
@@ -560,3 +562,29 @@ class CommitteeDecisionForm(FlaskForm):
                                                       "deadline at the latest."))
     visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
                                                             SelectChoice("public", _l("Public"))], default="members")
+
+
+# --- paper ballots ----------------------------------------------------------------------------
+
+class TellersForm(FlaskForm):
+    emails = TextAreaField(_l("Tellers: one email a line"), validators=[Optional(), Length(max=5_000)],
+                           description=_l("Members in good standing. Two of them enter each batch of paper ballots."))
+
+
+class PaperMarkForm(FlaskForm):
+    email = EmailField(_l("The member's email"), validators=[DataRequired(), Length(max=EMAIL_MAX)],
+                       description=_l("Marks them on the roll as voting on paper: no online ballot is taken from "
+                                      "them after this."))
+
+
+class PaperBatchForm(FlaskForm):
+    """A batch as counted: a count per choice (yes/no), or one ranking a line (ranked)."""
+
+    label = StringField(_l("Batch"), validators=[Optional(), Length(max=120)],
+                        description=_l("e.g. “Box 1, general meeting”: the second teller enters the same name."))
+    yes = IntegerField(_l("Yes"), validators=[Optional()], default=0)
+    no = IntegerField(_l("No"), validators=[Optional()], default=0)
+    abstain = IntegerField(_l("Abstain"), validators=[Optional()], default=0)
+    rankings = TextAreaField(_l("One ballot a line, options in order of preference separated by >"),
+                             validators=[Optional(), Length(max=200_000)],
+                             description=_l("A line with only - is a blank ballot (an abstention)."))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from openbargain import policy
 from openbargain.models import BallotKind, Chapter, Referendum, ReferendumStatus
-from openbargain.services import access, calendar, casting, chapters, due, nudges, proposals, referenda, results
+from openbargain.services import access, calendar, casting, chapters, due, nudges, paper, proposals, referenda, results
 from openbargain.services.errors import DomainError, InvalidTransition, ValidationFailed
 from openbargain.web import charts
 from openbargain.web.csvsafe import csv_response
@@ -90,7 +90,9 @@ def show(slug: str, referendum_id: int):
                            referendum=view.referendum, proposal=view.proposal, action_form=ActionForm(),
                            warnings=referenda.schedule_warnings(chapter, view.proposal, view.referendum),
                            turnout=nudges.turnout(view.referendum) if running else None,
-                           reminder_refusal=nudges.reminder_refusal(view.referendum))
+                           reminder_refusal=nudges.reminder_refusal(view.referendum),
+                           revoting=access.bylaws_of(chapter).revoting,
+                           paper_desk=referendum_id if paper.may_see_paper(current_user, chapter, referendum_id) else None)
 
 
 @bp.post("/referenda/<int:referendum_id>/remind")
@@ -159,11 +161,20 @@ def cancel(slug: str, referendum_id: int):
 
 # --- the ballot -----------------------------------------------------------------------------
 
+def _revoting() -> bool:
+    """Whether the member is voting again: asked for by the page's address, carried by the forms
+    as the tracker code (posted, never in an address)."""
+    return request.args.get("revote") == "1" or "tracker" in request.form
+
+
 def _ballot_view(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     view = referenda.get_referendum(current_user, chapter, referendum_id)
     try:
-        casting.check_may_cast(view.status, view.my_entry)
+        if _revoting():
+            casting.check_may_revote(view.status, view.my_entry, access.bylaws_of(chapter).revoting)
+        else:
+            casting.check_may_cast(view.status, view.my_entry)
     except DomainError as exc:
         flash_refusal(exc)
         return chapter, view, redirect(url_for("referenda.show", slug=slug, referendum_id=referendum_id))
@@ -190,7 +201,8 @@ def _ballot_page(chapter, view, errors: list[str] | None = None, status: int = 2
     form = YesNoBallotForm() if not view.referendum.ranked else ActionForm()
     return render_template("referenda/ballot.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, form=form, errors=errors or [],
-                           submitted=submitted or {}, meanings=casting.choice_meanings(view.proposal)), status
+                           submitted=submitted or {}, meanings=casting.choice_meanings(view.proposal),
+                           revoting=_revoting(), tracker=request.form.get("tracker", "")), status
 
 
 @bp.route("/referenda/<int:referendum_id>/ballot", methods=["GET", "POST"])
@@ -223,6 +235,7 @@ def review(slug: str, referendum_id: int):
     try:
         submitted = _submitted(view)
         content = casting.ballot_content(view.referendum, [o.label for o in view.proposal.options], **submitted)
+        tracker = casting.normalise_tracker(request.form["tracker"]) if _revoting() else None
     except ValidationFailed as exc:
         return _ballot_page(chapter, view, [m for ms in exc.errors.values() for m in ms], 422, submitted)
     ranked = content.get("ranking")
@@ -230,7 +243,7 @@ def review(slug: str, referendum_id: int):
     return render_template("referenda/review.html", chapter=chapter, membership=view.membership, view=view,
                            referendum=view.referendum, proposal=view.proposal, content=content,
                            summary=casting.describe(content, view.proposal), unranked=unranked,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), tracker=tracker, bylaws=access.bylaws_of(chapter))
 
 
 @bp.post("/referenda/<int:referendum_id>/ballot/cast")
@@ -241,6 +254,11 @@ def cast(slug: str, referendum_id: int):
         abort(400)
     content = {"choice": request.form.get("choice")} if "choice" in request.form \
         else {"ranking": request.form.getlist("ranking")}
+    if _revoting():
+        tracker = request.form["tracker"]
+        return submit(None, lambda: casting.revote(current_user, chapter, referendum_id, tracker, content),
+                      success="", done=lambda receipt: _receipt(chapter, referendum_id, receipt, content),
+                      refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
     return submit(None, lambda: casting.cast_ballot(current_user, chapter, referendum_id, content), success="",
                   done=lambda receipt: _receipt(chapter, referendum_id, receipt, content),
                   refused=url_for("referenda.show", slug=slug, referendum_id=referendum_id))
@@ -253,7 +271,8 @@ def _receipt(chapter, referendum_id: int, receipt: casting.Receipt, content: dic
     response = make_response(render_template("referenda/receipt.html", chapter=chapter,
                                              membership=access.membership_of(current_user, chapter),
                                              referendum_id=referendum_id, receipt=receipt,
-                                             summary=casting.describe(content, proposal), action_form=ActionForm()))
+                                             summary=casting.describe(content, proposal), action_form=ActionForm(),
+                                             bylaws=access.bylaws_of(chapter)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -334,7 +353,7 @@ def result(slug: str, referendum_id: int):
 def bulletin_board(slug: str, referendum_id: int):
     chapter = _settled_chapter(slug)
     code = request.args.get("tracker", "")
-    found: bool | None = None
+    found: str | None = None
     error = None
     try:
         view = results.get_result(current_user, chapter, referendum_id)

@@ -119,7 +119,7 @@ def test_update_hide_reschedule_and_board(client, world):
     closed = r.closes_at + timedelta(minutes=1)
     set_clock(lambda: closed)
     member = tokens(client, world.member)["access_token"]
-    assert client.get(f"{board}?tracker={receipt.tracker}", headers=auth(member)).get_json() == {"counted": True}
+    assert client.get(f"{board}?tracker={receipt.tracker}", headers=auth(member)).get_json() == {"counted": True, "voided": False}
     assert client.get(f"{board}?tracker=zz", headers=auth(member)).status_code == 422
 
 

@@ -130,7 +130,7 @@ def test_a_chapter_from_an_empty_install_to_a_reviewed_report(app, client, outbo
     rosa, cleo = login("rosa@example.org"), login("cleo@example.org")
     result = get(f"{base}/referenda/{rid}/result", rosa)
     assert result["outcome"] == "adopted" and result["ballots_cast"] == 4
-    assert get(f"{base}/referenda/{rid}/board?tracker={tracker}", rosa) == {"counted": True}
+    assert get(f"{base}/referenda/{rid}/board?tracker={tracker}", rosa) == {"counted": True, "voided": False}
 
     mandate = get(f"{base}/mandates", rosa)["items"][0]
     assert (mandate["directive"], mandate["status"], mandate["elected"]) == ("Vote no.", "issued", electeds[0]["id"])

@@ -15,7 +15,7 @@ from openbargain.services.rolls import ensure_rolls_frozen
 from tests import factories
 from tests.helpers import PROBLEM, auth, membership, race
 
-RECEIPT = re.compile(r'\{"roll_call":false,"tracker":"[0-9a-f]{32}"\}\n')
+RECEIPT = re.compile(r'\{"replaced":false,"roll_call":false,"tracker":"[0-9a-f]{32}"\}\n')
 
 
 @pytest.fixture

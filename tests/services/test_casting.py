@@ -117,11 +117,15 @@ def test_nothing_written_at_casting_names_the_ballot_or_the_moment(app, world, y
     voters = [world.member, world.elected, world.steering]
     receipts = [casting.cast_ballot(u, world.chapter, yes_no.id, {"choice": c})
                 for u, c in zip(voters, ["yes", "no", "abstain"])]
-    # While the vote is open a ballot is a random id and a blob: no voter, no time, no content.
+    # While the vote is open a ballot is a random id, a blob and its void key (for a revote to find
+    # it: keyed by the vote's key, never the tracker hash the board publishes): no voter, no time,
+    # no content.
     columns = {c["name"] for c in inspect(db.engine).get_columns("sealed_ballots")}
-    assert columns == {"id", "referendum_id", "sealed"}
+    assert columns == {"id", "referendum_id", "sealed", "void_key"}
     sealed = list(db.session.scalars(select(SealedBallot)))
     assert len(sealed) == 3 and all(uuid.UUID(b.id).version == 4 for b in sealed)
+    published = {casting.tracker_hash(r.tracker) for r in receipts}
+    assert len({b.void_key for b in sealed}) == 3 and not {b.void_key for b in sealed} & published
     assert not any(word in bytes(b.sealed) for b in sealed for word in (b"yes", b"abstain", b"choice"))
     # The roll knows the date, not the time, and (secret ballot) not the ballot.
     roll_columns = {c["name"]: c["type"] for c in inspect(db.engine).get_columns("voter_roll_entries")}

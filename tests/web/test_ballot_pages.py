@@ -231,3 +231,41 @@ def test_the_nav_counts_the_votes_awaiting_the_members_ballot(client, world):
     assert badge in client.get("/c/riverside/proposals/").get_data(as_text=True)
     casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
     assert "vote awaits your ballot" not in client.get("/c/riverside/proposals/").get_data(as_text=True)
+
+
+def test_a_member_votes_again_with_their_tracker_code(client, world):
+    r = factories.make_open_referendum(world, membership(world.elected))
+    first = casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    login(client, world.member)
+    base = f"/c/riverside/referenda/{r.id}"
+    show = client.get(base).get_data(as_text=True)
+    assert "Vote again with your tracker code" in show
+    page = client.get(f"{base}/ballot?revote=1").get_data(as_text=True)
+    assert "Vote again:" in page and 'name="tracker"' in page
+    typo = client.post(f"{base}/ballot/review", data={"choice": "no", "tracker": "1234"})
+    assert typo.status_code == 422 and "A tracker code is 32 characters" in typo.get_data(as_text=True)
+    review = client.post(f"{base}/ballot/review", data={"choice": "no", "tracker": first.display})
+    html = review.get_data(as_text=True)
+    assert "Casting it voids the ballot your tracker code names." in html and f'value="{first.tracker}"' in html
+    wrong = client.post(f"{base}/ballot/cast", data={"choice": "no", "tracker": "f" * 32}, follow_redirects=True)
+    assert "No ballot counted in this vote has this tracker code" in wrong.get_data(as_text=True)
+    receipt = client.post(f"{base}/ballot/cast", data={"choice": "no", "tracker": first.tracker}).get_data(as_text=True)
+    assert "Your earlier ballot is void" in receipt and "If you change your mind, or were pressured" in receipt
+    assert ballot_count() == 1
+    from openbargain.models import VoidedTracker
+    assert db.session.scalar(select(VoidedTracker.tracker_hash)) == casting.tracker_hash(first.tracker)
+
+
+def test_where_the_bylaws_say_a_ballot_is_final_there_is_no_revote(client, world):
+    from tests.helpers import set_bylaws
+
+    set_bylaws(world.chapter, revoting=False)
+    r = factories.make_open_referendum(world, membership(world.elected))
+    first = casting.cast_ballot(world.member, world.chapter, r.id, {"choice": "yes"})
+    login(client, world.member)
+    base = f"/c/riverside/referenda/{r.id}"
+    assert "Vote again" not in client.get(base).get_data(as_text=True)
+    refused = client.get(f"{base}/ballot?revote=1", follow_redirects=True).get_data(as_text=True)
+    assert "a ballot, once cast, is final" in refused
+    cast = client.post(f"{base}/ballot/cast", data={"choice": "no", "tracker": first.tracker}, follow_redirects=True)
+    assert "a ballot, once cast, is final" in cast.get_data(as_text=True) and ballot_count() == 1

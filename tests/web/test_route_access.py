@@ -239,6 +239,16 @@ ACCESS = {
     "committee.call_up": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
     "committee.seats": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
     # The API ignores the cookie: what a visitor may read, and nothing members-only.
+    "api.referenda.revote": dict.fromkeys(ROLES, 401),
+    "api.paper.paper_show": dict.fromkeys(ROLES, 401),
+    "api.paper.tellers_set": dict.fromkeys(ROLES, 401),
+    "api.paper.paper_mark": dict.fromkeys(ROLES, 401),
+    "api.paper.paper_batch": dict.fromkeys(ROLES, 401),
+    # The paper side of the open vote: its tellers (none appointed in the walk) and steering.
+    "paper.show": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
+    "paper.tellers": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},  # a refusal is a message on the page
+    "paper.mark": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
+    "paper.batch": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
     "api.platform.platform_show": "public",
     "api.platform.plank_show": {},
     "api.platform.decisions_list": "public",
