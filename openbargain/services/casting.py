@@ -302,6 +302,8 @@ def check_may_revote(status: ReferendumStatus, entry: VoterRollEntry | None, all
         raise NotEligible(_("You are not on this vote's roll: it holds the members in good standing when it opened."))
     if entry.voted_on is None:
         raise InvalidTransition(_("You have not voted yet: cast your ballot."))
+    if entry.on_paper:
+        raise InvalidTransition(_("You voted on paper: a paper ballot has no tracker to replace it with."))
     if not allowed:
         raise InvalidTransition(_("Under this chapter's bylaws a ballot, once cast, is final."))
 

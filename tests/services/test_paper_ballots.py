@@ -145,3 +145,11 @@ def test_nothing_in_a_batch_names_a_member(app, world, vote):
     everything = " ".join(str(e.data) for e in db.session.scalars(select(AuditEvent)))
     assert world.elected.email not in everything and str(membership(world.elected).id) not in str(
         audit_events("referendum.paper_batch_entered")[0].data)
+
+
+def test_a_member_who_voted_on_paper_cannot_revote_online(app, world, vote):
+    online = casting.cast_ballot(world.steering, world.chapter, vote.id, {"choice": "no"})
+    paper.mark_on_paper(world.steering, world.chapter, vote.id, world.elected.email)
+    with pytest.raises(InvalidTransition):  # not even with someone else's tracker
+        casting.revote(world.elected, world.chapter, vote.id, online.tracker, {"choice": "yes"})
+    assert results_sealed(vote.id) == 1
