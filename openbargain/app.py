@@ -40,6 +40,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.auth import bp as auth_bp
     from openbargain.web.chapters import bp as chapters_bp
     from openbargain.web.committee import bp as committee_bp
+    from openbargain.web.elections import bp as elections_bp
     from openbargain.web.main import bp as main_bp
     from openbargain.web.notices import bp as notices_bp
     from openbargain.web.paper import bp as paper_bp
@@ -50,7 +51,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.webhooks import bp as webhooks_bp
 
     for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, sessions_bp, admin_bp,
-               notices_bp, webhooks_bp, platform_bp, committee_bp, paper_bp):
+               notices_bp, webhooks_bp, platform_bp, committee_bp, paper_bp, elections_bp):
         app.register_blueprint(bp)
     api.init_app(app, ext.csrf)
 

@@ -15,6 +15,7 @@ from openbargain.api import (
     chapters,
     comments,
     document,
+    elections,
     errors,
     limits,
     mandates,
@@ -30,7 +31,7 @@ from openbargain.api import (
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             sessions, platform, paper, notifications, audit)
+             sessions, platform, paper, elections, notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

@@ -167,6 +167,7 @@ class Export(Shape):
     chapter = fields.String(required=True)
     referendum = fields.Nested(ExportedReferendum, required=True)
     trackers = fields.List(fields.String(), required=True, metadata={"description": "Tracker hashes, sorted"})
+    paper_ballots = fields.Integer(metadata={"description": "Ballots counted from paper, which have no tracker"})
     voided_trackers = fields.List(fields.String(), metadata={
         "description": "Hashes of the trackers whose ballots their voters replaced by revoting (not counted), "
                        "sorted; absent from votes certified before revoting existed"})

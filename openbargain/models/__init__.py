@@ -23,6 +23,7 @@ from openbargain.models.committee import (
     CommitteeVote,
     DecisionState,
 )
+from openbargain.models.election import Election, ElectionWinner, Nomination
 from openbargain.models.escalation import Escalation, EscalationSignature
 from openbargain.models.invitation import Invitation
 from openbargain.models.notification import Follow, Notification, NotificationPreference, RollNotice
@@ -84,5 +85,5 @@ __all__ = [
     "PersonalAccessToken", "PetitionSignature", "Proposal", "ProposalStatus", "Referendum", "ReferendumStatus", "Result", "ResultExport", "Revision", "Role",
     "SealedBallot", "SpentRefreshToken", "Stance", "Standing", "StatedAction", "StatedReason", "UrgencySignature", "User", "Rating", "Verdict", "Escalation", "EscalationSignature", "BillLink", "RecordedVote", "RecordMatch", "RollCall", "SourceId", "Visibility", "VoterRollEntry", "Webhook", "WebhookDelivery",
     "CallUpSignature", "CommitteeChoice", "CommitteeDecision", "CommitteeDecisionPlank", "CommitteeSeat", "CommitteeVote",
-    "DecisionState", "MandateSource", "Plank", "ProposalKind", "VoidedTracker", "PaperBatch", "PaperBatchEntry", "Teller",
+    "DecisionState", "MandateSource", "Plank", "ProposalKind", "VoidedTracker", "PaperBatch", "PaperBatchEntry", "Teller", "Election", "ElectionWinner", "Nomination",
 ]

@@ -56,12 +56,14 @@ PROPOSAL_TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
 class ProposalKind(StrEnum):
     """What a proposal decides: a tactical decision an elected faces (the first and commonest kind),
     a plank of the chapter's standing platform (a new one, or an amendment of one), the repeal of a
-    plank, or a decision the bylaws' committee took (never voted on by members unless called up)."""
+    plank, a decision the bylaws' committee took (never voted on by members unless called up), or
+    an election of people to seats."""
 
     DIRECTIVE = "directive"
     PLANK = "plank"
     REPEAL = "repeal"
     COMMITTEE = "committee"
+    ELECTION = "election"  # electing people (models/election.py): its options are the accepted nominees
 
 
 class BallotKind(StrEnum):
@@ -165,8 +167,11 @@ class Option(Base):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(LABEL_MAX))
-    # None only for a yes/no proposal's "No" without a directive: the elected keeps discretion.
+    # None only for a yes/no proposal's "No" without a directive: the elected keeps discretion; and
+    # for an election's options, which elect people and direct no one.
     directive: Mapped[str | None] = mapped_column(Text)
+    # An election's option: the member it stands for.
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
 
     proposal: Mapped[Proposal] = relationship(back_populates="options")
 

@@ -21,6 +21,7 @@ from openbargain.models import (
     Membership,
     Option,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     User,
 )
@@ -81,6 +82,8 @@ def propose_amendment(actor: User, chapter: Chapter, proposal_id: int, draft: Am
     with unit_of_work() as uow:
         s = uow.session
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
+        if proposal.kind == ProposalKind.ELECTION:
+            raise InvalidTransition(gettext("An election's ballot is its nominees: nominate someone instead."))
         if not policy.can_propose_amendment(actor, mine, proposal):
             if proposal.is_frozen or proposal.status != ProposalStatus.DELIBERATION:
                 raise InvalidTransition(gettext("Amendments are proposed during deliberation only."))

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session, selectinload
 from openbargain import policy
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Bylaws, Chapter, Membership, PetitionSignature, Proposal, ProposalStatus, User
+from openbargain.models import (
+    Bylaws,
+    Chapter,
+    Membership,
+    PetitionSignature,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    User,
+)
 from openbargain.phrases import phrase
 from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, bylaws_of
@@ -61,6 +70,9 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
         proposal, mine = acting_on(s, actor, chapter, proposal_id)
         if proposal.status != ProposalStatus.DELIBERATION:
             raise InvalidTransition(gettext("Only a proposal in deliberation can be petitioned to a vote."))
+        if proposal.kind == ProposalKind.ELECTION:
+            raise InvalidTransition(gettext("An election's vote follows its nominations: steering schedules it once "
+                                            "the ballot is drawn."))
         if not policy.can_sign_petition(actor, mine, proposal):
             raise PermissionDenied(gettext("Only members in good standing can sign petitions."))
         if s.scalar(select(PetitionSignature.id).where(PetitionSignature.proposal_id == proposal.id,

@@ -36,7 +36,7 @@ from openbargain.models import (
 from openbargain.models.proposal import DIRECTIVE_MAX, LABEL_MAX, NO, TEXT_MAX, TITLE_MAX, YES
 from openbargain.phrases import language_for, phrase
 from openbargain.services import audit, notifications, outbox, stated_reasons, webhooks
-from openbargain.services.access import acting_on, bylaws_of, membership_of, require, require_visible
+from openbargain.services.access import acting_on, bylaws_of, load_proposal, membership_of, require, require_visible
 from openbargain.services.text import ONE_LINE, breaks_the_line
 from openbargain.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from openbargain.services.lifecycle import transition
@@ -305,6 +305,8 @@ def update_proposal(actor: User, chapter: Chapter, proposal_id: int, draft: Prop
         if proposal.is_frozen:
             raise InvalidTransition(gettext(
                 "A vote is scheduled: the text, options and directives can no longer change."))
+        if proposal.kind in (ProposalKind.ELECTION, ProposalKind.COMMITTEE):
+            raise InvalidTransition(gettext("An election or a committee decision is not edited as a proposal."))
         if not policy.can_edit_proposal(actor, mine, proposal):
             raise PermissionDenied(gettext("Only the author can edit a proposal."))
         electeds = check_draft(s, chapter, draft)
@@ -348,6 +350,13 @@ def published(uow: UnitOfWork, actor: User, chapter: Chapter, proposal_id: int) 
                   proposal_id=proposal.id, title=proposal.title, kind=proposal.kind.value,
                   deadline=proposal.deadline.isoformat() if proposal.deadline else None)
     return proposal
+
+
+def kind_of(actor: User | None, chapter: Chapter, proposal_id: int) -> ProposalKind:
+    """What a proposal decides, for whoever may see it (a page shows an election as one)."""
+    proposal = load_proposal(db.session, chapter, proposal_id)
+    require_visible(actor, membership_of(actor, chapter), proposal, chapter, db.session)
+    return proposal.kind
 
 
 def withdraw_proposal(actor: User, chapter: Chapter, proposal_id: int, reason: str | None) -> Proposal:

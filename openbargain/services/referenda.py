@@ -16,8 +16,10 @@ from openbargain.models import (
     BallotKind,
     Bylaws,
     Chapter,
+    Election,
     Membership,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     Referendum,
     ReferendumStatus,
@@ -108,6 +110,19 @@ def default_schedule(chapter: Chapter, proposal: Proposal) -> Schedule:
     return Schedule(method=default_method(proposal), opens_at=opens_at,
                     closes_at=opens_at + bylaws.voting_length(proposal.urgent), quorum_percent=bylaws.quorum_percent,
                     threshold=bylaws.threshold if proposal.ballot_kind == BallotKind.YES_NO else None)
+
+
+def check_election_schedule(election: Election, proposal: Proposal, schedule: Schedule) -> None:
+    """An election is voted on once its ballot is drawn, its seats filled by STV (instant-runoff or
+    STV for one seat), or its single nominee confirmed yes or no."""
+    if election.ballot_drawn_at is None:
+        raise InvalidTransition(gettext("Draw the ballot from the accepted nominees before scheduling the vote."))
+    if proposal.ballot_kind == BallotKind.RANKED and (
+            schedule.method not in ("stv", "irv") or (schedule.method == "stv" and schedule.seats != election.seats)
+            or (schedule.method == "irv" and election.seats != 1)):
+        raise ValidationFailed.on("method", gettext("This election fills %(seats)d seats: count it by STV for "
+                                                    "%(seats)d seats (or instant-runoff for one).",
+                                                    seats=election.seats))
 
 
 def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, moment: datetime) -> None:
@@ -204,6 +219,8 @@ def schedule_referendum(actor: User, chapter: Chapter, proposal_id: int, schedul
         require(policy.can_schedule(actor, mine), mine, gettext("Only the steering committee schedules votes."))
         if proposal.status != ProposalStatus.DELIBERATION:
             raise InvalidTransition(gettext("Only a proposal in deliberation can be put to a vote."))
+        if proposal.kind == ProposalKind.ELECTION:
+            check_election_schedule(s.get(Election, proposal.id), proposal, schedule)
         check_schedule(schedule, proposal, bylaws_of(chapter, s), now())
         referendum = Referendum(proposal_id=proposal.id, by_petition=False)
         _apply(referendum, schedule)

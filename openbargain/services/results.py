@@ -35,7 +35,7 @@ from openbargain.models import (
 )
 from openbargain.models.referendum import YES_NO_METHOD
 from openbargain.phrases import each_language, phrase
-from openbargain.services import audit, callup_outcomes, notifications, platform, roll_notices, sealing, webhooks
+from openbargain.services import audit, callup_outcomes, elections, notifications, platform, roll_notices, sealing, webhooks
 from openbargain.services.access import bylaws_of, membership_of, require_visible
 from openbargain.services.bulk import read_rows, write_rows
 from openbargain.services.casting import tracker_hash
@@ -184,10 +184,13 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
 
 
 def _carry_out(uow: UnitOfWork, referendum: Referendum, proposal: Proposal, result: Result) -> None:
-    """What a certified result does: a plank or a repeal changes the platform; a called-up committee
-    decision is confirmed or overturned; any other result issues its mandates."""
+    """What a certified result does: a plank or a repeal changes the platform; an election elects
+    people; a called-up committee decision is confirmed or overturned; any other result issues its
+    mandates."""
     if proposal.kind in (ProposalKind.PLANK, ProposalKind.REPEAL):
         platform.enact(uow, proposal, result)
+    elif proposal.kind == ProposalKind.ELECTION:
+        elections.decided(uow, proposal, result)
     elif (decision := callup_outcomes.called_up_by(uow.session, proposal.id)) is not None:
         callup_outcomes.settle(uow, decision, referendum, proposal, result)
     else:
@@ -357,6 +360,7 @@ def _export_document(session: Session, referendum: Referendum, result: Result, c
         },
         "trackers": trackers,
         "voided_trackers": voided_trackers(session, referendum.id),
+        "paper_ballots": result.paper_ballots,
         "ballots": [],
         "ballots_withheld": withheld,
         "ballot_set_hash": result.ballot_set_hash,

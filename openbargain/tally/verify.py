@@ -51,8 +51,10 @@ def verify_export(export: dict[str, Any]) -> list[str]:
         problems.append("the ballots do not match the certified ballot-set hash")
     if ballots.board_hash(ref["roll_hash"], export["trackers"]) != export["board_hash"]:
         problems.append("the bulletin board (trackers and ballots) does not match its closing hash")
-    if len(export["trackers"]) != ballots.size:
-        problems.append(f"{len(export['trackers'])} trackers published for {ballots.size} ballots")
+    paper = export.get("paper_ballots", 0)  # counted from paper: no tracker
+    if len(export["trackers"]) + paper != ballots.size:
+        problems.append(f"{len(export['trackers'])} trackers published (and {paper} paper ballots) for "
+                        f"{ballots.size} ballots")
     recount = count_contents(ref["method"], ref["options"], ballots, seats=ref["seats"], threshold=ref["threshold"],
                              roll_size=ref["roll_size"], quorum=Fraction(ref["quorum_percent"], 100))
     difference = first_difference(export["result"], recount.to_dict())

@@ -588,3 +588,28 @@ class PaperBatchForm(FlaskForm):
     rankings = TextAreaField(_l("One ballot a line, options in order of preference separated by >"),
                              validators=[Optional(), Length(max=200_000)],
                              description=_l("A line with only - is a blank ballot (an abstention)."))
+
+
+# --- elections --------------------------------------------------------------------------------
+
+class ElectionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)],
+                        description=_l("e.g. “Bargaining committee, 2027”."))
+    office = StringField(_l("What is elected"), validators=[Optional(), Length(max=160)],
+                         description=_l("e.g. “the bargaining committee”, “delegates to the convention”."))
+    seats = IntegerField(_l("Seats"), validators=[Optional()], default=1)
+    nominations_close_at = DateTimeLocalField(_l("Nominations close"), validators=[Optional()],
+                                              format="%Y-%m-%dT%H:%M")
+    body = TextAreaField(_l("What the seats are for (Markdown)"), validators=[Optional(), Length(max=TEXT_MAX)])
+    visibility = RadioField(_l("Who can read it"), choices=[SelectChoice("members", _l("Members only")),
+                                                            SelectChoice("public", _l("Public"))], default="members")
+
+
+class NominateForm(FlaskForm):
+    email = EmailField(_l("Nominate a member (their email, or yours)"),
+                       validators=[DataRequired(), Length(max=EMAIL_MAX)])
+
+
+class NominationAnswerForm(FlaskForm):
+    statement = TextAreaField(_l("Your statement (Markdown)"), validators=[Optional(), Length(max=5_000)],
+                              description=_l("Why you stand: members read it beside your name."))

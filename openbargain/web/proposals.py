@@ -119,6 +119,8 @@ def show(slug: str, proposal_id: int):
     decision = committee.decision_of(current_user, chapter, proposal_id)
     if decision is not None:  # a committee decision is shown as one, with its roll call
         return redirect(url_for("committee.show", slug=slug, decision_id=decision))
+    if proposals.kind_of(current_user, chapter, proposal_id) == ProposalKind.ELECTION:
+        return redirect(url_for("elections.show", slug=slug, election_id=proposal_id))
     return _proposal_page(chapter, proposal_id, CommentForm())
 
 

@@ -45,3 +45,6 @@ def test_paper_ballots_from_tellers_to_the_result(client, world):
     results.certify_closed(world.chapter.id)
     result = client.get(f"{base}/result", headers=auth(tokens(client, world.member)["access_token"])).get_json()
     assert (result["ballots_cast"], result["paper_ballots"]) == (1, 1)
+    from openbargain.tally.verify import verify_export
+    export = client.get(f"{base}/export", headers=auth(tokens(client, world.member)["access_token"])).get_json()
+    assert export["paper_ballots"] == 1 and export["trackers"] == [] and verify_export(export) == []

@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from openbargain.extensions import db
 from openbargain.models import AmendmentKind, EntryKind, Mandate, Membership, ReportOutcome, Stance
-from openbargain.clock import set_clock
+from openbargain.clock import now, set_clock
 from openbargain.services import (
     amendments,
     bargaining,
     bargaining_sessions,
     committee,
     deliberation,
+    elections,
     mandates,
     proposals,
     results,
@@ -240,6 +241,20 @@ ACCESS = {
     "committee.seats": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
     # The API ignores the cookie: what a visitor may read, and nothing members-only.
     "api.referenda.revote": dict.fromkeys(ROLES, 401),
+    # A members-only election, nominations open.
+    "elections.new": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 200},
+    "elections.show": "insider",
+    "elections.nominate": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},  # no email: the form again
+    # One-button and short forms: a refusal is a message on the election's page.
+    "elections.answer": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "elections.draw": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "elections.grant": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 404},  # no winner
+    "api.elections.election_open": dict.fromkeys(ROLES, 401),
+    "api.elections.election": {},
+    "api.elections.election_nominate": dict.fromkeys(ROLES, 401),
+    "api.elections.election_answer": dict.fromkeys(ROLES, 401),
+    "api.elections.election_draw": dict.fromkeys(ROLES, 401),
+    "api.elections.election_grant": dict.fromkeys(ROLES, 401),
     "api.paper.paper_show": dict.fromkeys(ROLES, 401),
     "api.paper.tellers_set": dict.fromkeys(ROLES, 401),
     "api.paper.paper_mark": dict.fromkeys(ROLES, 401),
@@ -303,6 +318,8 @@ def test_route_access_for_each_role(app, world, role):
         "Harbor Point", "", "How to vote on Thursday.", date.today() + timedelta(days=2), [membership_id],
         [proposals.OptionDraft("No", "Vote no."), proposals.OptionDraft("Abstain", "Abstain.")], 1,
         "Against the platform.", [plank.id], {membership(world.steering).id: "1"}))
+    election = elections.open_election(world.steering, world.chapter, elections.ElectionDraft(
+        "Bargaining committee", "the bargaining committee", 3, now() + timedelta(days=8)))
     proposal = factories.make_proposal(world.chapter, world.member, [elected])
     comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
     amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
@@ -327,7 +344,8 @@ def test_route_access_for_each_role(app, world, role):
             "action": "sign", "part": "trackers", "kind": "reports", "item_id": report.id, "token_id": 999,
             "notice_id": 999, "webhook_id": hook.id, "step": "disable", "session_id": live.id,
             "session_entry_id": said.id, "temperature": "hold", "match_id": 999,
-            "escalation_id": 999, "plank_id": plank.id, "decision_id": decision.id}
+            "escalation_id": 999, "plank_id": plank.id, "decision_id": decision.id,
+            "election_id": election.id}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
