@@ -101,22 +101,16 @@ def _call_up(uow: UnitOfWork, actor: User, chapter: Chapter, bylaws: Bylaws, dec
                 "Members called up the committee decision “%(title)s”: your mandate is suspended until their vote",
                 title=decided.title))
     called = _callup_proposal(uow, actor, chapter, decision, decided)
-    referendum = schedule_by_petition(s, called, bylaws, moment, count)
+    audit.record(s, "proposal.published", f"proposal:{called.id}", actor=actor, chapter=chapter,
+                 data={"title": called.title, "calls_up": decision.id})
+    referendum = schedule_by_petition(s, called, bylaws, moment, count, actor=actor, chapter=chapter)
     transition(called, ProposalStatus.SCHEDULED)
-    s.flush()
     # The elected has at least a week after the members' result, however soon the first deadline was.
     closing_day = referendum.closes_at.astimezone(ZoneInfo(chapter.timezone)).date()
     called.deadline = max(decided.deadline, closing_day + AFTER_THE_VOTE)
     called.deadline_time = decided.deadline_time if called.deadline == decided.deadline else None
     add_revision(s, called, actor, "called up")
     decision.callup_proposal_id = called.id
-    audit.record(s, "proposal.published", f"proposal:{called.id}", actor=actor, chapter=chapter,
-                 data={"title": called.title, "calls_up": decision.id})
-    audit.record(s, "referendum.scheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
-                 data={"proposal_id": called.id, "method": referendum.method, "by_petition": True,
-                       "petition_signatures": count, "quorum_percent": referendum.quorum_percent,
-                       "threshold": referendum.threshold, "secret": referendum.secret,
-                       "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat()})
     link = notifications.path("proposals.show", slug=chapter.slug, proposal_id=called.id)
     said = phrase("%(count)s members called up the committee decision “%(title)s”: the members vote on it",
                   count=count, title=decided.title)

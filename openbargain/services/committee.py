@@ -306,20 +306,21 @@ def announce_released() -> None:
                 mandates.announce(uow, chapter, proposal, mandate, mandate.membership)
 
 
-def decision_of(actor: User | None, chapter: Chapter, proposal_id: int) -> int | None:
-    """The committee decision a proposal of kind "committee" records (its id), for whoever may see it."""
-    decision = db.session.scalar(select(CommitteeDecision).where(CommitteeDecision.proposal_id == proposal_id,
-                                                                 CommitteeDecision.chapter_id == chapter.id))
-    if decision is None:
-        return None
-    return get_decision(actor, chapter, decision.id).decision.id
+def decision_of(chapter: Chapter, proposal_id: int) -> int:
+    """The committee decision a proposal of kind "committee" records (its page checks who may see it)."""
+    decision_id = db.session.scalar(select(CommitteeDecision.id).where(CommitteeDecision.proposal_id == proposal_id,
+                                                                       CommitteeDecision.chapter_id == chapter.id))
+    if decision_id is None:
+        raise NotFound(gettext("No such decision."))
+    return decision_id
 
 
 def _visible(actor: User | None, mine: Membership | None, decision: CommitteeDecision, bylaws: Bylaws,
-             committee: list[Membership]) -> bool:
+             chapter: Chapter) -> bool:
     if policy.can_view_proposal(actor, mine, decision.proposal, bylaws):
         return True
-    return mine is not None and any(m.id == mine.id for m in committee)  # the committee sees its own
+    # The committee sees its own decisions under embargo.
+    return mine is not None and any(m.id == mine.id for m in members_of(db.session, chapter, bylaws))
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ def get_decision(actor: User | None, chapter: Chapter, decision_id: int) -> Deci
         .where(CommitteeDecision.id == decision_id, CommitteeDecision.chapter_id == chapter.id))
     mine = membership_of(actor, chapter, s)
     bylaws = bylaws_of(chapter, s)
-    if decision is None or not _visible(actor, mine, decision, bylaws, members_of(s, chapter, bylaws)):
+    if decision is None or not _visible(actor, mine, decision, bylaws, chapter):
         raise NotFound(gettext("No such decision."))
     moment = now()
     signers = list(s.scalars(select(CallUpSignature.membership_id).where(CallUpSignature.decision_id == decision.id)))

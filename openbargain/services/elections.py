@@ -108,8 +108,10 @@ def open_election(actor: User, chapter: Chapter, draft: ElectionDraft) -> Propos
 
 
 def _election(session, actor: User, chapter: Chapter, proposal_id: int, lock: bool = False):
-    proposal, mine = acting_on(session, actor, chapter, proposal_id) if lock else _visible(session, actor, chapter,
-                                                                                         proposal_id)
+    if lock:
+        proposal, mine = acting_on(session, actor, chapter, proposal_id)
+    else:
+        proposal, mine = _visible(session, actor, chapter, proposal_id)
     election = session.get(Election, proposal.id)
     if election is None:
         raise NotFound(gettext("No such election."))
@@ -137,7 +139,8 @@ def nominate(actor: User, chapter: Chapter, proposal_id: int, nominee_email: str
         proposal, election, mine = _election(s, actor, chapter, proposal_id, lock=True)
         require(policy.in_good_standing(mine), mine, gettext("Only members in good standing nominate."))
         _nominations_open(election)
-        nominee = memberships_by_email(s, chapter.id, [nominee_email.strip().lower()]).get(nominee_email.strip().lower())
+        email = nominee_email.strip().lower()
+        nominee = memberships_by_email(s, chapter.id, [email]).get(email)
         if nominee is None or not nominee.in_good_standing:
             raise ValidationFailed.on("email", gettext("Only a member of this chapter in good standing can be "
                                                        "nominated."))

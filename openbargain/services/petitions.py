@@ -90,16 +90,10 @@ def sign_petition(actor: User, chapter: Chapter, proposal_id: int) -> bool:
         needed = petition_threshold(s, chapter, bylaws)
         if count < needed:
             return False
-        referendum = schedule_by_petition(s, proposal, bylaws, now(), count)
-        transition(proposal, ProposalStatus.SCHEDULED)
-        s.flush()
         audit.record(s, "petition.succeeded", f"proposal:{proposal.id}", actor=actor, chapter=chapter,
                      data={"signatures": count, "needed": needed})
-        audit.record(s, "referendum.scheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
-                     data={"proposal_id": proposal.id, "method": referendum.method, "by_petition": True,
-                           "petition_signatures": count, "quorum_percent": referendum.quorum_percent,
-                           "threshold": referendum.threshold, "secret": referendum.secret,
-                           "opens_at": referendum.opens_at.isoformat(), "closes_at": referendum.closes_at.isoformat()})
+        schedule_by_petition(s, proposal, bylaws, now(), count, actor=actor, chapter=chapter)
+        transition(proposal, ProposalStatus.SCHEDULED)
         notifications.proposal_moved(uow, proposal, chapter, by=actor.id)
         notifications.tell(uow, "petition_succeeded", f"proposal:{proposal.id}", notifications.steering_of(chapter.id),
                            chapter=chapter, title=phrase("A petition of %(count)s members forced a vote on “%(title)s”",

@@ -53,9 +53,9 @@ def default_method(proposal: Proposal) -> str:
 
 
 def schedule_by_petition(session: Session, proposal: Proposal, bylaws: Bylaws, moment: datetime,
-                         signatures: int) -> Referendum:
-    """A successful petition schedules the vote on the terms of the bylaws in force now; those terms
-    belong to the petitioners from then on (see `check_petition_terms`)."""
+                         signatures: int, *, actor: User, chapter: Chapter) -> Referendum:
+    """A successful petition (or call-up) schedules the vote on the terms of the bylaws in force now,
+    audited; those terms belong to the petitioners from then on (see `check_petition_terms`)."""
     opens_at = max(moment + timedelta(hours=bylaws.petition_delay_hours), earliest_opening(bylaws, proposal))
     referendum = Referendum(
         proposal_id=proposal.id,
@@ -70,6 +70,10 @@ def schedule_by_petition(session: Session, proposal: Proposal, bylaws: Bylaws, m
         petition_signatures=signatures,
     )
     session.add(referendum)
+    session.flush()
+    audit.record(session, "referendum.scheduled", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
+                 data={"proposal_id": proposal.id, **_describe(referendum), "by_petition": True,
+                       "petition_signatures": signatures})
     return referendum
 
 

@@ -61,13 +61,13 @@ def _published(session: Session, referendum: Referendum) -> tuple[list[str], boa
     return list(trackers), board.BallotSet.from_groups((board.canonical(c), c, n) for c, n in parsed)
 
 
-def _unseal_ballots(session: Session, referendum: Referendum) -> tuple[list[str], board.BallotSet]:
+def _unseal_ballots(session: Session, referendum: Referendum,
+                    paper: list[dict]) -> tuple[list[str], board.BallotSet]:
     """Opens every sealed ballot of the vote and writes them out in the open, in this one
     transaction: contents in canonical order (position = place in that order), trackers sorted
     and apart from the contents, roll-call voters pointed at a ballot of their content. Then the
     sealed rows go, so no stored row keeps the order, transaction or time of any cast. The sealed
     rows are read in batches and only the distinct contents, their counts and the trackers kept."""
-    paper = paper_ballots(session, referendum.id)
     if not paper and session.scalar(select(SealedBallot.id).where(SealedBallot.referendum_id == referendum.id)
                                     .limit(1)) is None:
         return [], board.BallotSet()
@@ -142,15 +142,15 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     session.refresh(referendum)
     proposal = session.get(Proposal, referendum.proposal_id)
     chapter = session.get(Chapter, proposal.chapter_id)
-    paper = len(paper_ballots(session, referendum.id))
-    trackers, ballots = _unseal_ballots(session, referendum)
+    paper = paper_ballots(session, referendum.id)
+    trackers, ballots = _unseal_ballots(session, referendum, paper)
     record_turnout(session, referendum, chapter)
     checkpoint = audit.head(session, chapter)
     tally = _count(referendum, proposal, ballots)
     quorum = tally.details.get("quorum") or {}
     result = Result(
         referendum_id=referendum.id, outcome=tally.outcome, winners=list(tally.winners), tally=tally.to_dict(),
-        ballots_cast=ballots.size, paper_ballots=paper, roll_size=referendum.roll_size or 0,
+        ballots_cast=ballots.size, paper_ballots=len(paper), roll_size=referendum.roll_size or 0,
         quorum_met=bool(quorum.get("met")), ballot_set_hash=ballots.hash,
         board_hash=ballots.board_hash(referendum.roll_hash or "", trackers), certified_at=now(),
         audit_length=checkpoint.length, audit_head=checkpoint.hash, audit_chain=checkpoint.chain,
@@ -161,7 +161,7 @@ def certify_due(uow: UnitOfWork, referendum_id: int) -> Result | None:
     session.flush()
     audit.record(session, "referendum.certified", f"referendum:{referendum.id}", actor=None, chapter=chapter,
                  data={"outcome": result.outcome, "winners": result.winners, "ballots_cast": result.ballots_cast,
-                       "voided_by_revoting": len(voided_trackers(session, referendum.id)), "on_paper": paper,
+                       "voided_by_revoting": len(voided_trackers(session, referendum.id)), "on_paper": len(paper),
                        "roll_size": result.roll_size, "ballot_set_hash": result.ballot_set_hash,
                        "board_hash": result.board_hash, "audit_checkpoint": checkpoint.label})
     sentence = each_language(lambda: outcome_sentence(result, referendum))

@@ -116,10 +116,12 @@ def new(slug: str):
 def show(slug: str, proposal_id: int):
     chapter = _chapter(slug)
     due.settle_due(chapter)  # the page leads with the vote: its roll frozen if it has opened
-    decision = committee.decision_of(current_user, chapter, proposal_id)
-    if decision is not None:  # a committee decision is shown as one, with its roll call
-        return redirect(url_for("committee.show", slug=slug, decision_id=decision))
-    if proposals.kind_of(current_user, chapter, proposal_id) == ProposalKind.ELECTION:
+    # A committee decision (with its roll call) and an election (with its nominations) have their own pages.
+    kind = proposals.kind_of(current_user, chapter, proposal_id)
+    if kind == ProposalKind.COMMITTEE:
+        decision_id = committee.decision_of(chapter, proposal_id)
+        return redirect(url_for("committee.show", slug=slug, decision_id=decision_id))
+    if kind == ProposalKind.ELECTION:
         return redirect(url_for("elections.show", slug=slug, election_id=proposal_id))
     return _proposal_page(chapter, proposal_id, CommentForm())
 
