@@ -42,6 +42,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.committee import bp as committee_bp
     from openbargain.web.elections import bp as elections_bp
     from openbargain.web.main import bp as main_bp
+    from openbargain.web.meetings import bp as meetings_bp
     from openbargain.web.notices import bp as notices_bp
     from openbargain.web.paper import bp as paper_bp
     from openbargain.web.platform import bp as platform_bp
@@ -51,7 +52,8 @@ def create_app(config: Config | str | None = None) -> Flask:
     from openbargain.web.webhooks import bp as webhooks_bp
 
     for bp in (main_bp, auth_bp, chapters_bp, proposals_bp, referenda_bp, accountability_bp, sessions_bp, admin_bp,
-               notices_bp, webhooks_bp, platform_bp, committee_bp, paper_bp, elections_bp):
+               notices_bp, webhooks_bp, platform_bp, committee_bp, paper_bp, elections_bp,
+               meetings_bp):
         app.register_blueprint(bp)
     api.init_app(app, ext.csrf)
 

@@ -81,6 +81,22 @@ def make_proposal(chapter: Chapter, author: User, electeds: list[Membership], *,
     return db.session.get(type(proposal), proposal.id)
 
 
+def deliberated_proposal(world, title: str = "Strike on Monday"):
+    """A yes/no proposal by the member, directing the elected, published ten days ago: past the
+    bylaws' week of deliberation, ready to be put to a vote now (at a general meeting, say)."""
+    from datetime import timedelta
+
+    from openbargain.clock import now, set_clock
+    from tests.helpers import membership
+
+    start = now()
+    set_clock(lambda: start - timedelta(days=10))
+    try:
+        return make_proposal(world.chapter, world.member, [membership(world.elected)], title=title)
+    finally:
+        set_clock(lambda: start)
+
+
 def make_open_referendum(world, elected: Membership, *, kind: str = "yes_no", secret: bool = True,
                          method: str | None = None, title: str = "Endorse the strike", closed: bool = False,
                          **draft):

@@ -19,6 +19,7 @@ from openbargain.api import (
     errors,
     limits,
     mandates,
+    meetings,
     notifications,
     paper,
     petitions,
@@ -31,7 +32,7 @@ from openbargain.api import (
 )
 
 RESOURCES = (tokens, chapters, roster, proposals, comments, amendments, petitions, referenda, mandates, bargaining,
-             sessions, platform, paper, elections, notifications, audit)
+             sessions, platform, paper, elections, meetings, notifications, audit)
 
 root = Blueprint("api", __name__, url_prefix="/api/v1")
 document.register_routes(root)

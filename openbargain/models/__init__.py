@@ -61,6 +61,7 @@ from openbargain.models.proposal import (
     UrgencySignature,
     Visibility,
 )
+from openbargain.models.meeting import AgendaItem, Attendance, CheckIn, Meeting, MeetingStatus, MeetingTeller
 from openbargain.models.paper import PaperBatch, PaperBatchEntry, Teller
 from openbargain.models.platform import Plank
 from openbargain.models.referendum import (
@@ -78,6 +79,12 @@ from openbargain.models.user import User
 from openbargain.models.verdict import Rating, Verdict
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
+    "CheckIn",
+    "Meeting",
+    "MeetingStatus",
+    "MeetingTeller",
     "MANDATE_TRANSITIONS", "BargainingLink", "BargainingEntry", "ComplianceReport", "Mandate", "MandateStatus", "ReportOutcome",
     "ReportReview", "PROPOSAL_TRANSITIONS", "Amendment", "AmendmentKind", "AmendmentSignature", "AmendmentState", "AuditEvent",
     "BargainingSession", "EntryKind", "SessionEntry", "SessionLink", "SessionReaction", "SessionWatcher", "Temperature", "TemperatureChange",

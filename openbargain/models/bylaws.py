@@ -39,6 +39,9 @@ DEFAULTS = {
     "callup_percent": 5,
     "callup_suspends": False,
     "revoting": True,
+    "meeting_quorum_percent": 10,
+    "meeting_roll_call": False,
+    "meeting_vote_minutes": 10,
 }
 
 
@@ -112,6 +115,12 @@ class Bylaws(Base):
     # A member may cast again before the close, voiding the ballot their tracker names: so that a
     # ballot cast under pressure need not stand (coercion resistance).
     revoting: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["revoting"])
+    # General meetings: the share of members in good standing who must be present before a meeting
+    # votes, whether its votes are taken by roll call (each member's vote published by name) rather
+    # than in secret, and how many minutes a meeting vote lasts unless the chair says otherwise.
+    meeting_quorum_percent: Mapped[int] = mapped_column(Integer, default=DEFAULTS["meeting_quorum_percent"])
+    meeting_roll_call: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS["meeting_roll_call"])
+    meeting_vote_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULTS["meeting_vote_minutes"])
 
     chapter: Mapped[Chapter] = relationship()
 

@@ -52,6 +52,8 @@ class Referendum(Base):
     by_petition: Mapped[bool] = mapped_column(Boolean, default=False)
     # How many members signed when the petition carried (a petitioned vote's terms are then locked).
     petition_signatures: Mapped[int | None] = mapped_column(Integer)
+    # A vote a general meeting took: its roll is the members checked in when it opened.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     # Set when the roll is frozen (at opening); the roll's size and hash are published then.
     roll_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -54,12 +54,16 @@ class BylawsChange:
     callup_percent: int = 5
     callup_suspends: bool = False
     revoting: bool = True
+    meeting_quorum_percent: int = 10
+    meeting_roll_call: bool = False
+    meeting_vote_minutes: int = 10
 
 
 HOURS_MAX = 24 * 90
 DELAY_MAX = 24 * 60
 DAYS_MAX = 365
 MIN_ROLL_MAX = 1_000_000
+MEETING_VOTE_MINUTES_MAX = 240
 
 
 def check_bylaws(change: BylawsChange) -> None:
@@ -108,6 +112,11 @@ def check_bylaws(change: BylawsChange) -> None:
     if not 1 <= change.callup_percent <= 100:
         errors["callup_percent"] = [gettext("Use a percentage from 1 to 100: members' right to call a decision up "
                                             "cannot be taken away.")]
+    if not 0 <= change.meeting_quorum_percent <= 100:
+        errors["meeting_quorum_percent"] = [gettext("Use a percentage from 0 to 100.")]
+    if not 1 <= change.meeting_vote_minutes <= MEETING_VOTE_MINUTES_MAX:
+        errors["meeting_vote_minutes"] = [gettext("A meeting vote lasts 1 to %(most)d minutes.",
+                                                  most=MEETING_VOTE_MINUTES_MAX)]
     if not 0 <= change.session_delay_minutes <= DELAY_MAX:
         errors["session_delay_minutes"] = [gettext("Use 0 to %(most)d minutes.", most=DELAY_MAX)]
     if errors:

@@ -1,5 +1,6 @@
-"""The chapter's calendar: votes, the deadlines electeds face, when deliberation may end, when
-reports are due, and recent results; as an agenda page and as an iCalendar feed phones subscribe to."""
+"""The chapter's calendar: votes, general meetings, the deadlines electeds face, when deliberation
+may end, when reports are due, and recent results; as an agenda page and as an iCalendar feed
+phones subscribe to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from openbargain.extensions import db
 from openbargain.models import (
     Chapter,
     Mandate,
+    Meeting,
     Membership,
     Proposal,
     ProposalStatus,
@@ -60,9 +62,9 @@ class Dated:
 
     day: date
     at: datetime | None  # None: the whole day
-    kind: str  # vote_opens, vote_closes, deadline, deliberation_ends, report_due, result
+    kind: str  # vote_opens, vote_closes, meeting, deadline, deliberation_ends, report_due, result
     title: str
-    link: tuple[str, int]  # ("referendum" | "proposal" | "mandate" | "result", id)
+    link: tuple[str, int]  # ("referendum" | "meeting" | "proposal" | "mandate" | "result", id)
     who: str = ""  # the elected a report is due from
 
 
@@ -96,11 +98,22 @@ def _dated(chapter: Chapter, members_view: bool) -> list[Dated]:
     return items
 
 
+def _meetings(chapter: Chapter, members_view: bool) -> list[Meeting]:
+    """General meetings still to come or sitting: for members only, as their pages are."""
+    if not members_view:
+        return []
+    return list(db.session.scalars(select(Meeting).where(
+        Meeting.chapter_id == chapter.id, Meeting.cancelled_at.is_(None), Meeting.adjourned_at.is_(None),
+        Meeting.ends_at > now()).order_by(Meeting.starts_at)))
+
+
 def _agenda(chapter: Chapter, members_view: bool) -> Agenda:
     moment = now()
     zone = ZoneInfo(chapter.timezone)
     public = [] if members_view else [Proposal.visibility == Visibility.PUBLIC]
     items = _dated(chapter, members_view)
+    items += [Dated(m.starts_at.astimezone(zone).date(), m.starts_at, "meeting", m.title, ("meeting", m.id))
+              for m in _meetings(chapter, members_view)]
     for e in _entries(chapter, members_view):
         r = e.referendum
         if r.opens_at > moment:
@@ -163,6 +176,16 @@ def feed(chapter: Chapter, key: str | None, link_for) -> bytes:
         event.add("dtend", entry.referendum.closes_at)
         event.add("summary", f"Vote: {entry.proposal.title}")
         event.add("url", link_for("referendum", entry.referendum.id))
+        cal.add_component(event)
+    for meeting in _meetings(chapter, insider):
+        event = Event()
+        event.add("uid", f"meeting-{meeting.id}@openbargain")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.ends_at)
+        event.add("summary", f"General meeting: {meeting.title}")
+        event.add("location", meeting.place or meeting.video_url)
+        event.add("url", link_for("meeting", meeting.id))
         cal.add_component(event)
     for item in _dated(chapter, insider):
         if item.at is not None:  # the whole-day ones: deadlines and report due dates

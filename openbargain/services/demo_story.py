@@ -7,7 +7,8 @@ call up."""
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -40,6 +41,7 @@ from openbargain.services import (
     deliberation,
     escalations,
     mandates,
+    meetings,
     petitions,
     proposals,
     referenda,
@@ -158,6 +160,13 @@ def _play(chapter: Chapter, domain: str, at, start: datetime) -> None:
     verdicts.rate_mandate(steering, chapter, mine.id, verdicts.VerdictDraft(
         Rating.KEPT, "All six endorsed together, as the members chose.",
         "https://example.org/press/insurgent-slate"))
+
+    # The transit strike goes to next week's general meeting, at seven in the evening, in the hall and online.
+    evening = datetime.combine(today + timedelta(days=6), time(19), ZoneInfo(chapter.timezone))
+    meetings.call_meeting(steering, chapter, meetings.MeetingDraft(
+        title="Winter general meeting", starts_at=evening, ends_at=evening + timedelta(hours=2),
+        place="Union hall, 12 Dock Street", video_url="https://video.example.org/riverside-gm",
+        remote_check_in=True, teller_emails=(members[1].email, members[3].email), agenda=(transit.id,)))
 
     at(-0.05)  # about an hour ago: Alex is at the table now
     escalations.flag_missed()  # Jordan never acknowledged the slate mandate

@@ -66,6 +66,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("result_certified", _l("The result of a vote you were on the roll of was certified"), DIGEST),
     Kind("proposal_changed", _l("A proposal you wrote, signed, commented on or follow changed state"), DIGEST),
     Kind("nominated", _l("Someone nominated you in an election"), MAIL),
+    Kind("meeting_called", _l("A general meeting was called, or cancelled"), MAIL),
     Kind("reply", _l("Someone replied to your comment or mentioned you"), MAIL),
     Kind("elected_activity",
          _l("An elected you follow was given a mandate, reported or logged a bargaining entry"), DIGEST),

@@ -1,4 +1,5 @@
-"""Voter rolls: frozen when a referendum opens, from the members in good standing then."""
+"""Voter rolls: frozen when a referendum opens, from the members in good standing then (for a
+general meeting's vote, those of them checked in and not gone)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from openbargain.clock import now
 from openbargain.extensions import db
-from openbargain.models import Membership, Proposal, ProposalStatus, Referendum, Standing, VoterRollEntry
+from openbargain.models import Attendance, Membership, Proposal, ProposalStatus, Referendum, Standing, VoterRollEntry
 from openbargain.services import audit, sealing
 from openbargain.services.lifecycle import transition
 from openbargain.services.uow import unit_of_work
@@ -32,8 +33,12 @@ def freeze_due_rolls(session: Session, chapter_id: int | None = None) -> list[Re
     # Locked in id order, as every other path takes them, so two freezers cannot deadlock.
     for referendum in list(session.scalars(query.order_by(Referendum.id).with_for_update(of=Referendum))):
         proposal = session.get(Proposal, referendum.proposal_id)
-        members = list(session.scalars(select(Membership.id).where(
-            Membership.chapter_id == proposal.chapter_id, Membership.standing == Standing.GOOD_STANDING)))
+        eligible = select(Membership.id).where(Membership.chapter_id == proposal.chapter_id,
+                                               Membership.standing == Standing.GOOD_STANDING)
+        if referendum.meeting_id is not None:
+            eligible = eligible.join(Attendance, Attendance.membership_id == Membership.id).where(
+                Attendance.meeting_id == referendum.meeting_id, Attendance.left_at.is_(None))
+        members = list(session.scalars(eligible))
         if members:  # one multi-row insert: a roll of 100,000 members freezes in a second or two
             session.execute(insert(VoterRollEntry), [{"referendum_id": referendum.id, "membership_id": m}
                                                      for m in members])

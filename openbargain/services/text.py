@@ -33,11 +33,13 @@ def required_reason(reason: str | None, missing: str) -> str:
     return reason
 
 
-def web_address_problem(url: str, limit: int) -> str | None:
-    """What is wrong with an evidence link, or None: an http(s) address of at most `limit` characters."""
+def web_address_problem(url: str, limit: int, not_web: str | None = None) -> str | None:
+    """What is wrong with a link, or None: an http(s) address of at most `limit` characters.
+    `not_web` says what an address that is not a web address is refused with (by default, as an
+    evidence link)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return gettext("An evidence link is a web address starting with http:// or https://.")
+        return not_web or gettext("An evidence link is a web address starting with http:// or https://.")
     if len(url) > limit:
         return gettext("Use at most %(count)d characters.", count=limit)
     return None

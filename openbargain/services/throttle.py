@@ -37,23 +37,33 @@ def _enabled() -> bool:
     return bool(current_app.config["RATELIMIT_ENABLED"])
 
 
-def check_login_allowed(email: str, address: str) -> None:
-    """Refuses before the password is even checked, so a throttled guess learns nothing."""
+def check_allowed(rules: list[tuple[str, tuple[str, ...]]], message) -> None:
+    """Refuses while any rule's failures are spent; `message(seconds)` says how long to wait."""
     if not _enabled():
         return
     strategy = limiter.limiter
-    for spec, keys in _rules(email, address):
+    for spec, keys in rules:
         for limit in parse_many(spec):
             if not strategy.test(limit, *keys):
                 reset_at, _ = strategy.get_window_stats(limit, *keys)
                 wait = max(1, int(reset_at - time.time()))
-                raise TooManyAttempts(gettext("Too many wrong passwords for this account. Try again in %(seconds)d "
-                                              "seconds, or reset your password.", seconds=wait), retry_after=wait)
+                raise TooManyAttempts(message(wait), retry_after=wait)
+
+
+def record_failure(rules: list[tuple[str, tuple[str, ...]]]) -> None:
+    if not _enabled():
+        return
+    for spec, keys in rules:
+        for limit in parse_many(spec):
+            limiter.limiter.hit(limit, *keys)
+
+
+def check_login_allowed(email: str, address: str) -> None:
+    """Refuses before the password is even checked, so a throttled guess learns nothing."""
+    check_allowed(_rules(email, address), lambda wait: gettext(
+        "Too many wrong passwords for this account. Try again in %(seconds)d seconds, or reset your password.",
+        seconds=wait))
 
 
 def record_failed_login(email: str, address: str) -> None:
-    if not _enabled():
-        return
-    for spec, keys in _rules(email, address):
-        for limit in parse_many(spec):
-            limiter.limiter.hit(limit, *keys)
+    record_failure(_rules(email, address))

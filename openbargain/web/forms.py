@@ -263,6 +263,12 @@ class BylawsForm(FlaskForm):
                                  "ballot (so that a ballot cast under pressure need not stand)"))
     callup_suspends = BooleanField(_l("A decision called up is suspended until the members' vote (else it stays in "
                                       "force until then)"))
+    meeting_quorum_percent = IntegerField(_l("A general meeting votes once this share of members in good standing is "
+                                             "present (percentage)"), validators=[InputRequired()])
+    meeting_roll_call = BooleanField(_l("Votes at general meetings are roll-call votes (each member's vote published "
+                                        "by name; else secret)"))
+    meeting_vote_minutes = IntegerField(_l("A meeting vote lasts (minutes, unless the chair says otherwise)"),
+                                        validators=[InputRequired()])
 
 
 # --- referenda ------------------------------------------------------------------------------
@@ -613,3 +619,42 @@ class NominateForm(FlaskForm):
 class NominationAnswerForm(FlaskForm):
     statement = TextAreaField(_l("Your statement (Markdown)"), validators=[Optional(), Length(max=5_000)],
                               description=_l("Why you stand: members read it beside your name."))
+
+
+# --- general meetings -------------------------------------------------------------------------
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)],
+                        description=_l("e.g. “Spring general meeting”."))
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    ends_at = DateTimeLocalField(_l("Planned end"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)],
+                        description=_l("The room and address; leave empty for a meeting held online only."))
+    video_url = StringField(_l("Video link"), validators=[Optional(), Length(max=500)],
+                            description=_l("For members attending from afar; leave empty for a meeting in the room "
+                                           "only."))
+    remote_check_in = BooleanField(_l("Members attending by video may check in online (and vote)"))
+    chair_email = EmailField(_l("Chair (their email)"), validators=[Optional(), Length(max=EMAIL_MAX)],
+                             description=_l("Empty: you chair it."))
+    teller_emails = TextAreaField(_l("Tellers (one email a line)"), validators=[Optional(), Length(max=5_000)],
+                                  description=_l("They check members in, open and close votes, and count paper "
+                                                 "ballots."))
+    agenda = SelectMultipleField(_l("Agenda: proposals the meeting votes on"), coerce=int,
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(_l("The code on the room's screen"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("Six digits; it changes every minute."),
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class TellerCheckInForm(FlaskForm):
+    email = EmailField(_l("Check in a member (their email)"), validators=[DataRequired(), Length(max=EMAIL_MAX)],
+                       description=_l("Start typing a name or an email: the roster suggests those not checked in."),
+                       render_kw={"list": "roster"})
+
+
+class MeetingVoteForm(FlaskForm):
+    proposal_id = HiddenField(validators=[DataRequired()])
+    minutes = IntegerField(_l("Minutes"), validators=[InputRequired()])

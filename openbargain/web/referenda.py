@@ -314,6 +314,7 @@ def calendar_page(slug: str):
 
 
 LINKS = {"referendum": ("referenda.show", "referendum_id"), "proposal": ("proposals.show", "proposal_id"),
+         "meeting": ("meetings.show", "meeting_id"),
          "mandate": ("accountability.mandate", "mandate_id"), "result": ("referenda.result", "referendum_id")}
 
 

@@ -149,7 +149,8 @@ def test_bylaws_page(client, world):
               "ranked_ballots_public": "never", "ranked_ballots_min_roll": "50", "session_delay_minutes": "15",
               "public_sessions": "y", "ack_within_hours": "72", "report_grace_days": "7", "escalate_after_days": "10",
               "accountability_petition_percent": "5", "recall_petition": "y", "platform_report_months": "3",
-              "committee_of": "none", "callup_days": "7", "callup_percent": "5", "revoting": "y"}
+              "committee_of": "none", "callup_days": "7", "callup_percent": "5", "revoting": "y",
+              "meeting_quorum_percent": "15", "meeting_vote_minutes": "12"}
     too_long = client.post("/c/riverside/bylaws", data={**fields, "session_delay_minutes": "1441"})
     assert too_long.status_code == 422 and "Use 0 to 1440 minutes." in too_long.get_data(as_text=True)
     assert client.post("/c/riverside/bylaws", data=fields).status_code == 302

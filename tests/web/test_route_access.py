@@ -17,6 +17,7 @@ from openbargain.services import (
     deliberation,
     elections,
     mandates,
+    meetings,
     proposals,
     results,
     webhook_settings,
@@ -270,6 +271,36 @@ ACCESS = {
     "api.platform.decision_show": {},
     "api.platform.decisions_record": dict.fromkeys(ROLES, 401),
     "api.platform.decision_call_up": dict.fromkeys(ROLES, 401),
+    # A meeting called for an hour from now, with no tellers: steering may run it (and cancels it
+    # in the walk); one-button refusals are messages on the meeting's page.
+    "meetings.index": "insider",
+    "meetings.new": "steering",
+    "meetings.edit": "steering",
+    "meetings.show": "insider",
+    "meetings.check_in": "insider",
+    "meetings.check_in_online": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "meetings.leave": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "meetings.call_to_order": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "meetings.adjourn": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "meetings.cancel": {"visitor": 302, **dict.fromkeys(INSIDE, 302)},
+    "meetings.open_vote": {"visitor": 302, **dict.fromkeys(INSIDE, 422)},  # no proposal: the page again
+    "meetings.close_vote": {"visitor": 302, "lapsed": 302, "member": 302, "elected": 302, "steering": 404},
+    "meetings.attendance": "steering",
+    "meetings.check_in_member": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
+    "meetings.record_departure": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 400},
+    "meetings.screen": "steering",
+    "api.meetings.meeting_list": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_call": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_change": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_cancel": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_order": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_adjourn": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_room": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_check_in": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_leave": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_vote_open": dict.fromkeys(ROLES, 401),
+    "api.meetings.meeting_vote_close": dict.fromkeys(ROLES, 401),
 }
 
 INSIDERS = {"lapsed", "member", "elected", "steering"}
@@ -320,6 +351,8 @@ def test_route_access_for_each_role(app, world, role):
         "Against the platform.", [plank.id], {membership(world.steering).id: "1"}))
     election = elections.open_election(world.steering, world.chapter, elections.ElectionDraft(
         "Bargaining committee", "the bargaining committee", 3, now() + timedelta(days=8)))
+    meeting = meetings.call_meeting(world.steering, world.chapter, meetings.MeetingDraft(
+        "Spring general meeting", now() + timedelta(hours=1), now() + timedelta(hours=3), place="Union hall"))
     proposal = factories.make_proposal(world.chapter, world.member, [elected])
     comment = deliberation.post_comment(world.elected, world.chapter, proposal.id, Stance.QUESTION, "Why?")
     amendment = amendments.propose_amendment(world.steering, world.chapter, proposal.id, amendments.AmendmentDraft(
@@ -345,7 +378,7 @@ def test_route_access_for_each_role(app, world, role):
             "notice_id": 999, "webhook_id": hook.id, "step": "disable", "session_id": live.id,
             "session_entry_id": said.id, "temperature": "hold", "match_id": 999,
             "escalation_id": 999, "plank_id": plank.id, "decision_id": decision.id,
-            "election_id": election.id}
+            "election_id": election.id, "meeting_id": meeting.id}
     client = app.test_client()
     if role != "visitor":
         login(client, world.user(role))
