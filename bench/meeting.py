@@ -5,8 +5,9 @@ these are the figures a chapter planning a large meeting would ask for.
 - check-ins: members checking themselves in with the room code, one after another through the
   service (each locks the meeting row and writes its audit event: they take turns by design);
 - opening the vote: freezing a roll of everyone present;
-- the meeting's page (a member's phone, reloaded every 10 s by its script), the room's screen
-  (every 5 s) and the tellers' attendance page, with the vote open: median and p95, and queries.
+- the meeting's page, and what each phone's script asks every 10 s (its live part: a 304 while
+  nothing it shows changed), the room's screen, and the tellers' attendance page, with the vote
+  open: median and p95, and queries.
 
 SQLite in a temporary folder, or OPENBARGAIN_TEST_DATABASE_URL; seeding not timed.
 
@@ -41,7 +42,7 @@ from seeding import add_members  # noqa: E402
 RUNS = 30
 
 
-def timed(app, client, url: str) -> tuple[float, float, int]:
+def timed(app, client, url: str, headers: dict | None = None, status: int = 200) -> tuple[float, float, int]:
     with app.app_context():
         engine = db.engine
     counter = {"n": 0}
@@ -55,10 +56,10 @@ def timed(app, client, url: str) -> tuple[float, float, int]:
         event.listen(engine, "before_cursor_execute", count)
         counter["n"] = 0
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers or {})
         samples.append(time.perf_counter() - start)
         event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200, response.status_code
+        assert response.status_code == status, response.status_code
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], counter["n"]
 
@@ -97,14 +98,18 @@ def main() -> None:
         vote = meeting_votes.open_vote(steering, chapter, meeting.id, agenda[0].id, 30)
         print(f"opening the vote, a roll of {vote.roll_size:,}               {(time.perf_counter() - started) * 1000:7.0f} ms")
         slug, meeting_id = chapter.slug, meeting.id
-    for who, label, url in [
-            ("hall0", "meeting page (a member's phone)", f"/c/{slug}/meetings/{meeting_id}"),
-            ("steering", "room's screen", f"/c/{slug}/meetings/{meeting_id}/screen"),
-            ("steering", f"attendance page, {args.members:,} present", f"/c/{slug}/meetings/{meeting_id}/attendance")]:
+    base = f"/c/{slug}/meetings/{meeting_id}"
+    for who, label, url, unchanged in [
+            ("hall0", "meeting page (a member's phone)", base, False),
+            ("hall0", "its live part, changed (200)", f"{base}/live", False),
+            ("hall0", "its live part, unchanged (304)", f"{base}/live", True),
+            ("steering", "room's screen", f"{base}/screen", False),
+            ("steering", f"attendance page, {args.members:,} present", f"{base}/attendance", False)]:
         client = app.test_client()
         email = f"{who}@example.org" if who.startswith("hall") else f"{who}@{demo.DEMO_DOMAIN}"
         client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
-        median, p95, queries = timed(app, client, url)
+        headers = {"If-None-Match": client.get(url).headers["ETag"]} if unchanged else None
+        median, p95, queries = timed(app, client, url, headers, 304 if unchanged else 200)
         print(f"{label:<42} median {median * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  {queries} queries  ({backend})")
 
 

@@ -74,9 +74,7 @@ def open_vote(actor: User, chapter: Chapter, meeting_id: int, proposal_id: int,
             raise InvalidTransition(gettext("Only a proposal in deliberation can be put to a vote."))
         moment = now()
         if moment < referenda.earliest_opening(bylaws, proposal):
-            raise InvalidTransition(gettext(
-                "The bylaws require %(hours)s hours of deliberation after publication before a vote opens.",
-                hours=f"{bylaws.min_deliberation(proposal.urgent).total_seconds() / 3600:g}"))
+            raise InvalidTransition(referenda.too_early(bylaws, proposal))
         method, seats = _method(s, proposal)
         if proposal.kind == ProposalKind.ELECTION:
             referenda.check_election_schedule(s.get(Election, proposal.id), proposal, referenda.Schedule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -82,15 +83,20 @@ def _code_for(meeting: Meeting, window: int) -> str:
     return f"{int.from_bytes(digest[:8], 'big') % 10 ** CODE_DIGITS:0{CODE_DIGITS}d}"
 
 
+def code_window(moment: datetime) -> int:
+    """Which minute's code is shown at this moment."""
+    return int(moment.timestamp()) // CODE_SECONDS
+
+
 def room_code(meeting: Meeting, moment: datetime) -> str:
     """The code the room's screen shows now."""
-    return _code_for(meeting, int(moment.timestamp()) // CODE_SECONDS)
+    return _code_for(meeting, code_window(moment))
 
 
 def code_matches(meeting: Meeting, code: str, moment: datetime) -> bool:
     """The code on the screen now, or the one it showed a minute ago (read just before it changed)."""
     typed = "".join(ch for ch in code if ch.isdigit())
-    window = int(moment.timestamp()) // CODE_SECONDS
+    window = code_window(moment)
     return len(typed) == CODE_DIGITS and any(
         hmac.compare_digest(typed, _code_for(meeting, w)) for w in (window, window - 1))
 
@@ -521,6 +527,31 @@ def get_meeting(actor: User | None, chapter: Chapter, meeting_id: int) -> Meetin
                        _votes(s, meeting, mine), present_count(s, meeting.id),
                        quorum_needed(s, chapter, bylaws_of(chapter, s)), s.get(Attendance, (meeting.id, mine.id)),
                        runs(s, meeting, mine), chairs(s, meeting, mine))
+
+
+def live_version(actor: User | None, chapter: Chapter, meeting_id: int) -> str:
+    """A digest of what the meeting's page shows this member and may change while it sits — its
+    state, who is present, the agenda, each vote's state and turnout, their own check-in and
+    ballots: the live part's ETag. Every phone in the hall asks for it every few seconds, so it
+    is a handful of small queries and no rendering; the page is rendered only when it changes."""
+    s = db.session
+    meeting = meeting_in(s, chapter, meeting_id)
+    mine = insider_in(s, actor, chapter)
+    moment = now()
+    votes = s.execute(select(Referendum.id, Referendum.closes_at, Referendum.certified_at,
+                             func.count(VoterRollEntry.voted_on))
+                      .outerjoin(VoterRollEntry, VoterRollEntry.referendum_id == Referendum.id)
+                      .where(Referendum.meeting_id == meeting.id).group_by(Referendum.id).order_by(Referendum.id)).all()
+    voted = s.execute(select(VoterRollEntry.referendum_id, VoterRollEntry.voted_on).join(
+        Referendum, Referendum.id == VoterRollEntry.referendum_id).where(
+        Referendum.meeting_id == meeting.id, VoterRollEntry.membership_id == mine.id)
+        .order_by(VoterRollEntry.referendum_id)).all()
+    attendance_ = s.get(Attendance, (meeting.id, mine.id))
+    state = [meeting.status_at(moment).value, present_count(s, meeting.id), mine.standing.value,
+             [p.id for p in agenda_of(s, meeting.id)],
+             [(v[0], v[1] <= moment, v[2] is not None, v[3]) for v in votes], [(e[0], e[1] is not None) for e in voted],
+             None if attendance_ is None else (attendance_.how, attendance_.left_at is None)]
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,12 @@ def earliest_opening(bylaws: Bylaws, proposal: Proposal) -> datetime:
     return proposal.published_at + bylaws.min_deliberation(proposal.urgent)
 
 
+def too_early(bylaws: Bylaws, proposal: Proposal) -> str:
+    """Why a vote cannot open yet on a proposal whose deliberation is not over."""
+    return gettext("The bylaws require %(hours)s hours of deliberation after publication before a vote opens.",
+                   hours=f"{bylaws.min_deliberation(proposal.urgent).total_seconds() / 3600:g}")
+
+
 def methods_for(proposal: Proposal) -> tuple[str, ...]:
     """How a proposal of this kind may be counted."""
     return (YES_NO_METHOD,) if proposal.ballot_kind == BallotKind.YES_NO else tuple(SCHEDULABLE_RANKED_METHODS)
@@ -147,9 +153,7 @@ def check_schedule(schedule: Schedule, proposal: Proposal, bylaws: Bylaws, momen
     elif schedule.opens_at < moment:
         errors["opens_at"] = [gettext("The vote cannot open in the past.")]
     elif schedule.opens_at < earliest_opening(bylaws, proposal):
-        errors["opens_at"] = [gettext(
-            "The bylaws require %(hours)s hours of deliberation after publication before a vote opens.",
-            hours=f"{bylaws.min_deliberation(proposal.urgent).total_seconds() / 3600:g}")]
+        errors["opens_at"] = [too_early(bylaws, proposal)]
     if schedule.closes_at is None:
         errors["closes_at"] = [gettext("Say when the vote closes.")]
     elif schedule.opens_at is not None and schedule.closes_at - schedule.opens_at < bylaws.min_voting(proposal.urgent):

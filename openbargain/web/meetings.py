@@ -4,12 +4,13 @@ open and close votes, adjourn); and the room's screen, for the projector."""
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from openbargain import policy
+from openbargain.clock import now
 from openbargain.services import access, chapters, due, meeting_votes, meetings, results
 from openbargain.web.feedback import submit
 from openbargain.web.forms import ActionForm, CheckInForm, MeetingForm, MeetingVoteForm, TellerCheckInForm
@@ -100,17 +101,43 @@ def _back(slug: str, meeting_id: int) -> str:
     return url_for("meetings.show", slug=slug, meeting_id=meeting_id)
 
 
-def _page(slug: str, meeting_id: int, check_in_form=None, vote_form=None, status: int = 200):
-    chapter = chapters.get_chapter(slug)
+def _live_context(chapter, meeting_id: int, check_in_form=None, vote_form=None) -> dict:
     due.settle_due(chapter)  # a vote whose time is up is certified before anyone reads the meeting
     view = meetings.get_meeting(current_user, chapter, meeting_id)
+    return dict(chapter=chapter, membership=view.membership, view=view, check_in_form=check_in_form or CheckInForm(),
+                action_form=ActionForm(),
+                vote_form=vote_form or MeetingVoteForm(minutes=access.bylaws_of(chapter).meeting_vote_minutes))
+
+
+def _page(slug: str, meeting_id: int, check_in_form=None, vote_form=None, status: int = 200):
+    chapter = chapters.get_chapter(slug)
+    context = _live_context(chapter, meeting_id, check_in_form, vote_form)
+    view = context["view"]
     sitting = view.status.value in ("doors_open", "in_session")
-    return render_template("meetings/show.html", chapter=chapter, membership=view.membership, view=view,
-                           check_in_form=check_in_form or CheckInForm(), action_form=ActionForm(),
-                           vote_form=vote_form or MeetingVoteForm(minutes=access.bylaws_of(chapter).meeting_vote_minutes),
+    return render_template("meetings/show.html", **context,
+                           version=meetings.live_version(current_user, chapter, meeting_id) if sitting else None,
                            live_every=PAGE_REFRESH_SECONDS if sitting else None,
                            refresh=PAGE_REFRESH_SECONDS if sitting and view.checked_in and not view.runs else None), \
         status
+
+
+def _live_part(version: str, render) -> Response:
+    """A live part for static/live.js: a 304 when nothing its viewer sees changed since the version
+    they hold, else `render()` with its new version."""
+    etag = f'W/"{version}"'
+    response = make_response("", 304) if etag in request.headers.get("If-None-Match", "") else make_response(render())
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@bp.get("/<int:meeting_id>/live")
+@login_required
+def live(slug: str, meeting_id: int):
+    """The meeting page's live part alone."""
+    chapter = chapters.get_chapter(slug)
+    return _live_part(meetings.live_version(current_user, chapter, meeting_id),
+                      lambda: render_template("meetings/_live.html", **_live_context(chapter, meeting_id)))
 
 
 @bp.get("/<int:meeting_id>")
@@ -247,21 +274,40 @@ def record_departure(slug: str, meeting_id: int):
                   refused=_to_attendance(slug, meeting_id))
 
 
+def _screen_context(chapter, meeting_id: int) -> dict:
+    due.settle_due(chapter)
+    shown = meetings.screen(current_user, chapter, meeting_id)
+    qr = None
+    if shown.code is not None:
+        link = current_app.config["BASE_URL"].rstrip("/") + url_for("meetings.check_in", slug=chapter.slug,
+                                                                    meeting_id=meeting_id, code=shown.code)
+        qr = Markup(segno.make(link, error="m").svg_inline(scale=1, omitsize=True, svgclass="qr",
+                                                           title=gettext("Check-in code")))
+    last = shown.last_result
+    return dict(chapter=chapter, membership=shown.view.membership, shown=shown, view=shown.view, qr=qr,
+                sentence=results.outcome_sentence(last.result, last.referendum) if last else None)
+
+
+def _screen_version(chapter, meeting_id: int) -> str:
+    """The screen changes with the meeting, and with the code every minute."""
+    return f"{meetings.live_version(current_user, chapter, meeting_id)}-{meetings.code_window(now())}"
+
+
 @bp.get("/<int:meeting_id>/screen")
 @login_required
 def screen(slug: str, meeting_id: int):
     """For the projector: large type, the check-in code and its QR code, who is present against the
     quorum, the vote open and its turnout, the last result. Never a partial count."""
     chapter = chapters.get_chapter(slug)
-    due.settle_due(chapter)
-    shown = meetings.screen(current_user, chapter, meeting_id)
-    link = qr = None
-    if shown.code is not None:
-        link = current_app.config["BASE_URL"].rstrip("/") + url_for("meetings.check_in", slug=slug,
-                                                                    meeting_id=meeting_id, code=shown.code)
-        qr = Markup(segno.make(link, error="m").svg_inline(scale=1, omitsize=True, svgclass="qr",
-                                                           title=gettext("Check-in code")))
-    last = shown.last_result
-    return render_template("meetings/screen.html", chapter=chapter, membership=shown.view.membership, shown=shown,
-                           view=shown.view, link=link, qr=qr, refresh=SCREEN_REFRESH_SECONDS,
-                           sentence=results.outcome_sentence(last.result, last.referendum) if last else None)
+    context = _screen_context(chapter, meeting_id)
+    return render_template("meetings/screen.html", **context, refresh=SCREEN_REFRESH_SECONDS,
+                           version=_screen_version(chapter, meeting_id))
+
+
+@bp.get("/<int:meeting_id>/screen/live")
+@login_required
+def screen_live(slug: str, meeting_id: int):
+    chapter = chapters.get_chapter(slug)
+    meetings.screen(current_user, chapter, meeting_id)  # the chair's and tellers' only, even unchanged
+    return _live_part(_screen_version(chapter, meeting_id),
+                      lambda: render_template("meetings/_screen_live.html", **_screen_context(chapter, meeting_id)))

@@ -1,6 +1,6 @@
 """Live open-bargaining sessions: the list, opening one, the live page and what is done on it.
 
-The page updates itself by short polling with ETags (static/session.js asks `live` every few
+The page updates itself by short polling with ETags (static/live.js asks `live` every few
 seconds; nothing new is a 304 with no body). Server-Sent Events would hold one of the production
 server's few threads per watcher for as long as they watch (gunicorn gthread, README); a poll
 holds one for milliseconds. Without JavaScript the page reloads itself instead (a meta refresh
@@ -89,7 +89,7 @@ def show(slug: str, session_id: int):
 
 @bp.get("/<int:session_id>/live")
 def live(slug: str, session_id: int):
-    """The page's live part alone, for static/session.js; a 304 when nothing this viewer sees
+    """The page's live part alone, for static/live.js; a 304 when nothing this viewer sees
     has changed since the version they hold."""
     chapter = chapters.get_chapter(slug)
     view = bargaining_sessions.get_session(current_user, chapter, session_id, watcher=_watcher())

@@ -300,3 +300,14 @@ def test_a_meeting_is_on_the_members_calendar_and_feed_not_the_public_one(app, w
     assert "General meeting" not in calendar.feed(world.chapter, None, lambda kind, i: "x").decode()
     meetings.cancel_meeting(world.steering, world.chapter, meeting.id)
     assert "meeting" not in [d.kind for d in calendar.agenda(world.member, world.chapter).upcoming]
+
+
+def test_a_meeting_cannot_cut_the_bylaws_deliberation_short(app, world):
+    fresh = factories.make_proposal(world.chapter, world.member, [membership(world.elected)], title="Published today")
+    called = meetings.call_meeting(world.steering, world.chapter, draft(world, [fresh]))
+    in_session(world, called)
+    meetings.check_in(world.member, world.chapter, called.id, remote=True)
+    with pytest.raises(InvalidTransition) as refused:
+        meeting_votes.open_vote(world.steering, world.chapter, called.id, fresh.id)
+    assert "168 hours of deliberation" in str(refused.value)
+    assert db.session.scalar(select(Referendum).where(Referendum.meeting_id == called.id)) is None

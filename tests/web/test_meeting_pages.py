@@ -5,6 +5,7 @@ turnout, never a partial count; the list and attendance pages ask the same queri
 rows they show."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -101,6 +102,27 @@ def test_the_room_screen_shows_the_code_and_turnout_never_a_partial_count(client
     at(vote.closes_at)
     screen = client.get(f"/c/riverside/meetings/{meeting.id}/screen").get_data(as_text=True)
     assert "Result: Strike on Monday" in screen and "Adopted" in screen  # certified at close, on the spot
+
+
+def test_the_live_part_is_a_304_until_something_the_member_sees_changes(client, world):
+    meeting = called(world, factories.deliberated_proposal(world))
+    at(meeting.starts_at)
+    meetings.check_in(world.member, world.chapter, meeting.id, code=meetings.room_code(meeting, now()))
+    login(client, world.member)
+    page = client.get(f"/c/riverside/meetings/{meeting.id}").get_data(as_text=True)
+    version = re.search(r'data-version="([0-9a-f]+)"', page).group(1)
+    assert 'src="/static/live.js"' in page
+    live = f"/c/riverside/meetings/{meeting.id}/live"
+    assert client.get(live, headers={"If-None-Match": f'W/"{version}"'}).status_code == 304
+    meetings.check_in_member(world.elected, world.chapter, meeting.id, world.steering.email)  # someone arrives
+    changed = client.get(live, headers={"If-None-Match": f'W/"{version}"'})
+    assert changed.status_code == 200 and "2 present" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != f'W/"{version}"'
+    assert client.get(live, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+    assert client.get(f"/c/riverside/meetings/{meeting.id}/screen/live").status_code == 403  # it shows the code
+    login(client, world.elected)
+    screen = client.get(f"/c/riverside/meetings/{meeting.id}/screen/live")
+    assert screen.status_code == 200 and meetings.room_code(meeting, now())[:3] in screen.get_data(as_text=True)
 
 
 def test_a_teller_checks_members_in_from_the_roster(client, world):

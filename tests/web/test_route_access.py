@@ -289,6 +289,8 @@ ACCESS = {
     "meetings.check_in_member": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 422},
     "meetings.record_departure": {"visitor": 302, "lapsed": 403, "member": 403, "elected": 403, "steering": 400},
     "meetings.screen": "steering",
+    "meetings.live": "insider",
+    "meetings.screen_live": "steering",
     "api.meetings.meeting_list": dict.fromkeys(ROLES, 401),
     "api.meetings.meeting_call": dict.fromkeys(ROLES, 401),
     "api.meetings.meeting": dict.fromkeys(ROLES, 401),

@@ -80,7 +80,7 @@ def test_closing_keeps_the_record_and_stops_the_live_page(client, world):
     assert empty.status_code == 422 and "Sum up the session for the record." in empty.get_data(as_text=True)
     client.post(f"/c/riverside/sessions/{session.id}/close", data={"summary": "No deal; Thursday again."})
     page = client.get(f"/c/riverside/sessions/{session.id}").get_data(as_text=True)
-    assert "No deal; Thursday again." in page and "session.js" not in page and 'http-equiv="refresh"' not in page
+    assert "No deal; Thursday again." in page and "live.js" not in page and 'http-equiv="refresh"' not in page
     assert "Post and seal" not in page
 
 
@@ -91,7 +91,7 @@ def test_a_visitor_watches_where_the_chapter_allows_and_cannot_react(client, wor
     set_bylaws(world.chapter, public_pages=True, public_sessions=True)
     page = client.get(f"/c/riverside/sessions/{session.id}").get_data(as_text=True)
     assert "A committee chair" in page and "Hold the line: 0" in page and f"/entries/{entry.id}/hold" not in page
-    assert "session.js" in page and '<noscript><meta http-equiv="refresh"' in page
+    assert "live.js" in page and '<noscript><meta http-equiv="refresh"' in page
     assert "1 watching" in client.get(f"/c/riverside/sessions/{session.id}/live").get_data(as_text=True)
 
 

@@ -1,6 +1,7 @@
-// A live bargaining session's page keeps itself current: every few seconds it asks for the live
-// part with the version it holds (If-None-Match); nothing new is a 304, anything new replaces the
-// part in place. Without this script the page reloads itself (<noscript> in its head).
+// A live page (a bargaining session, a general meeting, the room's screen) keeps itself current:
+// every few seconds it asks for its live part (#live) with the version it holds (If-None-Match);
+// nothing new is a 304, anything new replaces the part in place — never while someone's focus is
+// in it. Without this script the page reloads itself (<noscript> in its head).
 (function () {
   "use strict";
   var live = document.getElementById("live");
