@@ -102,6 +102,9 @@ def test_the_room_screen_shows_the_code_and_turnout_never_a_partial_count(client
     at(vote.closes_at)
     screen = client.get(f"/c/riverside/meetings/{meeting.id}/screen").get_data(as_text=True)
     assert "Result: Strike on Monday" in screen and "Adopted" in screen  # certified at close, on the spot
+    meetings.adjourn(world.steering, world.chapter, meeting.id)
+    screen = client.get(f"/c/riverside/meetings/{meeting.id}/screen").get_data(as_text=True)
+    assert "The meeting is adjourned." in screen and "data-closed" in screen and "http-equiv" not in screen
 
 
 def test_the_live_part_is_a_304_until_something_the_member_sees_changes(client, world):
