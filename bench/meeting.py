@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,10 +24,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("OPENBARGAIN_INSTANCE_PATH", tempfile.mkdtemp(prefix="ob-bench-"))
 
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from openbargain import create_app  # noqa: E402
@@ -37,32 +35,7 @@ from openbargain.extensions import db  # noqa: E402
 from openbargain.models import Chapter, Meeting, User  # noqa: E402
 from openbargain.services import demo, meeting_votes, meetings  # noqa: E402
 from openbargain.services.accounts import hash_password  # noqa: E402
-from seeding import add_members  # noqa: E402
-
-RUNS = 30
-
-
-def timed(app, client, url: str, headers: dict | None = None, status: int = 200) -> tuple[float, float, int]:
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def count(*_):
-        counter["n"] += 1
-
-    client.get(url)
-    samples = []
-    for _ in range(RUNS):
-        event.listen(engine, "before_cursor_execute", count)
-        counter["n"] = 0
-        start = time.perf_counter()
-        response = client.get(url, headers=headers or {})
-        samples.append(time.perf_counter() - start)
-        event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == status, response.status_code
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], counter["n"]
-
+from seeding import add_members, timed  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -109,7 +82,7 @@ def main() -> None:
         email = f"{who}@example.org" if who.startswith("hall") else f"{who}@{demo.DEMO_DOMAIN}"
         client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
         headers = {"If-None-Match": client.get(url).headers["ETag"]} if unchanged else None
-        median, p95, queries = timed(app, client, url, headers, 304 if unchanged else 200)
+        median, p95, queries = timed(app, client, url, headers=headers, status=304 if unchanged else 200)
         print(f"{label:<42} median {median * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  {queries} queries  ({backend})")
 
 

@@ -6,17 +6,15 @@ of proposals. SQLite in a temporary folder (or OPENBARGAIN_TEST_DATABASE_URL); s
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OPENBARGAIN_INSTANCE_PATH", tempfile.mkdtemp(prefix="ob-bench-"))
 
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from openbargain import create_app  # noqa: E402
@@ -25,34 +23,10 @@ from openbargain.extensions import db  # noqa: E402
 from openbargain.models import Comment, Membership, Proposal, Stance, User  # noqa: E402
 from openbargain.services import demo, proposals  # noqa: E402
 from openbargain.services.proposals import ProposalDraft  # noqa: E402
+from seeding import timed  # noqa: E402
 
 COMMENTS = 5_000
 PROPOSALS = 500
-RUNS = 30
-
-
-def timed(app, client, url: str) -> tuple[float, float, int]:
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def count(*_):
-        counter["n"] += 1
-
-    client.get(url)
-    samples = []
-    for _ in range(RUNS):
-        event.listen(engine, "before_cursor_execute", count)
-        counter["n"] = 0
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - start)
-        event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200, response.status_code
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], counter["n"]
-
-
 def main() -> None:
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -73,10 +47,11 @@ def main() -> None:
         authors = [m.user_id for m in db.session.scalars(select(Membership))]
         moment = now()
         rows = []
+        first = db.session.scalar(select(func.max(Comment.id))) or 0  # after the demo's own comments
         for i in range(COMMENTS):
-            rows.append({"id": i + 1, "proposal_id": proposal.id, "author_id": authors[i % len(authors)],
-                         "parent_id": None if i % 4 == 0 else (i // 4) * 4 + 1,
-                         "root_id": (i // 4) * 4 + 1, "depth": 0 if i % 4 == 0 else 1,
+            root = first + (i // 4) * 4 + 1
+            rows.append({"id": first + i + 1, "proposal_id": proposal.id, "author_id": authors[i % len(authors)],
+                         "parent_id": None if i % 4 == 0 else root, "root_id": root, "depth": 0 if i % 4 == 0 else 1,
                          "stance": list(Stance)[i % 4], "body": f"Comment {i} with **Markdown**.",
                          "created_at": moment + timedelta(seconds=i)})
         db.session.execute(insert(Comment), rows)

@@ -1,10 +1,13 @@
-"""Filling a benchmark's chapter fast: members in good standing as two multi-row inserts."""
+"""What the benchmarks share: filling a chapter fast (members in good standing as two multi-row
+inserts, the demo's cast, a yes/no vote) and timing a page."""
 from __future__ import annotations
 
+import statistics
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from openbargain.clock import set_clock
 from openbargain.extensions import db
@@ -57,3 +60,28 @@ def yes_no_vote(people: DemoCast, start: datetime, *, title: str, directive: str
     set_clock(lambda: opens_at - timedelta(minutes=30))
     return referenda.schedule_referendum(people.steering, people.chapter, proposal.id, referenda.Schedule(
         method="yes_no", opens_at=opens_at, closes_at=closes_at, quorum_percent=20, threshold="majority")).id
+
+
+def timed(app, client, url: str, *, headers: dict | None = None, status: int = 200,
+          runs: int = 30) -> tuple[float, float, int]:
+    """A page fetched `runs` times after one warm-up: median and p95 seconds, and the queries one
+    fetch runs. Every answer must have `status`."""
+    with app.app_context():
+        engine = db.engine
+    counter = {"n": 0}
+
+    def count(*_):
+        counter["n"] += 1
+
+    client.get(url, headers=headers or {})
+    samples = []
+    for _ in range(runs):
+        event.listen(engine, "before_cursor_execute", count)
+        counter["n"] = 0
+        start = time.perf_counter()
+        response = client.get(url, headers=headers or {})
+        samples.append(time.perf_counter() - start)
+        event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == status, response.status_code
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], counter["n"]

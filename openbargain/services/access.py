@@ -81,6 +81,16 @@ def memberships_by_email(session: Session, chapter_id: int, emails: list[str]) -
         .where(Membership.chapter_id == chapter_id, func.lower(User.email).in_(emails or [""])))}
 
 
+def members_in_good_standing(session: Session, chapter_id: int,
+                             emails: list[str]) -> tuple[list[Membership], list[str]]:
+    """The memberships in good standing these addresses name (each once, in the order given), and
+    the addresses that name no such member: whom steering may appoint (tellers, a chair)."""
+    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    found = memberships_by_email(session, chapter_id, wanted)
+    unfit = [e for e in wanted if e not in found or not found[e].in_good_standing]
+    return [found[e] for e in wanted if e not in unfit], unfit
+
+
 def released() -> ColumnElement[bool]:
     """A list's condition on Proposal: no embargoed committee decision (nor its mandates) before its
     release, which `policy.can_view_proposal` also holds to for one proposal."""

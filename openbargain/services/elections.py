@@ -40,7 +40,7 @@ from openbargain.services import audit, notifications
 from openbargain.services.access import acting_on, membership_of, memberships_by_email, require, require_visible
 from openbargain.services.errors import AlreadySigned, InvalidTransition, NotFound, ValidationFailed
 from openbargain.services.lifecycle import transition
-from openbargain.services.text import ONE_LINE, breaks_the_line
+from openbargain.services.text import check_one_line
 from openbargain.services.uow import UnitOfWork, unit_of_work
 
 SEATS_MAX = 50
@@ -59,16 +59,9 @@ class ElectionDraft:
 
 def _check(draft: ElectionDraft, moment: datetime) -> None:
     errors: dict[str, list[str]] = {}
-    for name, limit, missing in (("title", TITLE_MAX, gettext("Give the election a title.")),
-                                 ("office", OFFICE_MAX, gettext("Say what is elected, e.g. “the bargaining "
-                                                                "committee”."))):
-        value = getattr(draft, name).strip()
-        if not value:
-            errors[name] = [missing]
-        elif len(value) > limit:
-            errors[name] = [gettext("Use at most %(count)d characters.", count=limit)]
-        elif breaks_the_line(value):
-            errors[name] = [gettext(ONE_LINE)]
+    check_one_line(errors, "title", draft.title.strip(), TITLE_MAX, gettext("Give the election a title."))
+    check_one_line(errors, "office", draft.office.strip(), OFFICE_MAX,
+                   gettext("Say what is elected, e.g. “the bargaining committee”."))
     if len(draft.body) > TEXT_MAX:
         errors["body"] = [gettext("Use at most %(count)d characters.", count=TEXT_MAX)]
     if draft.seats is None or not 1 <= draft.seats <= SEATS_MAX:

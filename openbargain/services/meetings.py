@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -46,9 +46,15 @@ from openbargain.models.meeting import PLACE_MAX, VIDEO_URL_MAX
 from openbargain.models.proposal import TITLE_MAX
 from openbargain.phrases import phrase
 from openbargain.services import audit, notifications, throttle
-from openbargain.services.access import bylaws_of, membership_of, memberships_by_email, require
+from openbargain.services.access import (
+    bylaws_of,
+    members_in_good_standing,
+    membership_of,
+    memberships_by_email,
+    require,
+)
 from openbargain.services.errors import InvalidTransition, NotEligible, NotFound, ValidationFailed
-from openbargain.services.text import ONE_LINE, breaks_the_line, web_address_problem
+from openbargain.services.text import check_one_line, web_address_problem
 from openbargain.services.uow import unit_of_work
 
 CODE_SECONDS = 60  # the room code changes this often; the one before it is still taken
@@ -60,7 +66,8 @@ MEETING_HOURS_MAX = 24
 AGENDA_MAX = 50
 TELLERS_MAX = 20
 CALLED_AHEAD_MAX = timedelta(days=365)
-SUGGESTIONS_MAX = 3_000  # names the attendance page suggests; beyond, tellers type the email
+SUGGESTIONS_MAX = 3_000
+SCREEN_REFUSED = _l("The room's screen is for the meeting's chair and tellers: it shows the check-in code.")  # names the attendance page suggests; beyond, tellers type the email
 
 
 @dataclass(frozen=True)
@@ -103,32 +110,21 @@ def code_matches(meeting: Meeting, code: str, moment: datetime) -> bool:
 
 # --- calling, changing and cancelling a meeting ---------------------------------------------
 
-def _one_line(errors: dict, name: str, value: str, limit: int, missing: str | None = None) -> None:
-    if not value and missing:
-        errors[name] = [missing]
-    elif len(value) > limit:
-        errors[name] = [gettext("Use at most %(count)d characters.", count=limit)]
-    elif breaks_the_line(value):
-        errors[name] = [gettext(ONE_LINE)]
-
-
 def _members(session: Session, chapter: Chapter, emails: list[str], field: str,
              errors: dict) -> list[Membership]:
-    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
-    found = memberships_by_email(session, chapter.id, wanted)
-    unfit = [e for e in wanted if e not in found or not found[e].in_good_standing]
+    members, unfit = members_in_good_standing(session, chapter.id, emails)
     if unfit:
         errors[field] = [gettext("These are not members of this chapter in good standing: %(emails)s.",
                                  emails=", ".join(unfit))]
-    return [found[e] for e in wanted if e not in unfit]
+    return members
 
 
 def _check(session: Session, chapter: Chapter, draft: MeetingDraft, meeting: Meeting | None,
            moment: datetime) -> tuple[Membership | None, list[Membership], list[Proposal]]:
     """Every problem with the draft at once, or the chair, tellers and agenda it names."""
     errors: dict[str, list[str]] = {}
-    _one_line(errors, "title", draft.title.strip(), TITLE_MAX, gettext("Give the meeting a title."))
-    _one_line(errors, "place", draft.place.strip(), PLACE_MAX)
+    check_one_line(errors, "title", draft.title.strip(), TITLE_MAX, gettext("Give the meeting a title."))
+    check_one_line(errors, "place", draft.place.strip(), PLACE_MAX)
     video = draft.video_url.strip()
     if video and (problem := web_address_problem(video, VIDEO_URL_MAX, gettext(
             "A video link is a web address starting with http:// or https://."))):
@@ -535,8 +531,18 @@ def live_version(actor: User | None, chapter: Chapter, meeting_id: int) -> str:
     ballots: the live part's ETag. Every phone in the hall asks for it every few seconds, so it
     is a handful of small queries and no rendering; the page is rendered only when it changes."""
     s = db.session
-    meeting = meeting_in(s, chapter, meeting_id)
-    mine = insider_in(s, actor, chapter)
+    return _live_digest(s, meeting_in(s, chapter, meeting_id), insider_in(s, actor, chapter))
+
+
+def screen_version(actor: User | None, chapter: Chapter, meeting_id: int) -> str:
+    """The room's screen's version: the meeting's, and the code's minute; for those who may see it."""
+    s = db.session
+    meeting, mine = meeting_in(s, chapter, meeting_id), insider_in(s, actor, chapter)
+    require(runs(s, meeting, mine), mine, str(SCREEN_REFUSED))
+    return f"{_live_digest(s, meeting, mine)}-{code_window(now())}"
+
+
+def _live_digest(s: Session, meeting: Meeting, mine: Membership) -> str:
     moment = now()
     votes = s.execute(select(Referendum.id, Referendum.closes_at, Referendum.certified_at,
                              func.count(VoterRollEntry.voted_on))
@@ -565,8 +571,7 @@ def screen(actor: User | None, chapter: Chapter, meeting_id: int) -> Screen:
     """What the room's screen shows: the check-in code, who is present against the quorum, the vote
     open and its turnout (never its partial count), and the last result certified."""
     view = get_meeting(actor, chapter, meeting_id)
-    require(view.runs, view.membership, gettext("The room's screen is for the meeting's chair and tellers: it shows "
-                                                "the check-in code."))
+    require(view.runs, view.membership, str(SCREEN_REFUSED))
     checking_in = view.status in (MeetingStatus.DOORS_OPEN, MeetingStatus.IN_SESSION)
     done = [v for v in view.votes if v.result is not None]
     return Screen(view, room_code(view.meeting, now()) if checking_in else None,

@@ -31,7 +31,7 @@ from openbargain.models import (
 )
 from openbargain.models.paper import BATCH_MAX, LABEL_MAX
 from openbargain.services import audit
-from openbargain.services.access import membership_of, memberships_by_email, require, require_visible
+from openbargain.services.access import members_in_good_standing, membership_of, require, require_visible
 from openbargain.services.casting import STILL_OPEN, ballot_content
 from openbargain.services.rolls import ensure_rolls_frozen
 from openbargain.services.errors import AlreadyVoted, InvalidTransition, NotEligible, NotFound, ValidationFailed
@@ -79,21 +79,18 @@ def appoint_tellers(actor: User, chapter: Chapter, referendum_id: int, emails: l
         require(policy.can_schedule(actor, mine), mine, gettext("Only the steering committee appoints tellers."))
         if referendum.certified_at is not None:
             raise InvalidTransition(gettext("This vote is certified: its count is over."))
-        wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
-        if len(wanted) > TELLERS_MAX:
+        if len({e.strip().lower() for e in emails if e.strip()}) > TELLERS_MAX:
             raise ValidationFailed.on("emails", gettext("Name at most %(count)d tellers.", count=TELLERS_MAX))
-        found = memberships_by_email(s, chapter.id, wanted)
-        unfit = [e for e in wanted if e not in found or not found[e].in_good_standing]
+        tellers, unfit = members_in_good_standing(s, chapter.id, emails)
         if unfit:
             raise ValidationFailed.on("emails", gettext("Tellers are members of this chapter in good standing: "
                                                         "%(emails)s are not.", emails=", ".join(unfit)))
         s.execute(Teller.__table__.delete().where(Teller.referendum_id == referendum.id))
-        for email in wanted:
-            s.add(Teller(referendum_id=referendum.id, membership_id=found[email].id))
+        s.add_all([Teller(referendum_id=referendum.id, membership_id=t.id) for t in tellers])
         s.flush()
         audit.record(s, "referendum.tellers_appointed", f"referendum:{referendum.id}", actor=actor, chapter=chapter,
-                     data={"tellers": [found[e].id for e in wanted]})
-    return [found[e] for e in wanted]
+                     data={"tellers": [t.id for t in tellers]})
+    return tellers
 
 
 def _as_teller(session: Session, actor: User, chapter: Chapter, referendum_id: int,

@@ -33,6 +33,19 @@ def required_reason(reason: str | None, missing: str) -> str:
     return reason
 
 
+def check_one_line(errors: dict[str, list[str]], name: str, value: str, limit: int,
+                   missing: str | None = None) -> None:
+    """A form's one-line field (a title, a place): said in `errors` if it is empty and must not be
+    (`missing` says so), too long, or breaks the line."""
+    if not value:
+        if missing:
+            errors[name] = [missing]
+    elif len(value) > limit:
+        errors[name] = [gettext("Use at most %(count)d characters.", count=limit)]
+    elif breaks_the_line(value):
+        errors[name] = [gettext(ONE_LINE)]
+
+
 def web_address_problem(url: str, limit: int, not_web: str | None = None) -> str | None:
     """What is wrong with a link, or None: an http(s) address of at most `limit` characters.
     `not_web` says what an address that is not a web address is refused with (by default, as an

@@ -4,16 +4,16 @@ open and close votes, adjourn); and the room's screen, for the projector."""
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from openbargain import policy
-from openbargain.clock import now
 from openbargain.services import access, chapters, due, meeting_votes, meetings, results
 from openbargain.web.feedback import submit
 from openbargain.web.forms import ActionForm, CheckInForm, MeetingForm, MeetingVoteForm, TellerCheckInForm
+from openbargain.web.live import live_part
 from openbargain.web.timezones import to_local_naive, to_utc
 
 bp = Blueprint("meetings", __name__, url_prefix="/c/<slug>/meetings")
@@ -121,22 +121,12 @@ def _page(slug: str, meeting_id: int, check_in_form=None, vote_form=None, status
         status
 
 
-def _live_part(version: str, render) -> Response:
-    """A live part for static/live.js: a 304 when nothing its viewer sees changed since the version
-    they hold, else `render()` with its new version."""
-    etag = f'W/"{version}"'
-    response = make_response("", 304) if etag in request.headers.get("If-None-Match", "") else make_response(render())
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
-
-
 @bp.get("/<int:meeting_id>/live")
 @login_required
 def live(slug: str, meeting_id: int):
     """The meeting page's live part alone."""
     chapter = chapters.get_chapter(slug)
-    return _live_part(meetings.live_version(current_user, chapter, meeting_id),
+    return live_part(meetings.live_version(current_user, chapter, meeting_id),
                       lambda: render_template("meetings/_live.html", **_live_context(chapter, meeting_id)))
 
 
@@ -288,11 +278,6 @@ def _screen_context(chapter, meeting_id: int) -> dict:
                 sentence=results.outcome_sentence(last.result, last.referendum) if last else None)
 
 
-def _screen_version(chapter, meeting_id: int) -> str:
-    """The screen changes with the meeting, and with the code every minute."""
-    return f"{meetings.live_version(current_user, chapter, meeting_id)}-{meetings.code_window(now())}"
-
-
 @bp.get("/<int:meeting_id>/screen")
 @login_required
 def screen(slug: str, meeting_id: int):
@@ -301,13 +286,12 @@ def screen(slug: str, meeting_id: int):
     chapter = chapters.get_chapter(slug)
     context = _screen_context(chapter, meeting_id)
     return render_template("meetings/screen.html", **context, refresh=SCREEN_REFRESH_SECONDS,
-                           version=_screen_version(chapter, meeting_id))
+                           version=meetings.screen_version(current_user, chapter, meeting_id))
 
 
 @bp.get("/<int:meeting_id>/screen/live")
 @login_required
 def screen_live(slug: str, meeting_id: int):
     chapter = chapters.get_chapter(slug)
-    meetings.screen(current_user, chapter, meeting_id)  # the chair's and tellers' only, even unchanged
-    return _live_part(_screen_version(chapter, meeting_id),
+    return live_part(meetings.screen_version(current_user, chapter, meeting_id),
                       lambda: render_template("meetings/_screen_live.html", **_screen_context(chapter, meeting_id)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, make_response, render_template, request, session, url_for
+from flask import Blueprint, abort, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -18,6 +18,7 @@ from openbargain.models import EntryKind, Temperature
 from openbargain.services import access, bargaining_sessions, chapters, mandates, proposals
 from openbargain.web.feedback import submit
 from openbargain.web.forms import ActionForm, CloseSessionForm, SessionEntryForm, SessionForm, UrgentCallForm
+from openbargain.web.live import live_part
 from openbargain.web.timezones import local, to_utc
 
 bp = Blueprint("sessions", __name__, url_prefix="/c/<slug>/sessions")
@@ -93,16 +94,9 @@ def live(slug: str, session_id: int):
     has changed since the version they hold."""
     chapter = chapters.get_chapter(slug)
     view = bargaining_sessions.get_session(current_user, chapter, session_id, watcher=_watcher())
-    etag = f'W/"{view.version}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = make_response("", 304)
-    else:
-        response = make_response(render_template(
-            "sessions/_live.html", chapter=chapter, view=view, action_form=ActionForm(), now=proposals.now(),
-            temperatures=list(Temperature)))
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
+    return live_part(view.version, lambda: render_template(
+        "sessions/_live.html", chapter=chapter, view=view, action_form=ActionForm(), now=proposals.now(),
+        temperatures=list(Temperature)))
 
 
 @bp.post("/<int:session_id>/entries")
